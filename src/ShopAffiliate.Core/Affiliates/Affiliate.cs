@@ -1,0 +1,40 @@
+using ShopAffiliate.Core.Data;
+
+namespace ShopAffiliate.Core.Affiliates;
+
+public enum AffiliateStatus
+{
+    Pending,
+    Approved,
+    Rejected,
+    Suspended,
+}
+
+/// <summary>A person or business promoting the workspace's shops.</summary>
+public sealed class Affiliate : ITenantOwned, IAuditable
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid WorkspaceId { get; init; }
+    public required string Name { get; set; }
+
+    /// <summary>Stored lowercase; unique within the workspace.</summary>
+    public required string Email { get; set; }
+
+    /// <summary>The code in <c>?ref=</c> links; unique within the workspace, compared case-insensitively (stored lowercase).</summary>
+    public required string ReferralCode { get; set; }
+
+    public AffiliateStatus Status { get; set; } = AffiliateStatus.Pending;
+
+    /// <summary>Why the last screening decision was made (shown to the affiliate on rejection).</summary>
+    public string? StatusReason { get; set; }
+
+    public string? Website { get; set; }
+    public Guid? ParentAffiliateId { get; set; }
+    public string? AcceptedTermsVersion { get; set; }
+
+    /// <summary>Identity user of the affiliate's portal login, once they have one.</summary>
+    public Guid? UserId { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}

@@ -1,0 +1,74 @@
+using System.Linq.Expressions;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using ShopAffiliate.Core.Affiliates;
+using ShopAffiliate.Core.Identity;
+using ShopAffiliate.Core.Shops;
+using ShopAffiliate.Core.Workspaces;
+
+namespace ShopAffiliate.Core.Data;
+
+/// <summary>
+/// The one database context. Each provider has a sealed subclass (<see cref="SqliteAppDbContext"/>,
+/// <see cref="PostgresAppDbContext"/>) only so that each keeps its own migrations; the model is shared.
+/// </summary>
+public abstract class AppDbContext(DbContextOptions options, ITenantContext? tenant)
+    : IdentityDbContext<AppUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
+{
+    /// <summary>The workspace every tenant-owned query is filtered by; null matches nothing (fail closed).</summary>
+    public Guid? CurrentWorkspaceId => tenant?.WorkspaceId;
+
+    public DbSet<Workspace> Workspaces => Set<Workspace>();
+    public DbSet<StaffMember> StaffMembers => Set<StaffMember>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Shop> Shops => Set<Shop>();
+    public DbSet<Affiliate> Affiliates => Set<Affiliate>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+
+        foreach (var entity in builder.Model.GetEntityTypes())
+        {
+            if (typeof(ITenantOwned).IsAssignableFrom(entity.ClrType))
+            {
+                entity.SetQueryFilter(TenantFilterFor(entity.ClrType));
+            }
+        }
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
+    {
+        // All times are UTC. SQLite hands DateTimes back as Unspecified; stamp them so JSON says "Z".
+        configuration.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configuration.Properties<DateTime?>().HaveConversion<NullableUtcDateTimeConverter>();
+        configuration.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
+    private LambdaExpression TenantFilterFor(Type clrType)
+    {
+        var entity = Expression.Parameter(clrType, "e");
+        var workspaceId = Expression.Convert(Expression.Property(entity, nameof(ITenantOwned.WorkspaceId)), typeof(Guid?));
+        var current = Expression.Property(Expression.Constant(this), nameof(CurrentWorkspaceId));
+        return Expression.Lambda(Expression.Equal(workspaceId, current), entity);
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+    private sealed class NullableUtcDateTimeConverter() : ValueConverter<DateTime?, DateTime?>(
+        v => v.HasValue ? (v.Value.Kind == DateTimeKind.Utc ? v : v.Value.ToUniversalTime()) : v,
+        v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v);
+}
+
+public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options, ITenantContext? tenant = null)
+    : AppDbContext(options, tenant);
+
+public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options, ITenantContext? tenant = null)
+    : AppDbContext(options, tenant);

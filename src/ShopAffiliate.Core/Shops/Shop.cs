@@ -1,0 +1,41 @@
+using ShopAffiliate.Core.Data;
+
+namespace ShopAffiliate.Core.Shops;
+
+public enum ShopPlatform
+{
+    Shopify,
+    WooCommerce,
+}
+
+public enum ShopStatus
+{
+    Active,
+
+    /// <summary>Uninstalled or disconnected: tokens dropped, no webhooks processed, data kept until redaction.</summary>
+    Paused,
+}
+
+/// <summary>A connected store. Credentials and webhook secret are encrypted with ASP.NET Data Protection.</summary>
+public sealed class Shop : ITenantOwned, IAuditable
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid WorkspaceId { get; init; }
+    public ShopPlatform Platform { get; init; }
+
+    /// <summary>myshopify domain for Shopify, the store's host (and path) for WooCommerce; lowercase.</summary>
+    public required string Domain { get; set; }
+
+    public string Name { get; set; } = "";
+    public string Currency { get; set; } = "USD";
+    public ShopStatus Status { get; set; } = ShopStatus.Active;
+
+    /// <summary>Protected (encrypted) JSON of the platform credentials; never logged.</summary>
+    public string? EncryptedCredentials { get; set; }
+
+    /// <summary>Protected webhook secret (WooCommerce: ours, per store).</summary>
+    public string? EncryptedWebhookSecret { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}

@@ -1,0 +1,47 @@
+using System.Security.Cryptography;
+using System.Text;
+using ShopAffiliate.Core.Data;
+
+namespace ShopAffiliate.Core.Workspaces;
+
+/// <summary>
+/// A workspace API key. Only a SHA-256 hash is stored: keys are high-entropy random strings, so a fast hash is
+/// enough, and looking a key up by its hash means the secret itself is never compared or kept.
+/// </summary>
+public sealed class ApiKey : ITenantOwned, IAuditable
+{
+    public const string Prefix = "sa_";
+
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid WorkspaceId { get; init; }
+    public required string Name { get; set; }
+
+    /// <summary>Lowercase hex SHA-256 of the full key.</summary>
+    public required string Hash { get; init; }
+
+    /// <summary>The first characters of the key, shown in lists so staff can tell keys apart.</summary>
+    public required string Hint { get; init; }
+
+    public DateTime? LastUsedAt { get; set; }
+    public DateTime? RevokedAt { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+
+    public static string HashOf(string key) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    /// <summary>A new random key (256 bits) in the form <c>sa_…</c>.</summary>
+    public static string Generate() =>
+        Prefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+
+    public static ApiKey For(Guid workspaceId, string name, string key) => new()
+    {
+        WorkspaceId = workspaceId,
+        Name = name,
+        Hash = HashOf(key),
+        Hint = key.Length > 10 ? key[..10] : key[..Math.Min(3, key.Length)],
+    };
+
+    private static string Base64UrlEncode(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,107 @@
+using System.Net.Mail;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using ShopAffiliate.Core.Affiliates;
+using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Errors;
+using ShopAffiliate.Core.Workspaces;
+
+namespace ShopAffiliate.Web.Features.Affiliates;
+
+public sealed record AffiliateResponse(
+    Guid Id, string Name, string Email, string ReferralCode, AffiliateStatus Status, string? StatusReason,
+    string? Website, Guid? ParentAffiliateId, DateTime CreatedAt, DateTime UpdatedAt);
+
+public sealed record CreateAffiliateRequest(string? Name, string? Email, string? ReferralCode, string? Website, Guid? ParentAffiliateId);
+
+public static partial class AffiliateEndpoints
+{
+    public static RouteGroupBuilder MapAffiliates(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/affiliates").WithTags("Affiliates");
+        group.MapGet("/", List).WithSummary("List affiliates (search by name, email or code; filter by status; paged).");
+        group.MapGet("/{id:guid}", Get).WithName("GetAffiliate");
+        group.MapPost("/", Create).WithSummary("Create an affiliate (Pending unless the program auto-approves).");
+        return group;
+    }
+
+    private static async Task<Ok<PagedList<AffiliateResponse>>> List(
+        AppDbContext db, string? search, AffiliateStatus? status, int? page, int? pageSize, CancellationToken ct)
+    {
+        var (p, size) = Paging.Normalize(page, pageSize);
+        var query = db.Affiliates.AsNoTracking();
+        if (status is { } s) query = query.Where(a => a.Status == s);
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var term = search.Trim().ToLowerInvariant();
+            query = query.Where(a => a.Name.ToLower().Contains(term) || a.Email.Contains(term) || a.ReferralCode.Contains(term));
+        }
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderByDescending(a => a.CreatedAt).ThenBy(a => a.Id)
+            .Skip((p - 1) * size).Take(size)
+            .Select(a => ToResponse(a)).ToListAsync(ct);
+        return TypedResults.Ok(new PagedList<AffiliateResponse>(items, p, size, total));
+    }
+
+    private static async Task<Results<Ok<AffiliateResponse>, NotFound>> Get(AppDbContext db, Guid id, CancellationToken ct)
+    {
+        var affiliate = await db.Affiliates.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        return affiliate is null ? TypedResults.NotFound() : TypedResults.Ok(ToResponse(affiliate));
+    }
+
+    private static async Task<Created<AffiliateResponse>> Create(
+        AppDbContext db, ITenantContext tenant, CreateAffiliateRequest request, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var name = request.Name?.Trim() ?? "";
+        if (name.Length is 0 or > 200) errors["name"] = ["A name of 1 to 200 characters is required."];
+        var email = request.Email?.Trim().ToLowerInvariant() ?? "";
+        if (!IsEmail(email)) errors["email"] = [$"'{request.Email}' is not an email address."];
+        var code = request.ReferralCode?.Trim().ToLowerInvariant();
+        if (code is not null && !ReferralCodePattern().IsMatch(code))
+            errors["referralCode"] = ["A referral code is 2 to 64 letters, digits, '-' or '_'."];
+        if (request.Website is { Length: > 0 } site && !Uri.TryCreate(site, UriKind.Absolute, out _))
+            errors["website"] = [$"'{site}' is not an absolute URL."];
+        if (errors.Count > 0) throw new ValidationFailedException("The affiliate is not valid: " + string.Join(" ", errors.Values.SelectMany(v => v)), errors);
+
+        if (await db.Affiliates.AnyAsync(a => a.Email == email, ct))
+            throw new ConflictException($"An affiliate with the email {email} already exists in this program.");
+        if (request.ParentAffiliateId is { } parent && !await db.Affiliates.AnyAsync(a => a.Id == parent, ct))
+            throw ValidationFailedException.For("parentAffiliateId", "The parent affiliate does not exist in this program.");
+
+        code ??= await FreeCodeAsync(db, WorkspaceProvisioner.Slugify(name.Split(' ')[0]), ct);
+        if (await db.Affiliates.AnyAsync(a => a.ReferralCode == code, ct))
+            throw new ConflictException($"The referral code '{code}' is taken in this program.");
+
+        var affiliate = new Affiliate
+        {
+            WorkspaceId = tenant.WorkspaceId!.Value,
+            Name = name,
+            Email = email,
+            ReferralCode = code,
+            Website = string.IsNullOrWhiteSpace(request.Website) ? null : request.Website.Trim(),
+            ParentAffiliateId = request.ParentAffiliateId,
+        };
+        db.Affiliates.Add(affiliate);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/v1/affiliates/{affiliate.Id}", ToResponse(affiliate));
+    }
+
+    private static async Task<string> FreeCodeAsync(AppDbContext db, string stem, CancellationToken ct)
+    {
+        stem = stem.Length < 2 ? "aff" : stem[..Math.Min(stem.Length, 48)];
+        var code = stem;
+        for (var n = 2; await db.Affiliates.AnyAsync(a => a.ReferralCode == code, ct); n++) code = $"{stem}{n}";
+        return code;
+    }
+
+    private static bool IsEmail(string email) =>
+        email.Length <= 254 && MailAddress.TryCreate(email, out var parsed) && parsed.Address == email && email.Contains('.');
+
+    internal static AffiliateResponse ToResponse(Affiliate a) => new(
+        a.Id, a.Name, a.Email, a.ReferralCode, a.Status, a.StatusReason, a.Website, a.ParentAffiliateId, a.CreatedAt, a.UpdatedAt);
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{1,63}$")]
+    private static partial Regex ReferralCodePattern();
+}

@@ -1,0 +1,103 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Identity;
+using ShopAffiliate.Core.Workspaces;
+using ShopAffiliate.Web.Auth;
+using ShopAffiliate.Web.Features.Affiliates;
+using ShopAffiliate.Web.Hosting;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    // The root appsettings.json and wwwroot/ are copied next to the binaries; run from anywhere.
+    ContentRootPath = AppContext.BaseDirectory,
+});
+
+builder.Services.AddOptions<AppOptions>().BindConfiguration(AppOptions.Section).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<AppOptions>, AppOptionsValidator>();
+builder.Services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<BootstrapOptions>, BootstrapOptionsValidator>();
+
+builder.Services.AddShopAffiliateData(builder.Configuration);
+builder.Services.AddScoped<WorkspaceProvisioner>();
+builder.Services.AddHostedService<StartupTasks>();
+
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+    ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier);
+builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+// Malformed JSON and bad route values throw, so the exception handler can say what was wrong.
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+
+builder.Services.AddIdentityCore<AppUser>(o =>
+    {
+        o.User.RequireUniqueEmail = true;
+        o.Password.RequiredLength = 10;
+        o.Password.RequireNonAlphanumeric = false;
+        o.Lockout.MaxFailedAccessAttempts = 10;
+    })
+    .AddEntityFrameworkStores<AppDbContext>()
+    .AddSignInManager()
+    .AddDefaultTokenProviders();
+builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme)
+    .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthConstants.ApiKeyScheme, null)
+    .AddIdentityCookies();
+builder.Services.ConfigureApplicationCookie(o =>
+{
+    o.LoginPath = "/admin/login";
+    o.LogoutPath = "/admin/logout";
+    o.Cookie.Name = "sa_staff";
+    o.Cookie.SameSite = SameSiteMode.Lax;
+});
+builder.Services.AddAuthorizationBuilder()
+    .AddPolicy(AuthConstants.ApiPolicy, p => p
+        .AddAuthenticationSchemes(AuthConstants.ApiKeyScheme)
+        .RequireClaim(AuthConstants.WorkspaceClaim));
+
+builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
+builder.Services.AddOpenApi();
+builder.Services.AddRazorPages();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseMiddleware<TenantMiddleware>();
+
+app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+{
+    ResponseWriter = HealthResponse.WriteAsync,
+}).AllowAnonymous();
+app.MapOpenApi();
+if (app.Environment.IsDevelopment())
+{
+    app.MapScalarApiReference();
+}
+
+var api = app.MapGroup("/api/v1").RequireAuthorization(AuthConstants.ApiPolicy);
+api.MapAffiliates();
+
+app.MapRazorPages();
+
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException ex)
+{
+    // A wrong setting: say which, plainly, and stop.
+    await Console.Error.WriteLineAsync("ShopAffiliate cannot start because of its configuration:");
+    foreach (var failure in ex.Failures) await Console.Error.WriteLineAsync("  - " + failure);
+    return 2;
+}
+
+/// <summary>Visible to <c>WebApplicationFactory&lt;Program&gt;</c> in the tests.</summary>
+public partial class Program;
