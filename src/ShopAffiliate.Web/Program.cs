@@ -37,7 +37,11 @@ builder.Services.AddIdentityCore<AppUser>(o =>
     {
         o.User.RequireUniqueEmail = true;
         o.Password.RequiredLength = 10;
+        // Length over composition rules (NIST SP 800-63B).
         o.Password.RequireNonAlphanumeric = false;
+        o.Password.RequireDigit = false;
+        o.Password.RequireUppercase = false;
+        o.Password.RequireLowercase = false;
         o.Lockout.MaxFailedAccessAttempts = 10;
     })
     .AddEntityFrameworkStores<AppDbContext>()
@@ -61,8 +65,18 @@ builder.Services.AddAuthorizationBuilder()
 builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
 builder.Services.AddOpenApi();
 builder.Services.AddRazorPages();
+builder.Services.AddRouting(o => o.LowercaseUrls = true);
+// Serve the Razor Class Library's assets (_content/ShopAffiliate.Admin/) in every environment, not only Development.
+builder.WebHost.UseStaticWebAssets();
 
 var app = builder.Build();
+
+// Settings are checked before anything starts, so a wrong key stops start-up with a message, not a stack trace.
+if (StartupErrors.ConfigurationFailures(app.Services) is { Count: > 0 } failures && !app.Environment.IsEnvironment("Testing"))
+{
+    await StartupErrors.ReportAsync(failures);
+    return 2;
+}
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -91,11 +105,11 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (OptionsValidationException ex)
+catch (Exception ex) when (StartupErrors.FailuresOf(ex) is { Count: > 0 } startFailures && !app.Environment.IsEnvironment("Testing"))
 {
-    // A wrong setting: say which, plainly, and stop.
-    await Console.Error.WriteLineAsync("ShopAffiliate cannot start because of its configuration:");
-    foreach (var failure in ex.Failures) await Console.Error.WriteLineAsync("  - " + failure);
+    // Settings that only fail when used (a bootstrap password the rules refuse). Under the test host the
+    // exception must reach WebApplicationFactory instead.
+    await StartupErrors.ReportAsync(startFailures);
     return 2;
 }
 

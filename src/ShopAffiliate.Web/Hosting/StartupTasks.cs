@@ -34,8 +34,17 @@ internal sealed partial class StartupTasks(IServiceProvider services, IOptions<B
             return;
         }
 
-        var created = await sp.GetRequiredService<WorkspaceProvisioner>().CreateAsync(
-            o.WorkspaceName!, o.Currency, o.OwnerEmail, o.OwnerPassword, o.ApiKey, cancellationToken: cancellationToken);
+        ProvisionedWorkspace created;
+        try
+        {
+            created = await sp.GetRequiredService<WorkspaceProvisioner>().CreateAsync(
+                o.WorkspaceName!, o.Currency, o.OwnerEmail, o.OwnerPassword, o.ApiKey, cancellationToken: cancellationToken);
+        }
+        catch (ShopAffiliate.Core.Errors.ValidationFailedException e)
+        {
+            // A bootstrap setting the rules refuse (a short password, a bad currency) is a configuration error.
+            throw new OptionsValidationException(BootstrapOptions.Section, typeof(BootstrapOptions), ["Bootstrap: " + e.Message]);
+        }
         LogBootstrapped(created.Workspace.Name, created.Workspace.Id, o.ApiKey is null);
         if (o.ApiKey is null)
         {

@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Workspaces;
+
+namespace ShopAffiliate.Admin.Pages.Admin;
+
+/// <summary>Create (shown once) and revoke the workspace's API keys. Owners and managers only.</summary>
+[Authorize]
+public sealed class ApiKeysModel(AppDbContext db, TenantContext tenant, TimeProvider clock) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public Guid? Ws { get; set; }
+    [BindProperty, Required(ErrorMessage = "Name the key after what uses it."), StringLength(100)]
+    public string? Name { get; set; }
+
+    public Membership? Workspace { get; private set; }
+    public List<ApiKey> Keys { get; private set; } = [];
+    public string? NewKey { get; private set; }
+    public string? Message { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ?? Page();
+
+    public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } denied) return denied;
+        if (!ModelState.IsValid) return Page();
+        NewKey = ApiKey.Generate();
+        db.ApiKeys.Add(ApiKey.For(Workspace!.WorkspaceId, Name!.Trim(), NewKey));
+        await db.SaveChangesAsync(ct);
+        return await LoadAsync(ct) ?? Page();
+    }
+
+    public async Task<IActionResult> OnPostRevokeAsync(Guid keyId, CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } denied) return denied;
+        var revoked = await db.ApiKeys.Where(k => k.Id == keyId && k.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, clock.GetUtcNow().UtcDateTime), ct);
+        Message = revoked == 1 ? "The key was revoked; requests using it are now refused." : "That key was already revoked.";
+        ModelState.Clear();
+        return await LoadAsync(ct) ?? Page();
+    }
+
+    private async Task<IActionResult?> LoadAsync(CancellationToken ct)
+    {
+        Workspace = await AdminSession.EnterAsync(db, tenant, User, Ws, ct);
+        if (Workspace is null) return NotFound();
+        if (Workspace.Role == StaffRole.Analyst) return Forbid();
+        Keys = await db.ApiKeys.AsNoTracking().OrderBy(k => k.RevokedAt != null).ThenByDescending(k => k.CreatedAt).ToListAsync(ct);
+        return null;
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using ShopAffiliate.Core.Affiliates;
+using ShopAffiliate.Core.Data;
+
+namespace ShopAffiliate.Admin.Pages.Admin;
+
+public sealed record ProgramSummary(Membership Membership, int Affiliates, int PendingApplications, int Shops);
+
+/// <summary>The programs this staff member works on, with the numbers that need attention.</summary>
+[AllowAnonymous]
+public sealed class IndexModel(AppDbContext db) : PageModel
+{
+    public List<ProgramSummary> Programs { get; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (!await db.Workspaces.AnyAsync(ct)) return RedirectToPage("/Admin/Setup");
+        if (User.Identity?.IsAuthenticated != true) return RedirectToPage("/Admin/Login", new { ReturnUrl = "/admin" });
+
+        foreach (var m in await AdminSession.MembershipsAsync(db, User, ct))
+        {
+            // Counted per workspace the user is verified staff of; the filter is bypassed only for those ids.
+            var affiliates = db.Affiliates.IgnoreQueryFilters().Where(a => a.WorkspaceId == m.WorkspaceId);
+            Programs.Add(new ProgramSummary(
+                m,
+                await affiliates.CountAsync(a => a.Status == AffiliateStatus.Approved, ct),
+                await affiliates.CountAsync(a => a.Status == AffiliateStatus.Pending, ct),
+                await db.Shops.IgnoreQueryFilters().CountAsync(s => s.WorkspaceId == m.WorkspaceId, ct)));
+        }
+        return Page();
+    }
+}

@@ -1,0 +1,95 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using ShopAffiliate.Core.Data;
+
+namespace ShopAffiliate.Web.Tests.Infrastructure;
+
+public enum Db
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>The real host on a fresh database of the given provider, with optional extra settings.</summary>
+public class TestApp : WebApplicationFactory<Program>
+{
+    public const string OwnerEmail = "owner@example.com";
+    public const string OwnerPassword = "correct-horse-battery";
+    public const string ApiKey = "sa_test_bootstrap_key_0123456789abcdefghijklmnop";
+
+    private readonly Dictionary<string, string?> _settings;
+
+    private TestApp(Db provider, Dictionary<string, string?> settings)
+    {
+        Provider = provider;
+        _settings = settings;
+    }
+
+    public Db Provider { get; }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+        if (Provider == Db.Sqlite && _settings.TryGetValue("ConnectionStrings:Sqlite", out var cs) && cs is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(cs).DataSource;
+            foreach (var f in (string[])[file, file + "-wal", file + "-shm"])
+            {
+                try { File.Delete(f); } catch (IOException) { }
+            }
+        }
+    }
+
+    /// <summary>A host with the headless bootstrap of API.md: owner, workspace and <see cref="ApiKey"/>.</summary>
+    public static Task<TestApp> BootstrappedAsync(Db provider, IDictionary<string, string?>? extra = null) =>
+        CreateAsync(provider, new Dictionary<string, string?>(extra ?? new Dictionary<string, string?>())
+        {
+            ["Bootstrap:OwnerEmail"] = OwnerEmail,
+            ["Bootstrap:OwnerPassword"] = OwnerPassword,
+            ["Bootstrap:WorkspaceName"] = "Test Program",
+            ["Bootstrap:ApiKey"] = ApiKey,
+        });
+
+    public static async Task<TestApp> CreateAsync(Db provider, IDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        all.TryAdd("Database:Provider", provider.ToString());
+        if (provider == Db.Postgres)
+        {
+            var server = await PostgresServer.InstanceAsync();
+            all.TryAdd("ConnectionStrings:Postgres", await server.CreateDatabaseAsync());
+        }
+        else
+        {
+            var file = Path.Combine(Path.GetTempPath(), $"sa-test-{Guid.NewGuid():N}.db");
+            all.TryAdd("ConnectionStrings:Sqlite", $"Data Source={file}");
+        }
+        var app = new TestApp(provider, all);
+        _ = app.Server; // start now, so migrations and bootstrap have run before the test acts
+        return app;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+    }
+
+    public HttpClient ApiClient(string apiKey = ApiKey)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    /// <summary>A scope whose tenant is <paramref name="workspaceId"/> (null: none, so tenant-owned sets are empty).</summary>
+    public AsyncServiceScope Scope(Guid? workspaceId = null)
+    {
+        var scope = Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().WorkspaceId = workspaceId;
+        return scope;
+    }
+}

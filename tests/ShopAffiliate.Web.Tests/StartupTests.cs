@@ -1,0 +1,85 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using ShopAffiliate.Web.Tests.Infrastructure;
+
+namespace ShopAffiliate.Web.Tests;
+
+/// <summary>Starting the app as an operator does: the real process, no test host in between.</summary>
+public sealed class StartupTests
+{
+    [Fact]
+    public async Task WithNoConfigurationTheAppStartsOnSqliteInTheDataFolder()
+    {
+        await using var app = AppProcess.Start(new Dictionary<string, string>());
+
+        Assert.True(await app.WaitUntilHealthyAsync(), "The app did not become healthy:\n" + app.Output);
+        using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/openapi/v1.json")).StatusCode);
+        Assert.True(File.Exists(Path.Combine(app.WorkingDirectory, "data", "shopaffiliate.db")), "No SQLite file under data/");
+    }
+
+    [Fact]
+    public async Task WithPostgresConfiguredTheAppStartsAndMigratesIt()
+    {
+        var server = await PostgresServer.InstanceAsync();
+        var connectionString = await server.CreateDatabaseAsync();
+
+        await using var app = AppProcess.Start(new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "Postgres",
+            ["ConnectionStrings__Postgres"] = connectionString,
+        });
+
+        Assert.True(await app.WaitUntilHealthyAsync(), "The app did not become healthy:\n" + app.Output);
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var applied = new NpgsqlCommand("SELECT count(*) FROM \"__EFMigrationsHistory\"", connection);
+        Assert.True((long)(await applied.ExecuteScalarAsync())! >= 1);
+        await using var tables = new NpgsqlCommand("SELECT count(*) FROM information_schema.tables WHERE table_name = 'Affiliates'", connection);
+        Assert.Equal(1L, await tables.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task AnUnknownProviderStopsStartupWithAMessageNamingTheKey()
+    {
+        await using var app = AppProcess.Start(new Dictionary<string, string> { ["Database__Provider"] = "Oracle" });
+
+        var exitCode = await app.WaitForExitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Database:Provider is 'Oracle', which is not supported. Use 'Sqlite' (the embedded default) or 'Postgres'.", app.Output);
+        Assert.DoesNotContain("   at ", app.Output); // a message, not a stack trace
+    }
+
+    [Theory]
+    [InlineData("Database:Provider", "Postgres", "ConnectionStrings:Postgres is required")]
+    [InlineData("App:PublicBaseUrl", "not a url", "App:PublicBaseUrl is 'not a url'")]
+    [InlineData("Bootstrap:ApiKey", "too-short", "Bootstrap:ApiKey must be at least 32 characters")]
+    public async Task ABadSettingStopsStartup(string key, string value, string message)
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => TestApp.CreateAsync(Db.Sqlite, new Dictionary<string, string?>
+        {
+            [key] = value,
+            ["Bootstrap:OwnerEmail"] = key.StartsWith("Bootstrap", StringComparison.Ordinal) ? "o@example.com" : null,
+            ["Bootstrap:OwnerPassword"] = key.StartsWith("Bootstrap", StringComparison.Ordinal) ? "long-enough-password" : null,
+            ["Bootstrap:WorkspaceName"] = key.StartsWith("Bootstrap", StringComparison.Ordinal) ? "P" : null,
+        }));
+
+        var validation = Flatten(failure).OfType<OptionsValidationException>().FirstOrDefault();
+        Assert.True(validation is not null, "Expected an options validation failure, got: " + failure);
+        Assert.Contains(validation.Failures, f => f.Contains(message, StringComparison.Ordinal));
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            yield return e;
+            if (e is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions.SelectMany(Flatten)) yield return inner;
+            }
+        }
+    }
+}
