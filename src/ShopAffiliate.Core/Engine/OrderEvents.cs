@@ -1,0 +1,94 @@
+namespace ShopAffiliate.Core.Engine;
+
+/// <summary>Pending = placed, not paid (or on hold); Paid = earned; Cancelled = reversed (voided, cancelled, failed).</summary>
+public enum OrderState
+{
+    Pending,
+    Paid,
+    Cancelled,
+}
+
+/// <summary>
+/// One version of a platform order, normalised by the platform adapter. <see cref="UpdatedAt"/> is the version: an
+/// older version never overwrites a newer one. All times are UTC. Money fields are in <see cref="Currency"/>, the shop
+/// currency (never the buyer's presentment currency).
+/// </summary>
+public sealed record OrderEvent(
+    ShopId ShopId,
+    ExternalOrderId ExternalOrderId,
+    string? OrderNumber,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    string Currency,
+    OrderState State,
+    bool IsTest,
+    string? CustomerId,
+    string? CustomerEmail,
+    IReadOnlyList<OrderLine> Lines,
+    IReadOnlyList<string> DiscountCodes,
+    IReadOnlyList<ReferralTouch> Touches,
+    decimal ShippingTotal,
+    decimal TaxTotal)
+{
+    public OrderKey Key => new(ShopId, ExternalOrderId);
+
+    /// <summary>"#1042" for merchants and affiliates; falls back to the external id.</summary>
+    public string DisplayName => string.IsNullOrWhiteSpace(OrderNumber) ? ExternalOrderId.Value : OrderNumber;
+
+    public decimal NetRevenue => Lines.Sum(l => l.NetRevenue);
+}
+
+/// <summary>
+/// A line: <see cref="NetRevenue"/> is the line's revenue after discounts, before tax and shipping. The basis of
+/// commissions and of partial refunds. <see cref="Quantity"/> 0 means unknown.
+/// </summary>
+public sealed record OrderLine(
+    string LineId,
+    string? ProductId,
+    IReadOnlyList<string> CollectionIds,
+    int Quantity,
+    decimal NetRevenue,
+    decimal Tax);
+
+public enum TouchSource
+{
+    /// <summary>A cart attribute written by our storefront script (Shopify note_attributes).</summary>
+    CartAttribute,
+
+    /// <summary>Order meta written by the Woo companion plugin.</summary>
+    OrderMeta,
+
+    /// <summary>A <c>?ref=</c> in the order's landing URL.</summary>
+    LandingUrl,
+
+    /// <summary>Woo's order attribution <c>utm_source</c>.</summary>
+    UtmSource,
+
+    /// <summary>A click we recorded on our redirect (found through a click id).</summary>
+    Click,
+}
+
+/// <summary>
+/// Evidence that a referral led to the order. <see cref="At"/> null = unknown time: a touch carried by the order itself
+/// (cart attribute, order meta, landing URL, UTM) then counts as made at the order's creation.
+/// </summary>
+public sealed record ReferralTouch(string ReferralCode, Guid? ClickId, DateTime? At, TouchSource Source);
+
+/// <summary>
+/// A refund. Line amounts are positive (WooCommerce's negative refund totals are accepted and read as their absolute
+/// value). <see cref="OtherAmount"/> is an order-level merchandise refund not tied to a line (leave shipping refunds
+/// out): it reduces every line's commission in proportion to the line's NetRevenue.
+/// </summary>
+public sealed record RefundEvent(
+    ShopId ShopId,
+    ExternalOrderId ExternalOrderId,
+    string RefundId,
+    DateTime CreatedAt,
+    IReadOnlyList<RefundLine> Lines,
+    decimal OtherAmount = 0m)
+{
+    public OrderKey Key => new(ShopId, ExternalOrderId);
+}
+
+/// <summary>Quantity 0 = unknown: the refund then counts by <see cref="Amount"/> as a share of the line's NetRevenue.</summary>
+public sealed record RefundLine(string LineId, int Quantity, decimal Amount);
