@@ -6,7 +6,6 @@ name=${1:?usage: scripts/add-migration.sh NameOfChange}
 dotnet tool restore >/dev/null
 for provider in Sqlite Postgres; do
   dotnet ef migrations add "$name" --project src/ShopAffiliate.Core --startup-project src/ShopAffiliate.Core \
-    --context "${provider}AppDbContext" --output-dir "Data/Migrations/$provider" \
-    --namespace "ShopAffiliate.Core.Data.Migrations.$provider"
+    --context "${provider}AppDbContext" --output-dir "Data/Migrations/$provider"
 done
 rm -f src/ShopAffiliate.Core/design.db

@@ -7,7 +7,17 @@ using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Identity;
 using ShopAffiliate.Core.Workspaces;
 using ShopAffiliate.Web.Auth;
+using ShopAffiliate.Core.Orders;
+using ShopAffiliate.Core.Payouts;
+using ShopAffiliate.Core.Tracking;
+using ShopAffiliate.Web.Features.Commissions;
+using ShopAffiliate.Web.Features.Groups;
+using ShopAffiliate.Web.Features.Orders;
+using ShopAffiliate.Web.Features.Payouts;
 using ShopAffiliate.Web.Features.Affiliates;
+using ShopAffiliate.Web.Features.Links;
+using ShopAffiliate.Web.Features.Settings;
+using ShopAffiliate.Web.Features.Tracking;
 using ShopAffiliate.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -25,6 +35,16 @@ builder.Services.AddSingleton<IValidateOptions<BootstrapOptions>, BootstrapOptio
 builder.Services.AddShopAffiliateData(builder.Configuration);
 builder.Services.AddScoped<WorkspaceProvisioner>();
 builder.Services.AddHostedService<StartupTasks>();
+
+builder.Services.AddOptions<TrackingOptions>().BindConfiguration(TrackingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<LinkCache>();
+builder.Services.AddSingleton(sp => new ClickChannel(sp.GetRequiredService<IOptions<TrackingOptions>>().Value.ClickQueueCapacity));
+builder.Services.AddSingleton<ClickWriter>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<ClickWriter>());
+builder.Services.AddHostedService<LinkCacheRefresher>();
+builder.Services.AddScoped<OrderProcessor>();
+builder.Services.AddScoped<PayoutService>();
+builder.Services.AddHostedService<CommissionApprover>();
 
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
     ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier);
@@ -97,6 +117,13 @@ if (app.Environment.IsDevelopment())
 
 var api = app.MapGroup("/api/v1").RequireAuthorization(AuthConstants.ApiPolicy);
 api.MapAffiliates();
+api.MapLinks();
+api.MapProgramSettings();
+api.MapGroups();
+api.MapOrders();
+api.MapCommissions();
+api.MapPayouts();
+app.MapTracking();
 
 app.MapRazorPages();
 

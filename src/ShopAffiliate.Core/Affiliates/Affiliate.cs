@@ -30,6 +30,9 @@ public sealed class Affiliate : ITenantOwned, IAuditable
 
     public string? Website { get; set; }
     public Guid? ParentAffiliateId { get; set; }
+
+    /// <summary>Commission group (plan); null = the program's default group.</summary>
+    public Guid? GroupId { get; set; }
     public string? AcceptedTermsVersion { get; set; }
 
     /// <summary>Identity user of the affiliate's portal login, once they have one.</summary>

@@ -26,6 +26,17 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext? ten
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<Shop> Shops => Set<Shop>();
     public DbSet<Affiliate> Affiliates => Set<Affiliate>();
+    public DbSet<Settings.WorkspaceSettings> WorkspaceSettings => Set<Settings.WorkspaceSettings>();
+    public DbSet<Tracking.TrackingLink> TrackingLinks => Set<Tracking.TrackingLink>();
+    public DbSet<Tracking.Click> Clicks => Set<Tracking.Click>();
+    public DbSet<Orders.Order> Orders => Set<Orders.Order>();
+    public DbSet<Orders.LifetimeCustomer> LifetimeCustomers => Set<Orders.LifetimeCustomer>();
+    public DbSet<Commissions.Commission> Commissions => Set<Commissions.Commission>();
+    public DbSet<Commissions.LedgerRecord> Ledger => Set<Commissions.LedgerRecord>();
+    public DbSet<Commissions.CommissionGroup> CommissionGroups => Set<Commissions.CommissionGroup>();
+    public DbSet<Coupons.Coupon> Coupons => Set<Coupons.Coupon>();
+    public DbSet<Payouts.PayoutBatch> PayoutBatches => Set<Payouts.PayoutBatch>();
+    public DbSet<Payouts.PayoutItem> PayoutItems => Set<Payouts.PayoutItem>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

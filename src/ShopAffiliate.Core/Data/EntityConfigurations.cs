@@ -70,5 +70,158 @@ internal sealed class AffiliateConfiguration : IEntityTypeConfiguration<Affiliat
         b.HasIndex(a => new { a.WorkspaceId, a.Status });
         b.HasOne<Workspace>().WithMany().HasForeignKey(a => a.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Affiliate>().WithMany().HasForeignKey(a => a.ParentAffiliateId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne<Commissions.CommissionGroup>().WithMany().HasForeignKey(a => a.GroupId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class WorkspaceSettingsConfiguration : IEntityTypeConfiguration<Settings.WorkspaceSettings>
+{
+    public void Configure(EntityTypeBuilder<Settings.WorkspaceSettings> b)
+    {
+        b.HasKey(s => s.WorkspaceId);
+        b.Property(s => s.DefaultCommissionRate).HasPrecision(9, 6);
+        b.Property(s => s.PayoutThreshold).HasPrecision(18, 4);
+        b.PrimitiveCollection(s => s.AllowedDestinationHosts);
+        b.HasOne<Workspace>().WithOne().HasForeignKey<Settings.WorkspaceSettings>(s => s.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class TrackingLinkConfiguration : IEntityTypeConfiguration<Tracking.TrackingLink>
+{
+    public void Configure(EntityTypeBuilder<Tracking.TrackingLink> b)
+    {
+        b.Property(l => l.Code).HasMaxLength(32);
+        b.HasIndex(l => l.Code).IsUnique();
+        b.Property(l => l.Destination).HasMaxLength(2000);
+        b.Property(l => l.SubId).HasMaxLength(100);
+        b.HasIndex(l => new { l.WorkspaceId, l.AffiliateId });
+        b.HasIndex(l => l.UpdatedAt);
+        b.HasOne<Affiliate>().WithMany().HasForeignKey(l => l.AffiliateId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ClickConfiguration : IEntityTypeConfiguration<Tracking.Click>
+{
+    public void Configure(EntityTypeBuilder<Tracking.Click> b)
+    {
+        b.Property(c => c.Id).ValueGeneratedNever();
+        b.Property(c => c.ReferralCode).HasMaxLength(64);
+        b.Property(c => c.SubId).HasMaxLength(100);
+        b.Property(c => c.IpHash).HasMaxLength(32);
+        b.Property(c => c.UserAgent).HasMaxLength(512);
+        b.Property(c => c.Referrer).HasMaxLength(1000);
+        b.Property(c => c.LandingUrl).HasMaxLength(2000);
+        b.HasIndex(c => new { c.WorkspaceId, c.At });
+        b.HasIndex(c => new { c.AffiliateId, c.At });
+        // No foreign keys: clicks are written in bulk on the hot path's behalf and must never fail on a race
+        // with a link being archived; they are cleaned up with their workspace.
+    }
+}
+
+internal sealed class OrderConfiguration : IEntityTypeConfiguration<Orders.Order>
+{
+    public void Configure(EntityTypeBuilder<Orders.Order> b)
+    {
+        b.Property(o => o.ExternalId).HasMaxLength(64);
+        b.HasIndex(o => new { o.ShopId, o.ExternalId }).IsUnique();
+        b.HasIndex(o => new { o.WorkspaceId, o.PlacedAt });
+        b.HasIndex(o => new { o.WorkspaceId, o.AffiliateId });
+        b.Property(o => o.Number).HasMaxLength(64);
+        b.Property(o => o.Currency).HasMaxLength(3);
+        b.Property(o => o.CustomerEmail).HasMaxLength(254);
+        b.Property(o => o.AttributionExplanation).HasMaxLength(2000);
+        b.Property(o => o.NetRevenue).HasPrecision(18, 4);
+        b.Property(o => o.RefundedAmount).HasPrecision(18, 4);
+        b.Property(o => o.Revision).IsConcurrencyToken();
+        b.HasOne<Shop>().WithMany().HasForeignKey(o => o.ShopId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class LifetimeCustomerConfiguration : IEntityTypeConfiguration<Orders.LifetimeCustomer>
+{
+    public void Configure(EntityTypeBuilder<Orders.LifetimeCustomer> b)
+    {
+        b.Property(l => l.CustomerKey).HasMaxLength(300);
+        b.HasIndex(l => new { l.WorkspaceId, l.CustomerKey }).IsUnique();
+        b.HasOne<Affiliate>().WithMany().HasForeignKey(l => l.AffiliateId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class CommissionConfiguration : IEntityTypeConfiguration<Commissions.Commission>
+{
+    public void Configure(EntityTypeBuilder<Commissions.Commission> b)
+    {
+        b.HasIndex(c => new { c.OrderId, c.AffiliateId, c.Tier }).IsUnique();
+        b.HasIndex(c => new { c.WorkspaceId, c.Status, c.EligibleAt });
+        b.HasIndex(c => new { c.WorkspaceId, c.AffiliateId });
+        b.Property(c => c.Amount).HasPrecision(18, 4);
+        b.Property(c => c.Currency).HasMaxLength(3);
+        b.Property(c => c.Explanation).HasMaxLength(4000);
+        b.Property(c => c.StatusReason).HasMaxLength(2000);
+        b.HasOne<Orders.Order>().WithMany().HasForeignKey(c => c.OrderId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Affiliate>().WithMany().HasForeignKey(c => c.AffiliateId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class LedgerRecordConfiguration : IEntityTypeConfiguration<Commissions.LedgerRecord>
+{
+    public void Configure(EntityTypeBuilder<Commissions.LedgerRecord> b)
+    {
+        b.Property(e => e.Key).HasMaxLength(200);
+        b.HasIndex(e => new { e.WorkspaceId, e.Key }).IsUnique();
+        b.HasIndex(e => new { e.WorkspaceId, e.AffiliateId, e.Currency });
+        b.Property(e => e.Amount).HasPrecision(18, 4);
+        b.Property(e => e.Currency).HasMaxLength(3);
+        b.Property(e => e.Description).HasMaxLength(1000);
+        b.Property(e => e.Reference).HasMaxLength(200);
+        b.HasOne<Affiliate>().WithMany().HasForeignKey(e => e.AffiliateId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class CommissionGroupConfiguration : IEntityTypeConfiguration<Commissions.CommissionGroup>
+{
+    public void Configure(EntityTypeBuilder<Commissions.CommissionGroup> b)
+    {
+        b.Property(g => g.Name).HasMaxLength(200);
+        b.Property(g => g.SecondTierRate).HasPrecision(9, 6);
+        b.HasIndex(g => new { g.WorkspaceId, g.Name }).IsUnique();
+        b.HasOne<Workspace>().WithMany().HasForeignKey(g => g.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class CouponConfiguration : IEntityTypeConfiguration<Coupons.Coupon>
+{
+    public void Configure(EntityTypeBuilder<Coupons.Coupon> b)
+    {
+        b.Property(c => c.Code).HasMaxLength(64);
+        b.Property(c => c.NormalizedCode).HasMaxLength(64);
+        b.HasIndex(c => new { c.WorkspaceId, c.NormalizedCode }).IsUnique();
+        b.Property(c => c.Amount).HasPrecision(18, 4);
+        b.HasOne<Affiliate>().WithMany().HasForeignKey(c => c.AffiliateId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class PayoutBatchConfiguration : IEntityTypeConfiguration<Payouts.PayoutBatch>
+{
+    public void Configure(EntityTypeBuilder<Payouts.PayoutBatch> b)
+    {
+        b.Property(p => p.Reference).HasMaxLength(25);
+        b.HasIndex(p => new { p.WorkspaceId, p.Reference }).IsUnique();
+        b.Property(p => p.Currency).HasMaxLength(3);
+        b.Property(p => p.Total).HasPrecision(18, 4);
+        b.HasMany(p => p.Items).WithOne().HasForeignKey(i => i.PayoutBatchId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class PayoutItemConfiguration : IEntityTypeConfiguration<Payouts.PayoutItem>
+{
+    public void Configure(EntityTypeBuilder<Payouts.PayoutItem> b)
+    {
+        b.Property(i => i.Name).HasMaxLength(200);
+        b.Property(i => i.Email).HasMaxLength(254);
+        b.Property(i => i.Reference).HasMaxLength(100);
+        b.Property(i => i.Amount).HasPrecision(18, 4);
+        b.Property(i => i.Approved).HasPrecision(18, 4);
+        b.Property(i => i.Carried).HasPrecision(18, 4);
     }
 }

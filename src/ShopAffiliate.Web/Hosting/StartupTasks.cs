@@ -17,6 +17,8 @@ internal sealed partial class StartupTasks(IServiceProvider services, IOptions<B
         await using var scope = services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
         await BootstrapAsync(scope.ServiceProvider, cancellationToken);
+        // Warm the redirect's link table before the server takes its first request.
+        await scope.ServiceProvider.GetRequiredService<ShopAffiliate.Core.Tracking.LinkCache>().RefreshAsync(cancellationToken);
     }
 
     private async Task BootstrapAsync(IServiceProvider sp, CancellationToken cancellationToken)

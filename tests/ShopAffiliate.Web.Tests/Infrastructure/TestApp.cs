@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using ShopAffiliate.Core.Data;
 
@@ -19,11 +20,13 @@ public class TestApp : WebApplicationFactory<Program>
     public const string ApiKey = "sa_test_bootstrap_key_0123456789abcdefghijklmnop";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    private TestApp(Db provider, Dictionary<string, string?> settings)
+    private TestApp(Db provider, Dictionary<string, string?> settings, Action<IServiceCollection>? services)
     {
         Provider = provider;
         _settings = settings;
+        _services = services;
     }
 
     public Db Provider { get; }
@@ -44,8 +47,9 @@ public class TestApp : WebApplicationFactory<Program>
     }
 
     /// <summary>A host with the headless bootstrap of API.md: owner, workspace and <see cref="ApiKey"/>.</summary>
-    public static Task<TestApp> BootstrappedAsync(Db provider, IDictionary<string, string?>? extra = null) =>
-        CreateAsync(provider, new Dictionary<string, string?>(extra ?? new Dictionary<string, string?>())
+    public static Task<TestApp> BootstrappedAsync(
+        Db provider, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null) =>
+        CreateAsync(provider, services: services, settings: new Dictionary<string, string?>(extra ?? new Dictionary<string, string?>())
         {
             ["Bootstrap:OwnerEmail"] = OwnerEmail,
             ["Bootstrap:OwnerPassword"] = OwnerPassword,
@@ -53,7 +57,8 @@ public class TestApp : WebApplicationFactory<Program>
             ["Bootstrap:ApiKey"] = ApiKey,
         });
 
-    public static async Task<TestApp> CreateAsync(Db provider, IDictionary<string, string?>? settings = null)
+    public static async Task<TestApp> CreateAsync(
+        Db provider, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         all.TryAdd("Database:Provider", provider.ToString());
@@ -67,7 +72,7 @@ public class TestApp : WebApplicationFactory<Program>
             var file = Path.Combine(Path.GetTempPath(), $"sa-test-{Guid.NewGuid():N}.db");
             all.TryAdd("ConnectionStrings:Sqlite", $"Data Source={file}");
         }
-        var app = new TestApp(provider, all);
+        var app = new TestApp(provider, all, services);
         _ = app.Server; // start now, so migrations and bootstrap have run before the test acts
         return app;
     }
@@ -76,6 +81,25 @@ public class TestApp : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services =>
+        {
+            // TestServer leaves the client IP empty; tests name one in X-Test-Client-Ip.
+            services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, ClientIpFromHeader>();
+            _services?.Invoke(services);
+        });
+    }
+
+    private sealed class ClientIpFromHeader : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            app.Use(nextMiddleware => http =>
+            {
+                if (System.Net.IPAddress.TryParse(http.Request.Headers["X-Test-Client-Ip"], out var ip)) http.Connection.RemoteIpAddress = ip;
+                return nextMiddleware(http);
+            });
+            next(app);
+        };
     }
 
     public HttpClient ApiClient(string apiKey = ApiKey)

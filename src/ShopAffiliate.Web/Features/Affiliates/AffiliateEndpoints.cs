@@ -5,15 +5,20 @@ using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Core.Affiliates;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Errors;
+using ShopAffiliate.Core.Settings;
+using ShopAffiliate.Core.Tracking;
 using ShopAffiliate.Core.Workspaces;
 
 namespace ShopAffiliate.Web.Features.Affiliates;
 
 public sealed record AffiliateResponse(
     Guid Id, string Name, string Email, string ReferralCode, AffiliateStatus Status, string? StatusReason,
-    string? Website, Guid? ParentAffiliateId, DateTime CreatedAt, DateTime UpdatedAt);
+    string? Website, Guid? ParentAffiliateId, Guid? GroupId, DateTime CreatedAt, DateTime UpdatedAt);
 
-public sealed record CreateAffiliateRequest(string? Name, string? Email, string? ReferralCode, string? Website, Guid? ParentAffiliateId);
+public sealed record CreateAffiliateRequest(string? Name, string? Email, string? ReferralCode, string? Website, Guid? ParentAffiliateId, Guid? GroupId = null);
+
+/// <summary>Fields left out keep their value.</summary>
+public sealed record UpdateAffiliateRequest(string? Name, string? Website, string? ReferralCode, Guid? GroupId, Guid? ParentAffiliateId);
 
 public static partial class AffiliateEndpoints
 {
@@ -23,6 +28,13 @@ public static partial class AffiliateEndpoints
         group.MapGet("/", List).WithSummary("List affiliates (search by name, email or code; filter by status; paged).");
         group.MapGet("/{id:guid}", Get).WithName("GetAffiliate");
         group.MapPost("/", Create).WithSummary("Create an affiliate (Pending unless the program auto-approves).");
+        group.MapPatch("/{id:guid}", Update).WithSummary("Change name, website, referral code, group or recruiter; fields left out keep their value.");
+        group.MapPost("/{id:guid}/approve", (AppDbContext db, Guid id, ReasonRequest? body, CancellationToken ct) =>
+            DecideAsync(db, id, AffiliateStatus.Approved, body?.Reason?.Trim(), ct)).WithSummary("Approve an application (reason optional).");
+        group.MapPost("/{id:guid}/reject", (AppDbContext db, Guid id, ReasonRequest body, CancellationToken ct) =>
+            DecideAsync(db, id, AffiliateStatus.Rejected, body.Require("reject"), ct)).WithSummary("Reject an application, with the reason the applicant sees.");
+        group.MapPost("/{id:guid}/suspend", (AppDbContext db, Guid id, ReasonRequest body, CancellationToken ct) =>
+            DecideAsync(db, id, AffiliateStatus.Suspended, body.Require("suspend"), ct)).WithSummary("Suspend an approved affiliate: their links keep working for shoppers but earn nothing.");
         return group;
     }
 
@@ -69,6 +81,8 @@ public static partial class AffiliateEndpoints
             throw new ConflictException($"An affiliate with the email {email} already exists in this program.");
         if (request.ParentAffiliateId is { } parent && !await db.Affiliates.AnyAsync(a => a.Id == parent, ct))
             throw ValidationFailedException.For("parentAffiliateId", "The parent affiliate does not exist in this program.");
+        if (request.GroupId is { } groupId && !await db.CommissionGroups.AnyAsync(g => g.Id == groupId, ct))
+            throw ValidationFailedException.For("groupId", "No commission group with that id in this program.");
 
         code ??= await FreeCodeAsync(db, WorkspaceProvisioner.Slugify(name.Split(' ')[0]), ct);
         if (await db.Affiliates.AnyAsync(a => a.ReferralCode == code, ct))
@@ -82,10 +96,79 @@ public static partial class AffiliateEndpoints
             ReferralCode = code,
             Website = string.IsNullOrWhiteSpace(request.Website) ? null : request.Website.Trim(),
             ParentAffiliateId = request.ParentAffiliateId,
+            GroupId = request.GroupId,
+            Status = (await SettingsStore.GetAsync(db, tenant.WorkspaceId!.Value, ct)).AutoApproveAffiliates ? AffiliateStatus.Approved : AffiliateStatus.Pending,
         };
         db.Affiliates.Add(affiliate);
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/affiliates/{affiliate.Id}", ToResponse(affiliate));
+    }
+
+    private static async Task<Results<Ok<AffiliateResponse>, NotFound>> Update(
+        AppDbContext db, LinkCache links, Guid id, UpdateAffiliateRequest request, CancellationToken ct)
+    {
+        var affiliate = await db.Affiliates.FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (affiliate is null) return TypedResults.NotFound();
+        if (request.Name is { } name)
+        {
+            name = name.Trim();
+            if (name.Length is 0 or > 200) throw ValidationFailedException.For("name", "A name of 1 to 200 characters is required.");
+            affiliate.Name = name;
+        }
+        if (request.Website is { } site)
+        {
+            if (site.Length > 0 && !Uri.TryCreate(site, UriKind.Absolute, out _)) throw ValidationFailedException.For("website", $"'{site}' is not an absolute URL.");
+            affiliate.Website = site.Length == 0 ? null : site.Trim();
+        }
+        if (request.GroupId is { } groupId)
+        {
+            if (!await db.CommissionGroups.AnyAsync(g => g.Id == groupId, ct)) throw ValidationFailedException.For("groupId", "No commission group with that id.");
+            affiliate.GroupId = groupId;
+        }
+        if (request.ParentAffiliateId is { } parent)
+        {
+            if (parent == id || !await db.Affiliates.AnyAsync(a => a.Id == parent, ct))
+                throw ValidationFailedException.For("parentAffiliateId", "The recruiter must be another affiliate of this program.");
+            affiliate.ParentAffiliateId = parent;
+        }
+        var codeChanged = false;
+        if (request.ReferralCode is { } rawCode)
+        {
+            var code = rawCode.Trim().ToLowerInvariant();
+            if (!ReferralCodePattern().IsMatch(code)) throw ValidationFailedException.For("referralCode", "A referral code is 2 to 64 letters, digits, '-' or '_'.");
+            if (code != affiliate.ReferralCode && await db.Affiliates.AnyAsync(a => a.ReferralCode == code, ct))
+                throw new ConflictException($"The referral code '{code}' is taken in this program.");
+            codeChanged = code != affiliate.ReferralCode;
+            affiliate.ReferralCode = code;
+        }
+        await db.SaveChangesAsync(ct);
+        if (codeChanged)
+        {
+            // The redirect adds ?ref= from memory: refresh this affiliate's links there.
+            foreach (var link in await db.TrackingLinks.AsNoTracking().Where(l => l.AffiliateId == id).ToListAsync(ct)) links.Upsert(link, affiliate.ReferralCode);
+        }
+        return TypedResults.Ok(ToResponse(affiliate));
+    }
+
+    private static async Task<Results<Ok<AffiliateResponse>, NotFound>> DecideAsync(
+        AppDbContext db, Guid id, AffiliateStatus to, string? reason, CancellationToken ct)
+    {
+        var affiliate = await db.Affiliates.FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (affiliate is null) return TypedResults.NotFound();
+        var allowed = (affiliate.Status, to) switch
+        {
+            (AffiliateStatus.Pending, AffiliateStatus.Approved or AffiliateStatus.Rejected) => true,
+            (AffiliateStatus.Rejected, AffiliateStatus.Approved) => true,   // reconsidered
+            (AffiliateStatus.Approved, AffiliateStatus.Suspended) => true,
+            (AffiliateStatus.Suspended, AffiliateStatus.Approved) => true,  // reinstated
+            _ => false,
+        };
+        if (!allowed)
+            throw new ConflictException($"{affiliate.Name} is {affiliate.Status}; that cannot become {to}.");
+        affiliate.Status = to;
+        affiliate.StatusReason = reason;
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(ToResponse(affiliate));
     }
 
     private static async Task<string> FreeCodeAsync(AppDbContext db, string stem, CancellationToken ct)
@@ -100,7 +183,7 @@ public static partial class AffiliateEndpoints
         email.Length <= 254 && MailAddress.TryCreate(email, out var parsed) && parsed.Address == email && email.Contains('.');
 
     internal static AffiliateResponse ToResponse(Affiliate a) => new(
-        a.Id, a.Name, a.Email, a.ReferralCode, a.Status, a.StatusReason, a.Website, a.ParentAffiliateId, a.CreatedAt, a.UpdatedAt);
+        a.Id, a.Name, a.Email, a.ReferralCode, a.Status, a.StatusReason, a.Website, a.ParentAffiliateId, a.GroupId, a.CreatedAt, a.UpdatedAt);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{1,63}$")]
     private static partial Regex ReferralCodePattern();

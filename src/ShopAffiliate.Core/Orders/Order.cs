@@ -1,0 +1,59 @@
+using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Engine;
+
+namespace ShopAffiliate.Core.Orders;
+
+/// <summary>
+/// A platform order as we hold it: the engine's whole per-order state (<see cref="StateJson"/>: latest order version,
+/// refunds, decisions, commissions) plus columns projected from it for queries. A refund that arrives before its
+/// order creates the row with no order data yet (<see cref="HasOrder"/> false).
+/// </summary>
+public sealed class Order : ITenantOwned
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid WorkspaceId { get; init; }
+    public Guid ShopId { get; init; }
+    public required string ExternalId { get; init; }
+
+    public bool HasOrder { get; set; }
+    public string? Number { get; set; }
+    public DateTime? PlacedAt { get; set; }
+
+    /// <summary>The platform's updated_at of the version we hold.</summary>
+    public DateTime? PlatformUpdatedAt { get; set; }
+
+    public string Currency { get; set; } = "";
+    public OrderState? State { get; set; }
+    public bool IsTest { get; set; }
+    public decimal NetRevenue { get; set; }
+    public decimal RefundedAmount { get; set; }
+
+    /// <summary>Personal data: erased by a customer redaction.</summary>
+    public string? CustomerEmail { get; set; }
+
+    public Guid? AffiliateId { get; set; }
+    public AttributionMethod AttributionMethod { get; set; }
+    public string AttributionExplanation { get; set; } = "";
+
+    public required string StateJson { get; set; }
+
+    /// <summary>Optimistic concurrency: two workers applying events to one order cannot both win.</summary>
+    public int Revision { get; set; }
+
+    public DateTime ReceivedAt { get; init; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>A customer who stays an affiliate's (lifetime commissions): by platform customer id or email.</summary>
+public sealed class LifetimeCustomer : ITenantOwned
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid WorkspaceId { get; init; }
+
+    /// <summary><see cref="CustomerKey"/> as text: <c>{shopId:N}:{customerId}</c> or a lowercase email.</summary>
+    public required string CustomerKey { get; set; }
+
+    public Guid AffiliateId { get; init; }
+    public Guid? FirstOrderId { get; init; }
+    public DateTime CreatedAt { get; init; }
+}

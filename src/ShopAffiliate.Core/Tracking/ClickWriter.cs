@@ -1,0 +1,156 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ShopAffiliate.Core.Data;
+
+namespace ShopAffiliate.Core.Tracking;
+
+/// <summary>
+/// Stores queued clicks in batches. The only reader of <see cref="ClickChannel"/>, so repeat detection needs no
+/// locks. On shutdown it stops taking new clicks and writes every queued one before the host exits.
+/// </summary>
+public sealed partial class ClickWriter(ClickChannel channel, IServiceScopeFactory scopes, TimeProvider clock, ILogger<ClickWriter> logger)
+    : BackgroundService
+{
+    public const int MaxBatch = 1000;
+
+    private readonly Dictionary<Guid, WorkspaceFacts> _workspaces = [];
+    private readonly Dictionary<(Guid LinkOrAffiliate, string Visitor), DateTime> _lastSeen = [];
+    private DateTime _nextPrune;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<PendingClick>(MaxBatch);
+        // Not cancelled by stoppingToken: the loop ends when the channel is completed and empty (see StopAsync).
+        while (await channel.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < MaxBatch && channel.Reader.TryRead(out var click)) batch.Add(click);
+            try
+            {
+                await WriteAsync(batch);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Never let one bad batch stop the writer (a BackgroundService that throws stops the host).
+                LogBatchFailed(e, batch.Count);
+            }
+            batch.Clear();
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        channel.Complete();
+        if (ExecuteTask is { } running) await running.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Writes clicks now; used by the redirect itself when the queue is already closed.</summary>
+    public async Task WriteAsync(IReadOnlyList<PendingClick> clicks)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+                var rows = new List<Click>(clicks.Count);
+                foreach (var pending in clicks)
+                {
+                    if (await ToRowAsync(db, pending) is { } row) rows.Add(row);
+                }
+                db.Clicks.AddRange(rows);
+                await db.SaveChangesAsync(CancellationToken.None);
+                return;
+            }
+            catch (DbUpdateException e) when (attempt < 5)
+            {
+                // SQLite busy or a failover: back off and retry; the clicks are still in hand.
+                LogRetry(e, clicks.Count, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt));
+            }
+            catch (DbUpdateException e) when (clicks.Count > 1)
+            {
+                // One bad row (e.g. a replayed landing click id) must not sink the batch: write them one by one.
+                LogSplitting(e, clicks.Count);
+                foreach (var single in clicks) await WriteAsync([single]);
+                return;
+            }
+            catch (DbUpdateException e)
+            {
+                LogDropped(e, clicks[0].Id);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Null when the workspace no longer exists (deleted since the click): nothing to credit.</summary>
+    private async Task<Click?> ToRowAsync(AppDbContext db, PendingClick p)
+    {
+        if (await FactsAsync(db, p.WorkspaceId) is not { } facts) return null;
+        var ipHash = ClickClassifier.HashIp(p.Ip, facts.Salt);
+        var isBot = ClickClassifier.IsBot(p.UserAgent);
+        var isDuplicate = !isBot && IsRepeat(p, ipHash, facts.DuplicateWindow);
+        return new Click
+        {
+            Id = p.Id,
+            WorkspaceId = p.WorkspaceId,
+            AffiliateId = p.AffiliateId,
+            LinkId = p.LinkId,
+            ReferralCode = p.ReferralCode,
+            SubId = Truncate(p.SubId, 100),
+            At = p.At,
+            Source = p.Source,
+            IpHash = ipHash,
+            UserAgent = Truncate(p.UserAgent, 512),
+            Referrer = Truncate(p.Referrer, 1000),
+            LandingUrl = Truncate(p.LandingUrl, 2000),
+            IsBot = isBot,
+            IsDuplicate = isDuplicate,
+        };
+    }
+
+    private bool IsRepeat(PendingClick p, string? ipHash, TimeSpan window)
+    {
+        if (ipHash is null || window <= TimeSpan.Zero) return false;
+        var key = (p.LinkId ?? p.AffiliateId, ipHash + "|" + p.UserAgent);
+        var repeat = _lastSeen.TryGetValue(key, out var last) && p.At - last < window;
+        if (!repeat) _lastSeen[key] = p.At;
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (now >= _nextPrune)
+        {
+            // Forget visitors older than any window, so memory stays bounded by recent traffic.
+            foreach (var old in _lastSeen.Where(e => now - e.Value > TimeSpan.FromDays(1)).Select(e => e.Key).ToList()) _lastSeen.Remove(old);
+            _nextPrune = now.AddMinutes(10);
+        }
+        return repeat;
+    }
+
+    private async Task<WorkspaceFacts?> FactsAsync(AppDbContext db, Guid workspaceId)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (_workspaces.TryGetValue(workspaceId, out var cached) && cached.LoadedAt > now.AddMinutes(-5)) return cached;
+        var salt = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.IpHashSalt).FirstOrDefaultAsync();
+        if (salt is null) return null;
+        var minutes = await db.WorkspaceSettings.IgnoreQueryFilters().Where(s => s.WorkspaceId == workspaceId)
+            .Select(s => (int?)s.DuplicateClickWindowMinutes).FirstOrDefaultAsync() ?? 30;
+        return _workspaces[workspaceId] = new WorkspaceFacts(salt, TimeSpan.FromMinutes(minutes), now);
+    }
+
+    private static string? Truncate(string? value, int max) => value is { Length: > 0 } v && v.Length > max ? v[..max] : value;
+
+    private sealed record WorkspaceFacts(byte[] Salt, TimeSpan DuplicateWindow, DateTime LoadedAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A batch of {Count} clicks could not be written")]
+    private partial void LogBatchFailed(Exception e, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} clicks failed (attempt {Attempt}); retrying")]
+    private partial void LogRetry(Exception e, int count, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} clicks was refused; writing them one by one")]
+    private partial void LogSplitting(Exception e, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Click {ClickId} could not be stored and was dropped")]
+    private partial void LogDropped(Exception e, Guid clickId);
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Engine;
+using ShopAffiliate.Core.Errors;
+using ShopAffiliate.Core.Settings;
+
+namespace ShopAffiliate.Web.Features.Settings;
+
+public sealed record ProgramSettingsDto(
+    int CookieWindowDays, AttributionModel AttributionModel, int HoldDays, string DefaultCommissionRate,
+    bool AutoApproveAffiliates, SelfReferralPolicy SelfReferralPolicy, bool LifetimeCommissions, CommissionBasis CommissionBasis,
+    string PayoutThreshold, ConsentMode ConsentMode, int DuplicateClickWindowMinutes, IReadOnlyList<string> AllowedDestinationHosts,
+    bool ExcludeTestOrders);
+
+/// <summary>Every field optional: what is left out keeps its current value.</summary>
+public sealed record UpdateProgramSettings(
+    int? CookieWindowDays, AttributionModel? AttributionModel, int? HoldDays, decimal? DefaultCommissionRate,
+    bool? AutoApproveAffiliates, SelfReferralPolicy? SelfReferralPolicy, bool? LifetimeCommissions, CommissionBasis? CommissionBasis,
+    decimal? PayoutThreshold, ConsentMode? ConsentMode, int? DuplicateClickWindowMinutes, IReadOnlyList<string>? AllowedDestinationHosts,
+    bool? ExcludeTestOrders);
+
+public static class SettingsEndpoints
+{
+    public static RouteGroupBuilder MapProgramSettings(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/settings/program").WithTags("Settings");
+        group.MapGet("/", Get).WithSummary("The program's rules: cookie window, attribution model, hold period, commission default, payouts, consent.");
+        group.MapPut("/", Put).WithSummary("Change program rules; fields left out keep their value. Rates are fractions (0.1 = 10%).");
+        return group;
+    }
+
+    private static async Task<Ok<ProgramSettingsDto>> Get(AppDbContext db, ITenantContext tenant, CancellationToken ct) =>
+        TypedResults.Ok(ToDto(await SettingsStore.GetAsync(db, tenant.WorkspaceId!.Value, ct)));
+
+    private static async Task<Ok<ProgramSettingsDto>> Put(AppDbContext db, ITenantContext tenant, UpdateProgramSettings body, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Check(bool ok, string field, string message)
+        {
+            if (!ok) errors[field] = [message];
+        }
+        Check(body.CookieWindowDays is null or >= 1 and <= 365, "cookieWindowDays", "The cookie window is 1 to 365 days.");
+        Check(body.HoldDays is null or >= 0 and <= 365, "holdDays", "The hold period is 0 to 365 days.");
+        Check(body.DefaultCommissionRate is null or >= 0 and <= 1, "defaultCommissionRate", "A rate is a fraction from 0 to 1 (0.1 = 10%).");
+        Check(body.PayoutThreshold is null or >= 0 and <= 1_000_000, "payoutThreshold", "The payout threshold is 0 or more.");
+        Check(body.DuplicateClickWindowMinutes is null or >= 0 and <= 1440, "duplicateClickWindowMinutes", "The repeat-click window is 0 to 1440 minutes.");
+        var hosts = body.AllowedDestinationHosts?.Select(h => h.Trim().ToLowerInvariant()).Where(h => h.Length > 0).Distinct().ToList();
+        var badHost = hosts?.FirstOrDefault(h => Uri.CheckHostName(h) is not (UriHostNameType.Dns or UriHostNameType.IPv4) || h.Contains('/'));
+        Check(badHost is null, "allowedDestinationHosts", $"'{badHost}' is not a host name (write shop.example.com, without https:// or a path).");
+        Check(hosts is null || hosts.Count <= 100, "allowedDestinationHosts", "At most 100 extra hosts.");
+        if (errors.Count > 0)
+            throw new ValidationFailedException("The settings are not valid: " + string.Join(" ", errors.Values.SelectMany(v => v)), errors);
+
+        var workspaceId = tenant.WorkspaceId!.Value;
+        var s = await SettingsStore.GetAsync(db, workspaceId, ct);
+        if (db.Entry(s).State == Microsoft.EntityFrameworkCore.EntityState.Detached) db.WorkspaceSettings.Add(s);
+        s.CookieWindowDays = body.CookieWindowDays ?? s.CookieWindowDays;
+        s.AttributionModel = body.AttributionModel ?? s.AttributionModel;
+        s.HoldDays = body.HoldDays ?? s.HoldDays;
+        s.DefaultCommissionRate = body.DefaultCommissionRate ?? s.DefaultCommissionRate;
+        s.AutoApproveAffiliates = body.AutoApproveAffiliates ?? s.AutoApproveAffiliates;
+        s.SelfReferralPolicy = body.SelfReferralPolicy ?? s.SelfReferralPolicy;
+        s.LifetimeCommissions = body.LifetimeCommissions ?? s.LifetimeCommissions;
+        s.CommissionBasis = body.CommissionBasis ?? s.CommissionBasis;
+        s.PayoutThreshold = body.PayoutThreshold ?? s.PayoutThreshold;
+        s.ConsentMode = body.ConsentMode ?? s.ConsentMode;
+        s.DuplicateClickWindowMinutes = body.DuplicateClickWindowMinutes ?? s.DuplicateClickWindowMinutes;
+        if (hosts is not null) s.AllowedDestinationHosts = hosts;
+        s.ExcludeTestOrders = body.ExcludeTestOrders ?? s.ExcludeTestOrders;
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(ToDto(s));
+    }
+
+    private static ProgramSettingsDto ToDto(WorkspaceSettings s) => new(
+        s.CookieWindowDays, s.AttributionModel, s.HoldDays, s.DefaultCommissionRate.ToString("0.######", CultureInfo.InvariantCulture),
+        s.AutoApproveAffiliates, s.SelfReferralPolicy, s.LifetimeCommissions, s.CommissionBasis,
+        s.PayoutThreshold.ToString("0.00", CultureInfo.InvariantCulture), s.ConsentMode, s.DuplicateClickWindowMinutes,
+        s.AllowedDestinationHosts, s.ExcludeTestOrders);
+}

@@ -1,0 +1,19 @@
+namespace ShopAffiliate.Web.Tests.Infrastructure;
+
+/// <summary>Waits for work that happens in the background (the click writer, the approval job).</summary>
+public static class Eventually
+{
+    public static async Task<T> HoldsAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, int timeoutMs = 10_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        T value;
+        do
+        {
+            value = await read();
+            if (condition(value)) return value;
+            await Task.Delay(50);
+        }
+        while (DateTime.UtcNow < deadline);
+        throw new Xunit.Sdk.XunitException($"Timed out waiting for {what}; last value: {value}");
+    }
+}
