@@ -71,6 +71,16 @@ public sealed class AppProcess : IAsyncDisposable
         return false;
     }
 
+    /// <summary>SIGTERM: what systemd, Docker and Ctrl+C send; the host shuts down gracefully.</summary>
+    public void Terminate()
+    {
+        if (!_process.HasExited && Kill(_process.Id, 15) != 0)
+            throw new InvalidOperationException("Could not send SIGTERM to the app");
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
