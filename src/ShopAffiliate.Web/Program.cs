@@ -7,7 +7,10 @@ using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Identity;
 using ShopAffiliate.Core.Workspaces;
 using ShopAffiliate.Web.Auth;
+using ShopAffiliate.Core.Inbox;
 using ShopAffiliate.Core.Orders;
+using ShopAffiliate.Core.Privacy;
+using ShopAffiliate.Core.Shops;
 using ShopAffiliate.Core.Payouts;
 using ShopAffiliate.Core.Tracking;
 using ShopAffiliate.Web.Features.Commissions;
@@ -45,6 +48,10 @@ builder.Services.AddHostedService<LinkCacheRefresher>();
 builder.Services.AddScoped<OrderProcessor>();
 builder.Services.AddScoped<PayoutService>();
 builder.Services.AddHostedService<CommissionApprover>();
+builder.Services.AddScoped<PrivacyService>();
+builder.Services.AddScoped<ShopSecrets>();
+builder.Services.AddSingleton<InboxSignal>();
+builder.Services.AddHostedService<InboxWorker>();
 
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
     ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier);

@@ -37,6 +37,8 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext? ten
     public DbSet<Coupons.Coupon> Coupons => Set<Coupons.Coupon>();
     public DbSet<Payouts.PayoutBatch> PayoutBatches => Set<Payouts.PayoutBatch>();
     public DbSet<Payouts.PayoutItem> PayoutItems => Set<Payouts.PayoutItem>();
+    public DbSet<Inbox.InboxMessage> Inbox => Set<Inbox.InboxMessage>();
+    public DbSet<Privacy.PrivacyRequest> PrivacyRequests => Set<Privacy.PrivacyRequest>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -225,3 +225,31 @@ internal sealed class PayoutItemConfiguration : IEntityTypeConfiguration<Payouts
         b.Property(i => i.Carried).HasPrecision(18, 4);
     }
 }
+
+internal sealed class InboxMessageConfiguration : IEntityTypeConfiguration<Inbox.InboxMessage>
+{
+    public void Configure(EntityTypeBuilder<Inbox.InboxMessage> b)
+    {
+        b.ToTable("Inbox");
+        b.Property(m => m.ShopDomain).HasMaxLength(255);
+        b.Property(m => m.Topic).HasMaxLength(100);
+        b.Property(m => m.DeliveryId).HasMaxLength(100);
+        b.Property(m => m.EventId).HasMaxLength(100);
+        b.Property(m => m.LastError).HasMaxLength(2000);
+        b.HasIndex(m => new { m.Platform, m.DeliveryId }).IsUnique();
+        b.HasIndex(m => new { m.Status, m.NextAttemptAt });
+    }
+}
+
+internal sealed class PrivacyRequestConfiguration : IEntityTypeConfiguration<Privacy.PrivacyRequest>
+{
+    public void Configure(EntityTypeBuilder<Privacy.PrivacyRequest> b)
+    {
+        b.Property(p => p.ShopDomain).HasMaxLength(255);
+        b.Property(p => p.ExternalRequestId).HasMaxLength(100);
+        b.Property(p => p.CustomerReference).HasMaxLength(200);
+        b.Property(p => p.Outcome).HasMaxLength(2000);
+        b.HasIndex(p => new { p.WorkspaceId, p.ReceivedAt });
+        b.HasOne<Workspace>().WithMany().HasForeignKey(p => p.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -60,6 +60,23 @@ public sealed class WorkspaceProvisioner(AppDbContext db, UserManager<AppUser> u
         return new ProvisionedWorkspace(workspace, owner, apiKey);
     }
 
+    /// <summary>
+    /// A workspace created by installing the app from a shop's admin: no owner account yet (the shop's staff work
+    /// through the embedded admin with session tokens) and no API key until someone creates one.
+    /// </summary>
+    public async Task<Workspace> CreateForShopAsync(string name, string currency, CancellationToken ct)
+    {
+        var workspace = new Workspace
+        {
+            Name = name.Length is > 0 and <= 200 ? name : "Affiliate program",
+            Slug = await UniqueSlugAsync(name, ct),
+            Currency = currency.Trim().ToUpperInvariant() is { Length: 3 } c ? c : "USD",
+        };
+        db.Workspaces.Add(workspace);
+        await db.SaveChangesAsync(ct);
+        return workspace;
+    }
+
     private async Task<string> UniqueSlugAsync(string name, CancellationToken cancellationToken)
     {
         var baseSlug = Slugify(name);
