@@ -9,6 +9,7 @@ need=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 command -v php >/dev/null || need+=(php-cli)
 command -v phpunit >/dev/null || need+=(phpunit php-xml php-mbstring)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if ((${#need[@]})); then
   echo "== Installing from Debian: ${need[*]}"
   sudo=""

@@ -80,9 +80,12 @@
 
   function syncCart(ref) {
     if (!config.shopify || !window.fetch || !ref) return;
-    var marker = "sa_cart_" + ref.code + "_" + ref.click;
+    // Once per cart: a second order in the same tab gets a new cart token and so the referral again.
+    var cart = (document.cookie.match(/(?:^|;\s*)cart=([^;]*)/) || [])[1] || "";
+    var marker = "sa_cart_" + ref.code + "_" + ref.click + "_" + cart;
     try { if (window.sessionStorage.getItem(marker)) return; } catch (e) { /* storage blocked: just send */ }
-    window.fetch("/cart/update.js", {
+    var root = (window.Shopify && window.Shopify.routes && window.Shopify.routes.root) || "/"; // e.g. "/fr/" on translated shops
+    window.fetch(root + "cart/update.js", {
       method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ attributes: { _sa_ref: ref.code, _sa_click: ref.click } })
     }).then(function (r) {
@@ -96,11 +99,14 @@
   function run() {
     if (!hasConsent()) return false;
     var current = readCookie();
-    if (landed && !(config.firstClick && current)) {
+    if (landed) {
       if (!landed.click) landed.click = newClickId();
-      writeCookie(landed);
+      // The visit counts as a click either way; under first-click an earlier referral keeps the cookie.
       if (!landed.viaRedirect) report(landed);
-      current = landed;
+      if (!(config.firstClick && current)) {
+        writeCookie(landed);
+        current = landed;
+      }
       landed = null;
     }
     syncCart(current);

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.Playwright;
+
+namespace ShopAffiliate.Web.Tests.Browser;
+
+/// <summary>The admin panel in Chromium: pages render with their stylesheet and forms work end to end.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AdminBrowserTests(ChromiumFixture chromium)
+{
+    public const string ScreenshotPath = "/tmp/sa-setup.png";
+
+    [Fact]
+    public async Task AdminSetupPageWorksInABrowser()
+    {
+        await using var app = BrowserApp.Start(bootstrapped: false);
+        await using var context = await chromium.NewContextAsync();
+        var stylesheets = new ConcurrentQueue<(string Url, int Status)>();
+        context.Response += (_, response) =>
+        {
+            if (response.Url.Contains("/_content/ShopAffiliate.Admin/admin.css", StringComparison.Ordinal))
+                stylesheets.Enqueue((response.Url, response.Status));
+        };
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync($"{app.BaseUrl}/admin");
+        Assert.Equal($"{app.BaseUrl}/admin/setup", page.Url);
+
+        await page.GetByLabel("Program name", new() { Exact = true }).FillAsync("Nordic Knitwear Partners");
+        await page.GetByLabel("Currency", new() { Exact = true }).FillAsync("DKK");
+        await page.GetByLabel("Your email", new() { Exact = true }).FillAsync("owner@knitwear.example");
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("a-long-passphrase");
+        await page.GetByLabel("Repeat password", new() { Exact = true }).FillAsync("a-long-passphrase");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create program" }).ClickAsync();
+
+        var key = page.Locator("[data-testid=api-key]");
+        await key.WaitForAsync(new() { Timeout = 15_000 });
+        var apiKey = (await key.InnerTextAsync()).Trim();
+        Assert.StartsWith("sa_", apiKey);
+        Assert.Contains("Nordic Knitwear Partners is ready", await page.Locator("h1").InnerTextAsync());
+        await page.ScreenshotAsync(new() { Path = ScreenshotPath, FullPage = true });
+
+        // Styled: the Razor Class Library's stylesheet was served and applied (admin.css paints the body #f6f7f9).
+        Assert.NotEmpty(stylesheets);
+        Assert.All(stylesheets, s => Assert.Equal(200, s.Status));
+        Assert.Equal("rgb(246, 247, 249)", await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
+
+        // The key shown works on the API.
+        using var api = app.ApiClient(apiKey);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/v1/affiliates")).StatusCode);
+    }
+}
