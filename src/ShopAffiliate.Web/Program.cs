@@ -20,6 +20,8 @@ using ShopAffiliate.Web.Features.Payouts;
 using ShopAffiliate.Web.Features.Affiliates;
 using ShopAffiliate.Web.Features.Links;
 using ShopAffiliate.Web.Features.Settings;
+using ShopAffiliate.Web.Features.Shopify;
+using ShopAffiliate.Platforms.Shopify;
 using ShopAffiliate.Web.Features.Tracking;
 using ShopAffiliate.Web.Hosting;
 
@@ -53,6 +55,12 @@ builder.Services.AddScoped<ShopSecrets>();
 builder.Services.AddSingleton<InboxSignal>();
 builder.Services.AddHostedService<InboxWorker>();
 
+builder.Services.AddOptions<ShopifyOptions>().BindConfiguration(ShopifyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddShopifyClients();
+builder.Services.AddScoped<ShopifyInstaller>();
+builder.Services.AddScoped<ShopifyTokens>();
+builder.Services.AddScoped<IInboxHandler, ShopifyInboxHandler>();
+
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
     ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier);
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -76,6 +84,10 @@ builder.Services.AddIdentityCore<AppUser>(o =>
     .AddDefaultTokenProviders();
 builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme)
     .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthConstants.ApiKeyScheme, null)
+    .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ShopifySessionAuthenticationHandler>(ShopifySessionAuthenticationHandler.SchemeName, null)
+    // /api/v1 takes a workspace API key or, from the embedded Shopify admin, a session token (a JWT): one scheme answers.
+    .AddPolicyScheme(AuthConstants.ApiBearerScheme, "API key or Shopify session token", o => o.ForwardDefaultSelector = http =>
+        AuthConstants.LooksLikeJwt(http.Request.Headers.Authorization) ? ShopifySessionAuthenticationHandler.SchemeName : AuthConstants.ApiKeyScheme)
     .AddIdentityCookies();
 builder.Services.ConfigureApplicationCookie(o =>
 {
@@ -86,7 +98,7 @@ builder.Services.ConfigureApplicationCookie(o =>
 });
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(AuthConstants.ApiPolicy, p => p
-        .AddAuthenticationSchemes(AuthConstants.ApiKeyScheme)
+        .AddAuthenticationSchemes(AuthConstants.ApiBearerScheme)
         .RequireClaim(AuthConstants.WorkspaceClaim));
 
 builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
@@ -131,6 +143,7 @@ api.MapOrders();
 api.MapCommissions();
 api.MapPayouts();
 app.MapTracking();
+app.MapShopify();
 
 app.MapRazorPages();
 

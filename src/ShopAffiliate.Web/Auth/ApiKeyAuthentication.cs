@@ -14,6 +14,11 @@ public static class AuthConstants
     public const string ApiKeyScheme = "ApiKey";
     public const string WorkspaceClaim = "sa:workspace";
     public const string ApiPolicy = "Api";
+    public const string ApiBearerScheme = "ApiBearer";
+
+    /// <summary>Three base64url parts starting with a JSON header ("ey"): a JWT, not one of our API keys.</summary>
+    public static bool LooksLikeJwt(string? authorization) =>
+        authorization is { Length: > 10 } h && h.StartsWith("Bearer ey", StringComparison.OrdinalIgnoreCase) && h.Count(c => c == '.') == 2;
 }
 
 /// <summary>
@@ -32,9 +37,6 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         var token = header["Bearer ".Length..].Trim();
         if (token.Length == 0) return AuthenticateResult.NoResult();
-        // A JWT (a Shopify session token) is another scheme's business.
-        if (token.Count(c => c == '.') == 2 && token.StartsWith("ey", StringComparison.Ordinal))
-            return AuthenticateResult.NoResult();
 
         var hash = ApiKey.HashOf(token);
         var key = await db.ApiKeys.IgnoreQueryFilters()

@@ -1,0 +1,257 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using ShopAffiliate.Core.Coupons;
+
+namespace ShopAffiliate.Platforms.Shopify;
+
+/// <summary>An affiliate coupon to create in the shop.</summary>
+/// <param name="Title">Shown to the merchant in the admin; see <see cref="TitleFor"/>.</param>
+/// <param name="Amount">A percent (10 = 10 %) or an amount in the shop currency.</param>
+/// <param name="StartsAt">UTC (an unspecified kind is read as UTC).</param>
+public sealed record DiscountCodeRequest(string Code, string Title, DiscountType Type, decimal Amount, DateTime StartsAt)
+{
+    public static string TitleFor(string affiliateName) => $"Affiliate {affiliateName}";
+}
+
+/// <param name="ExternalId">The <c>DiscountCodeNode</c> gid when created.</param>
+/// <param name="CodeTaken">The shop already has a discount with this code (ours from an earlier push, or the merchant's).</param>
+public sealed record DiscountPushResult(bool Success, string? ExternalId, bool CodeTaken, IReadOnlyList<string> Errors);
+
+/// <summary>The GraphQL Admin API calls the app makes: webhook subscriptions and affiliate discount codes.</summary>
+public sealed class ShopifyAdminClient(IHttpClientFactory httpClientFactory, IOptions<ShopifyOptions> options)
+{
+    // Both the WebhookSubscriptionInput.uri field and WebhookSubscription.uri exist from 2025-10 (Shopify changelog
+    // "webhookSubscriptionCreate and webhookSubscriptionUpdate support all URI types"); before that: callbackUrl / endpoint.
+    private const string UriFieldSince = "2025-10";
+
+    // DiscountCodeBasicInput.context replaced customerSelection in 2025-10.
+    private const string DiscountContextSince = "2025-10";
+
+    private const int MaxSubscriptionPages = 10;
+
+    private const string SubscriptionsQuery = """
+        query WebhookSubscriptions($after: String) {
+          webhookSubscriptions(first: 100, after: $after) {
+            edges { node { id topic uri } }
+            pageInfo { hasNextPage endCursor }
+          }
+        }
+        """;
+
+    private const string LegacySubscriptionsQuery = """
+        query WebhookSubscriptions($after: String) {
+          webhookSubscriptions(first: 100, after: $after) {
+            edges { node { id topic endpoint { __typename ... on WebhookHttpEndpoint { callbackUrl } } } }
+            pageInfo { hasNextPage endCursor }
+          }
+        }
+        """;
+
+    private const string CreateSubscriptionMutation = """
+        mutation webhookSubscriptionCreate($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) {
+          webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) {
+            webhookSubscription { id topic }
+            userErrors { field message }
+          }
+        }
+        """;
+
+    private const string CreateDiscountMutation = """
+        mutation discountCodeBasicCreate($basicCodeDiscount: DiscountCodeBasicInput!) {
+          discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {
+            codeDiscountNode { id }
+            userErrors { field code message }
+          }
+        }
+        """;
+
+    private ShopifyOptions Options => options.Value;
+
+    /// <summary>
+    /// Subscribes the shop to each topic that has no subscription to <paramref name="callbackUrl"/> yet; returns the
+    /// topics it created (as given, e.g. <c>orders/create</c>). Safe to call on every install and start-up.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> EnsureWebhooksAsync(
+        string shop, string accessToken, string callbackUrl, IEnumerable<string> topics, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(callbackUrl, UriKind.Absolute, out _))
+            throw new ArgumentException($"The webhook callback '{callbackUrl}' is not an absolute URL.", nameof(callbackUrl));
+        var wanted = topics.Select(t => t.Trim()).Distinct(StringComparer.Ordinal)
+            .Select(t => (Topic: t, Enum: ShopifyWebhookTopics.ToGraphQlEnum(t))).ToList();
+        var useUri = Options.ApiVersionAtLeast(UriFieldSince);
+
+        var existing = await ExistingSubscriptionsAsync(shop, accessToken, useUri, cancellationToken);
+        var created = new List<string>();
+        foreach (var (topic, topicEnum) in wanted)
+        {
+            if (existing.Contains((topicEnum, callbackUrl)))
+                continue;
+            var variables = new JsonObject
+            {
+                ["topic"] = topicEnum,
+                ["webhookSubscription"] = new JsonObject
+                {
+                    [useUri ? "uri" : "callbackUrl"] = callbackUrl,
+                    ["format"] = "JSON",
+                },
+            };
+            var data = await ExecuteAsync(shop, accessToken, CreateSubscriptionMutation, variables, "webhook subscription", cancellationToken);
+            var payload = Payload(data, "webhookSubscriptionCreate", shop);
+            var errors = UserErrors(payload);
+            if (errors.Count > 0)
+                throw new ShopifyApiException(
+                    $"Shopify refused the {topic} webhook for {shop}: {string.Join("; ", errors.Select(e => e.Message))}");
+            created.Add(topic);
+        }
+
+        return created;
+    }
+
+    /// <summary>
+    /// Creates a basic code discount for the whole order (<c>discountCodeBasicCreate</c>). Shopify's refusals come back in the
+    /// result (<see cref="DiscountPushResult.CodeTaken"/>, <see cref="DiscountPushResult.Errors"/>); a failed call throws
+    /// <see cref="ShopifyApiException"/>.
+    /// </summary>
+    public async Task<DiscountPushResult> CreateDiscountCodeAsync(
+        string shop, string accessToken, DiscountCodeRequest request, CancellationToken cancellationToken)
+    {
+        var variables = new JsonObject { ["basicCodeDiscount"] = DiscountInput(request) };
+        var data = await ExecuteAsync(shop, accessToken, CreateDiscountMutation, variables, "discount code creation", cancellationToken);
+        var payload = Payload(data, "discountCodeBasicCreate", shop);
+        var errors = UserErrors(payload);
+        var id = payload.TryGetProperty("codeDiscountNode", out var node) && node.ValueKind == JsonValueKind.Object
+            && node.TryGetProperty("id", out var gid) ? gid.GetString() : null;
+        var taken = errors.Any(e => e.Code == "TAKEN"
+            || e.Message.Contains("taken", StringComparison.OrdinalIgnoreCase)
+            || e.Message.Contains("must be unique", StringComparison.OrdinalIgnoreCase));
+        return new(errors.Count == 0 && id is not null, id, taken, errors.Select(e => e.Message).ToList());
+    }
+
+    private JsonObject DiscountInput(DiscountCodeRequest request)
+    {
+        if (string.IsNullOrWhiteSpace(request.Code))
+            throw new ArgumentException("A discount code is required.", nameof(request));
+        if (string.IsNullOrWhiteSpace(request.Title))
+            throw new ArgumentException("A discount title is required.", nameof(request));
+
+        JsonObject value = request.Type switch
+        {
+            DiscountType.Percentage when request.Amount is > 0m and <= 100m =>
+                new() { ["percentage"] = request.Amount / 100m },
+            DiscountType.FixedAmount when request.Amount > 0m =>
+                new()
+                {
+                    ["discountAmount"] = new JsonObject
+                    {
+                        ["amount"] = request.Amount.ToString("0.00##", CultureInfo.InvariantCulture),
+                        ["appliesOnEachItem"] = false,
+                    },
+                },
+            DiscountType.Percentage => throw new ArgumentException("A percentage discount must be above 0 and at most 100.", nameof(request)),
+            _ => throw new ArgumentException("A fixed discount must be above 0.", nameof(request)),
+        };
+
+        var startsAt = DateTime.SpecifyKind(request.StartsAt, request.StartsAt.Kind == DateTimeKind.Local ? DateTimeKind.Local : DateTimeKind.Utc)
+            .ToUniversalTime();
+        var input = new JsonObject
+        {
+            ["title"] = request.Title.Trim(),
+            ["code"] = request.Code.Trim(),
+            ["startsAt"] = startsAt.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            ["customerGets"] = new JsonObject { ["value"] = value, ["items"] = new JsonObject { ["all"] = true } },
+            ["appliesOncePerCustomer"] = false,
+            ["combinesWith"] = new JsonObject
+            {
+                ["orderDiscounts"] = false,
+                ["productDiscounts"] = false,
+                ["shippingDiscounts"] = true,
+            },
+        };
+        if (Options.ApiVersionAtLeast(DiscountContextSince))
+            input["context"] = new JsonObject { ["all"] = "ALL" };
+        else
+            input["customerSelection"] = new JsonObject { ["all"] = true };
+        return input;
+    }
+
+    private async Task<HashSet<(string Topic, string Address)>> ExistingSubscriptionsAsync(
+        string shop, string accessToken, bool useUri, CancellationToken cancellationToken)
+    {
+        var found = new HashSet<(string, string)>();
+        string? after = null;
+        for (var page = 0; page < MaxSubscriptionPages; page++)
+        {
+            var data = await ExecuteAsync(shop, accessToken, useUri ? SubscriptionsQuery : LegacySubscriptionsQuery,
+                new JsonObject { ["after"] = after }, "webhook subscription list", cancellationToken);
+            var connection = Payload(data, "webhookSubscriptions", shop);
+            foreach (var edge in Array(connection, "edges"))
+            {
+                if (!edge.TryGetProperty("node", out var node) || Str(node, "topic") is not { } topic)
+                    continue;
+                var address = Str(node, "uri")
+                    ?? (node.TryGetProperty("endpoint", out var endpoint) && endpoint.ValueKind == JsonValueKind.Object ? Str(endpoint, "callbackUrl") : null);
+                if (address is not null)
+                    found.Add((topic, address));
+            }
+
+            if (!connection.TryGetProperty("pageInfo", out var pageInfo)
+                || !pageInfo.TryGetProperty("hasNextPage", out var next) || next.ValueKind != JsonValueKind.True
+                || Str(pageInfo, "endCursor") is not { } cursor)
+                break;
+            after = cursor;
+        }
+
+        return found;
+    }
+
+    /// <summary>Runs one GraphQL call and returns its <c>data</c>; transport, HTTP and top-level GraphQL errors throw.</summary>
+    private async Task<JsonElement> ExecuteAsync(
+        string shop, string accessToken, string query, JsonObject variables, string operation, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(accessToken))
+            throw new ArgumentException("An access token is required.", nameof(accessToken));
+        var o = Options;
+        var api = ShopifyHttp.For<IShopifyGraphQlApi>(httpClientFactory, o, shop);
+        using var response = await api.ExecuteAsync(o.ApiVersion, accessToken, new(query, variables), cancellationToken);
+        if (!response.IsSuccessful || response.Content.ValueKind != JsonValueKind.Object)
+            throw ShopifyHttp.Failure(response, operation, shop);
+
+        var body = response.Content;
+        if (body.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0)
+        {
+            var messages = errors.EnumerateArray().Select(e => Str(e, "message") ?? e.GetRawText()).ToList();
+            var code = errors.EnumerateArray()
+                .Select(e => e.TryGetProperty("extensions", out var x) && x.ValueKind == JsonValueKind.Object ? Str(x, "code") : null)
+                .FirstOrDefault(c => c is not null);
+            throw new ShopifyApiException($"Shopify {operation} for {shop} failed: {string.Join("; ", messages)}.", response.StatusCode, code);
+        }
+
+        if (!body.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+            throw new ShopifyApiException($"Shopify {operation} for {shop} returned no data.", response.StatusCode);
+        return data.Clone();
+    }
+
+    private static JsonElement Payload(JsonElement data, string field, string shop) =>
+        data.TryGetProperty(field, out var payload) && payload.ValueKind == JsonValueKind.Object
+            ? payload
+            : throw new ShopifyApiException($"Shopify returned no {field} result for {shop}.");
+
+    private sealed record UserError(string? Code, string Message);
+
+    private static List<UserError> UserErrors(JsonElement payload) =>
+        Array(payload, "userErrors")
+            .Select(e => new UserError(Str(e, "code"), Str(e, "message") ?? "Unknown error."))
+            .ToList();
+
+    private static IEnumerable<JsonElement> Array(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
+            ? value.EnumerateArray()
+            : [];
+
+    private static string? Str(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+}

@@ -1,0 +1,74 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ShopAffiliate.Platforms.Shopify;
+
+/// <summary>
+/// The Shopify app's credentials and API settings (config section <see cref="SectionName"/>). Shopify is off until both
+/// <see cref="ApiKey"/> and <see cref="ApiSecret"/> are set; setting only one of them fails validation.
+/// </summary>
+public sealed class ShopifyOptions : IValidatableObject
+{
+    public const string SectionName = "Shopify";
+
+    /// <summary>The app's client id (also the <c>aud</c> of session tokens).</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>The app's client secret: signs OAuth queries, webhooks and session tokens.</summary>
+    public string? ApiSecret { get; set; }
+
+    /// <summary>The secret before a rotation, still accepted on incoming signatures until it is removed.</summary>
+    public string? PreviousApiSecret { get; set; }
+
+    public string Scopes { get; set; } = "read_orders,write_discounts,read_products";
+
+    /// <summary>Admin API version, <c>YYYY-MM</c> (or <c>unstable</c>).</summary>
+    [RegularExpression(@"^(\d{4}-(0[1-9]|1[0-2])|unstable)$")]
+    public string ApiVersion { get; set; } = "2026-01";
+
+    /// <summary>
+    /// Where a shop's API lives. <c>{shop}</c> is replaced by the shop domain; tests point it at a fake server
+    /// (<c>http://127.0.0.1:5123</c>, with or without <c>{shop}</c>).
+    /// </summary>
+    [Required]
+    public string ShopBaseUrl { get; set; } = "https://{shop}";
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(ApiKey) && !string.IsNullOrWhiteSpace(ApiSecret);
+
+    /// <summary>The secrets that verify incoming signatures: the current one, then the previous one.</summary>
+    public IEnumerable<string> Secrets
+    {
+        get
+        {
+            if (!string.IsNullOrEmpty(ApiSecret))
+                yield return ApiSecret;
+            if (!string.IsNullOrEmpty(PreviousApiSecret) && PreviousApiSecret != ApiSecret)
+                yield return PreviousApiSecret;
+        }
+    }
+
+    /// <summary>The shop's base URI (with a trailing slash). Only a valid <c>*.myshopify.com</c> domain gets in.</summary>
+    public Uri ShopUri(string shop)
+    {
+        if (!ShopifyShopDomain.IsValid(shop))
+            throw new ArgumentException($"'{shop}' is not a valid *.myshopify.com shop domain.", nameof(shop));
+        var url = ShopBaseUrl.Replace("{shop}", ShopifyShopDomain.Normalize(shop), StringComparison.OrdinalIgnoreCase);
+        return new Uri(url.TrimEnd('/') + "/", UriKind.Absolute);
+    }
+
+    /// <summary>True when the configured API version is at least <paramref name="version"/> (<c>unstable</c> is newest).</summary>
+    public bool ApiVersionAtLeast(string version) =>
+        ApiVersion == "unstable" || string.CompareOrdinal(ApiVersion, version) >= 0;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var hasKey = !string.IsNullOrWhiteSpace(ApiKey);
+        var hasSecret = !string.IsNullOrWhiteSpace(ApiSecret);
+        if (hasKey != hasSecret)
+            yield return new("Set both Shopify:ApiKey and Shopify:ApiSecret, or neither.", [nameof(ApiKey), nameof(ApiSecret)]);
+        if (!hasSecret && !string.IsNullOrWhiteSpace(PreviousApiSecret))
+            yield return new("Shopify:PreviousApiSecret needs a current Shopify:ApiSecret.", [nameof(PreviousApiSecret)]);
+        var probe = (ShopBaseUrl ?? "").Replace("{shop}", "example.myshopify.com", StringComparison.OrdinalIgnoreCase);
+        if (!Uri.TryCreate(probe, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            yield return new("Shopify:ShopBaseUrl must be an absolute http(s) URL, e.g. https://{shop}.", [nameof(ShopBaseUrl)]);
+    }
+}

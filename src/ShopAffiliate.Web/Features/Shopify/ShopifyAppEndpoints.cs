@@ -1,0 +1,171 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ShopAffiliate.Core.Affiliates;
+using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Shops;
+using ShopAffiliate.Platforms.Shopify;
+using ShopAffiliate.Web.Hosting;
+
+namespace ShopAffiliate.Web.Features.Shopify;
+
+/// <summary>The app URL Shopify opens (install and embedded launches) and the OAuth callback.</summary>
+public static class ShopifyAppEndpoints
+{
+    private const string StateCookie = "sa_shopify_state";
+    private static readonly TimeSpan StateLifetime = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan TimestampWindow = TimeSpan.FromSeconds(90);
+
+    public static IEndpointRouteBuilder MapShopify(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/shopify", LaunchAsync).ExcludeFromDescription().AllowAnonymous();
+        app.MapGet("/shopify/callback", CallbackAsync).ExcludeFromDescription().AllowAnonymous();
+        app.MapPost("/webhooks/shopify", ShopifyWebhookEndpoint.ReceiveAsync).WithTags("Webhooks").AllowAnonymous()
+            .WithSummary("Every Shopify topic, the privacy topics included (topic in X-Shopify-Topic); HMAC-verified.");
+        return app;
+    }
+
+    private static async Task<IResult> LaunchAsync(
+        HttpContext http, IOptions<ShopifyOptions> options, AppDbContext db, ShopSecrets secrets, ShopifyAuthClient auth,
+        ShopifyInstaller installer, IDataProtectionProvider protection, IOptions<AppOptions> app, TimeProvider clock, CancellationToken ct)
+    {
+        var o = options.Value;
+        if (VerifyLaunchQuery(http.Request, o, clock) is { } rejected) return rejected;
+        var shopDomain = ShopifyShopDomain.Normalize(http.Request.Query["shop"]!);
+        var shop = await db.Shops.IgnoreQueryFilters().FirstOrDefaultAsync(s => s.Platform == ShopPlatform.Shopify && s.Domain == shopDomain, ct);
+
+        string? idToken = http.Request.Query["id_token"];
+        if (!string.IsNullOrEmpty(idToken))
+        {
+            if (!ShopifySessionToken.TryValidate(idToken, o, clock.GetUtcNow(), out var claims, out _) || claims!.Shop != shopDomain)
+                return Bounce(o, shopDomain);
+            if (shop is null || shop.Status != ShopStatus.Active || secrets.Credentials(shop) is null)
+            {
+                // Embedded install: trade the session token for an offline token; no redirect needed.
+                var token = await auth.TokenExchangeAsync(shopDomain, idToken, ct);
+                shop = await installer.InstallAsync(shopDomain, token, attachTo: null, ct);
+            }
+            return await EmbeddedAdminAsync(http, db, shop, o, ct);
+        }
+        if (http.Request.Query["embedded"] == "1") return Bounce(o, shopDomain); // App Bridge reloads us with an id_token
+
+        if (shop is { Status: ShopStatus.Active } && secrets.Credentials(shop) is not null)
+            return Results.Redirect($"https://{shopDomain}/admin/apps/{Uri.EscapeDataString(o.ApiKey!)}");
+
+        // Not installed: authorization-code grant. The nonce rides in a signed cookie that lives 60 seconds.
+        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var protector = protection.CreateProtector("ShopAffiliate.Shopify.OAuthState").ToTimeLimitedDataProtector();
+        http.Response.Cookies.Append(StateCookie, protector.Protect($"{nonce}|{shopDomain}", StateLifetime), new CookieOptions
+        {
+            HttpOnly = true, Secure = http.Request.IsHttps, SameSite = SameSiteMode.Lax, MaxAge = StateLifetime, Path = "/shopify",
+        });
+        return Results.Redirect(auth.AuthorizeUrl(shopDomain, app.Value.PublicBaseUrl.TrimEnd('/') + "/shopify/callback", nonce));
+    }
+
+    private static async Task<IResult> CallbackAsync(
+        HttpContext http, IOptions<ShopifyOptions> options, ShopifyAuthClient auth, ShopifyInstaller installer,
+        IDataProtectionProvider protection, TimeProvider clock, CancellationToken ct)
+    {
+        var o = options.Value;
+        if (VerifyLaunchQuery(http.Request, o, clock) is { } rejected) return rejected;
+        var shopDomain = ShopifyShopDomain.Normalize(http.Request.Query["shop"]!);
+        string? state = http.Request.Query["state"], code = http.Request.Query["code"];
+        if (string.IsNullOrEmpty(code)) return Results.Problem(statusCode: 400, title: "Missing code.", detail: "Shopify did not send an authorization code.");
+
+        string? expected = null;
+        if (http.Request.Cookies[StateCookie] is { Length: > 0 } cookie)
+        {
+            try
+            {
+                var parts = protection.CreateProtector("ShopAffiliate.Shopify.OAuthState").ToTimeLimitedDataProtector().Unprotect(cookie).Split('|');
+                if (parts.Length == 2 && parts[1] == shopDomain) expected = parts[0];
+            }
+            catch (CryptographicException)
+            {
+                // expired or forged: same as missing
+            }
+        }
+        if (expected is null || state is null ||
+            !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(state)))
+        {
+            return Results.Problem(statusCode: 403, title: "The installation could not be verified.",
+                detail: "The sign-in state did not match or took longer than a minute. Start the installation again from the Shopify admin.");
+        }
+        http.Response.Cookies.Delete(StateCookie, new CookieOptions { Path = "/shopify" });
+
+        var token = await auth.ExchangeCodeAsync(shopDomain, code, ct);
+        await installer.InstallAsync(shopDomain, token, attachTo: null, ct);
+        return Results.Redirect($"https://{shopDomain}/admin/apps/{Uri.EscapeDataString(o.ApiKey!)}");
+    }
+
+    /// <summary>The checks every request Shopify signs must pass; null when it passes.</summary>
+    private static IResult? VerifyLaunchQuery(HttpRequest request, ShopifyOptions o, TimeProvider clock)
+    {
+        if (!o.Enabled) return Results.Problem(statusCode: 404, title: "Shopify is not configured.", detail: "Set Shopify:ApiKey and Shopify:ApiSecret.");
+        if (!ShopifyShopDomain.IsValid(request.Query["shop"]))
+            return Results.Problem(statusCode: 400, title: "Not a Shopify store.", detail: "The shop parameter must be a *.myshopify.com domain.");
+        var pairs = request.Query.Select(q => new KeyValuePair<string, string>(q.Key, q.Value.ToString()));
+        if (!ShopifyHmac.VerifyQuery(pairs, o.Secrets))
+            return Results.Problem(statusCode: 401, title: "Invalid signature.", detail: "The request was not signed by Shopify.");
+        if (!ShopifyHmac.IsFresh(request.Query["timestamp"], clock.GetUtcNow(), TimestampWindow))
+            return Results.Problem(statusCode: 401, title: "Expired request.", detail: "The signed link is older than 90 seconds; open the app again from the Shopify admin.");
+        return null;
+    }
+
+    /// <summary>Loads App Bridge so the Shopify admin reloads the app with a fresh session token.</summary>
+    internal static IResult Bounce(ShopifyOptions o, string? shopDomain)
+    {
+        var html = $"""
+            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Loading ShopAffiliate…</title>
+            <script data-api-key="{WebUtility.HtmlEncode(o.ApiKey)}" src="https://cdn.shopify.com/shopifycloud/app-bridge.js"></script>
+            </head><body><p>Loading ShopAffiliate…</p><noscript>ShopAffiliate needs JavaScript inside the Shopify admin.</noscript></body></html>
+            """;
+        return new HtmlResult(html, FrameAncestors(shopDomain));
+    }
+
+    private static async Task<IResult> EmbeddedAdminAsync(HttpContext http, AppDbContext db, Shop shop, ShopifyOptions o, CancellationToken ct)
+    {
+        var ws = shop.WorkspaceId;
+        var workspace = await db.Workspaces.FirstAsync(w => w.Id == ws, ct);
+        var approved = await db.Affiliates.IgnoreQueryFilters().CountAsync(a => a.WorkspaceId == ws && a.Status == AffiliateStatus.Approved, ct);
+        var pending = await db.Affiliates.IgnoreQueryFilters().CountAsync(a => a.WorkspaceId == ws && a.Status == AffiliateStatus.Pending, ct);
+        var orders = await db.Orders.IgnoreQueryFilters().CountAsync(o2 => o2.WorkspaceId == ws && o2.HasOrder && o2.AffiliateId != null, ct);
+        var html = $$"""
+            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>ShopAffiliate</title>
+            <script data-api-key="{{WebUtility.HtmlEncode(o.ApiKey)}}" src="https://cdn.shopify.com/shopifycloud/app-bridge.js"></script>
+            <link rel="stylesheet" href="/_content/ShopAffiliate.Admin/admin.css">
+            </head><body><main class="page">
+            <h1>{{WebUtility.HtmlEncode(workspace.Name)}}</h1>
+            <p class="muted">Connected store: {{WebUtility.HtmlEncode(shop.Domain)}}</p>
+            <section class="card"><div class="stats">
+            <div class="stat"><b data-testid="approved">{{approved}}</b><span class="muted">approved affiliates</span></div>
+            <div class="stat"><b>{{pending}}</b><span class="muted">applications to review</span></div>
+            <div class="stat"><b>{{orders}}</b><span class="muted">referred orders</span></div>
+            </div></section>
+            <p class="hint">Data on this page comes from the API with your Shopify session token; no cookies are needed.</p>
+            </main></body></html>
+            """;
+        return new HtmlResult(html, FrameAncestors(shop.Domain));
+    }
+
+    /// <summary>Only a shop that passed the domain check may frame us; anything else may not frame us at all.</summary>
+    private static string FrameAncestors(string? shopDomain) =>
+        shopDomain is not null && ShopifyShopDomain.IsValid(shopDomain)
+            ? $"frame-ancestors https://{shopDomain} https://admin.shopify.com;"
+            : "frame-ancestors 'none';";
+
+    private sealed class HtmlResult(string html, string csp) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.ContentType = "text/html; charset=utf-8";
+            http.Response.Headers.ContentSecurityPolicy = csp;
+            http.Response.Headers.CacheControl = "no-store";
+            return http.Response.WriteAsync(html);
+        }
+    }
+}

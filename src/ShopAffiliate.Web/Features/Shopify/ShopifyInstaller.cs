@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Shops;
+using ShopAffiliate.Core.Workspaces;
+using ShopAffiliate.Platforms.Shopify;
+using ShopAffiliate.Web.Hosting;
+
+namespace ShopAffiliate.Web.Features.Shopify;
+
+/// <summary>Connects a Shopify store: the shop row, its encrypted token, its workspace and its webhook subscriptions.</summary>
+public sealed partial class ShopifyInstaller(
+    AppDbContext db, ShopSecrets secrets, WorkspaceProvisioner provisioner, ShopifyAdminClient admin,
+    IOptions<AppOptions> app, ILogger<ShopifyInstaller> logger)
+{
+    public static readonly string[] Topics =
+        ["orders/create", "orders/updated", "orders/paid", "orders/cancelled", "refunds/create", "app/uninstalled"];
+
+    /// <param name="attachTo">A workspace a signed-in staff member chose; null creates one for a new shop.</param>
+    public async Task<Shop> InstallAsync(string shopDomain, ShopifyToken token, Guid? attachTo, CancellationToken ct)
+    {
+        var domain = ShopifyShopDomain.Normalize(shopDomain);
+        var shop = await db.Shops.IgnoreQueryFilters().FirstOrDefaultAsync(s => s.Platform == ShopPlatform.Shopify && s.Domain == domain, ct);
+        if (shop is null)
+        {
+            var workspaceId = attachTo ?? (await provisioner.CreateForShopAsync(domain.Split('.')[0], "USD", ct)).Id;
+            shop = new Shop { WorkspaceId = workspaceId, Platform = ShopPlatform.Shopify, Domain = domain, Name = domain.Split('.')[0] };
+            db.Shops.Add(shop);
+        }
+        shop.Status = ShopStatus.Active;
+        shop.EncryptedCredentials = secrets.Protect(new ShopCredentials(token.AccessToken, token.Scope, token.ExpiresAt, token.RefreshToken, token.RefreshTokenExpiresAt));
+        await db.SaveChangesAsync(ct);
+
+        var created = await admin.EnsureWebhooksAsync(domain, token.AccessToken, CallbackUrl, Topics, ct);
+        LogInstalled(domain, shop.WorkspaceId, created.Count);
+        return shop;
+    }
+
+    public string CallbackUrl => app.Value.PublicBaseUrl.TrimEnd('/') + "/webhooks/shopify";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shopify store {Shop} connected to workspace {WorkspaceId}; {Created} webhook subscription(s) created")]
+    private partial void LogInstalled(string shop, Guid workspaceId, int created);
+}
+
+/// <summary>
+/// A valid Admin API token for a shop: refreshes an expiring offline token shortly before it expires and stores
+/// the rotated pair at once (a refresh token works only once).
+/// </summary>
+public sealed class ShopifyTokens(AppDbContext db, ShopSecrets secrets, ShopifyAuthClient auth, TimeProvider clock)
+{
+    public async Task<string> AccessTokenAsync(Shop shop, CancellationToken ct)
+    {
+        var credentials = secrets.Credentials(shop) ?? throw new InvalidOperationException($"{shop.Domain} has no stored token (uninstalled?).");
+        if (credentials.ExpiresAt is not { } expires || expires > clock.GetUtcNow().UtcDateTime.AddMinutes(5) || credentials.RefreshToken is null)
+            return credentials.AccessToken;
+
+        var token = await auth.RefreshAsync(shop.Domain, credentials.RefreshToken, ct);
+        shop.EncryptedCredentials = secrets.Protect(new ShopCredentials(token.AccessToken, token.Scope, token.ExpiresAt, token.RefreshToken, token.RefreshTokenExpiresAt));
+        await db.SaveChangesAsync(ct);
+        return token.AccessToken;
+    }
+}

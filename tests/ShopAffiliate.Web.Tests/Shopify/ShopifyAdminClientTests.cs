@@ -1,0 +1,313 @@
+using System.Net;
+using System.Text.Json;
+using ShopAffiliate.Core.Coupons;
+using ShopAffiliate.Platforms.Shopify;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace ShopAffiliate.Web.Tests.Shopify;
+
+public sealed class ShopifyAdminClientTests : IDisposable
+{
+    private const string AccessToken = "shpat_abc";
+    private const string Callback = "https://app.example.com/webhooks/shopify";
+    private readonly FakeShopify _shopify = new();
+
+    public void Dispose() => _shopify.Dispose();
+
+    private static string GraphQlPath(string version = "2026-01") => $"/admin/api/{version}/graphql.json";
+
+    /// <summary>Shopify GraphQL is one URL: stubs match on the operation name in the body.</summary>
+    private void GraphQl(string operation, string json, int status = 200, string version = "2026-01") =>
+        _shopify.Server
+            .Given(Request.Create().WithPath(GraphQlPath(version)).UsingPost().WithBody((string? body) => body is not null && body.Contains(operation, StringComparison.Ordinal)))
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(json));
+
+    private const string ExistingSubscriptions = """
+        {"data":{"webhookSubscriptions":{
+          "edges":[
+            {"node":{"id":"gid://shopify/WebhookSubscription/1","topic":"ORDERS_CREATE","uri":"https://app.example.com/webhooks/shopify"}},
+            {"node":{"id":"gid://shopify/WebhookSubscription/2","topic":"APP_UNINSTALLED","uri":"https://app.example.com/webhooks/shopify"}},
+            {"node":{"id":"gid://shopify/WebhookSubscription/3","topic":"ORDERS_PAID","uri":"https://old-host.example.com/webhooks/shopify"}}
+          ],
+          "pageInfo":{"hasNextPage":false,"endCursor":null}}},
+         "extensions":{"cost":{"requestedQueryCost":12,"actualQueryCost":5,"throttleStatus":{"maximumAvailable":2000.0,"currentlyAvailable":1995,"restoreRate":100.0}}}}
+        """;
+
+    private const string SubscriptionCreated = """
+        {"data":{"webhookSubscriptionCreate":{"webhookSubscription":{"id":"gid://shopify/WebhookSubscription/9","topic":"ORDERS_PAID"},"userErrors":[]}}}
+        """;
+
+    [Fact]
+    public async Task WebhookRegistrationCreatesOnlyTheMissingTopics()
+    {
+        GraphQl("webhookSubscriptions(", ExistingSubscriptions);
+        GraphQl("webhookSubscriptionCreate", SubscriptionCreated);
+
+        var created = await _shopify.Admin.EnsureWebhooksAsync(FakeShopify.Shop, AccessToken, Callback,
+            ["orders/create", "orders/paid", "refunds/create", "app/uninstalled", "orders/create"], CancellationToken.None);
+
+        // ORDERS_PAID exists, but for another address: ours is still missing.
+        Assert.Equal(["orders/paid", "refunds/create"], created);
+        Assert.All(_shopify.Requests, r =>
+        {
+            Assert.Equal(GraphQlPath(), r.RequestMessage!.Path);
+            Assert.Equal(AccessToken, FakeShopify.Header(r, "X-Shopify-Access-Token"));
+        });
+
+        var list = Assert.Single(_shopify.GraphQlCalls("webhookSubscriptions("));
+        Assert.Contains(" uri ", list.GetProperty("query").GetString());
+        Assert.DoesNotContain("callbackUrl", list.GetProperty("query").GetString());
+
+        var creates = _shopify.GraphQlCalls("webhookSubscriptionCreate");
+        Assert.Equal(["ORDERS_PAID", "REFUNDS_CREATE"], creates.Select(c => c.GetProperty("variables").GetProperty("topic").GetString()));
+        Assert.All(creates, c =>
+        {
+            var subscription = c.GetProperty("variables").GetProperty("webhookSubscription");
+            Assert.Equal(Callback, subscription.GetProperty("uri").GetString());
+            Assert.Equal("JSON", subscription.GetProperty("format").GetString());
+        });
+    }
+
+    [Fact]
+    public async Task WebhookRegistrationIsANoOpWhenEverythingExists()
+    {
+        GraphQl("webhookSubscriptions(", ExistingSubscriptions);
+
+        var created = await _shopify.Admin.EnsureWebhooksAsync(FakeShopify.Shop, AccessToken, Callback,
+            ["orders/create", "app/uninstalled"], CancellationToken.None);
+
+        Assert.Empty(created);
+        Assert.Single(_shopify.Requests);
+    }
+
+    [Fact]
+    public async Task WebhookListIsFollowedAcrossPages()
+    {
+        _shopify.Server
+            .Given(Request.Create().WithPath(GraphQlPath()).UsingPost().WithBody((string? b) => b is not null && b.Contains("webhookSubscriptions(") && b.Contains("\"after\":null")))
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody("""
+                {"data":{"webhookSubscriptions":{"edges":[{"node":{"id":"1","topic":"ORDERS_CREATE","uri":"https://app.example.com/webhooks/shopify"}}],
+                 "pageInfo":{"hasNextPage":true,"endCursor":"cursor-1"}}}}
+                """));
+        _shopify.Server
+            .Given(Request.Create().WithPath(GraphQlPath()).UsingPost().WithBody((string? b) => b is not null && b.Contains("webhookSubscriptions(") && b.Contains("\"after\":\"cursor-1\"")))
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody("""
+                {"data":{"webhookSubscriptions":{"edges":[{"node":{"id":"2","topic":"REFUNDS_CREATE","uri":"https://app.example.com/webhooks/shopify"}}],
+                 "pageInfo":{"hasNextPage":false,"endCursor":"cursor-2"}}}}
+                """));
+
+        var created = await _shopify.Admin.EnsureWebhooksAsync(FakeShopify.Shop, AccessToken, Callback,
+            ["orders/create", "refunds/create"], CancellationToken.None);
+
+        Assert.Empty(created);
+        Assert.Equal(2, _shopify.Requests.Count);
+    }
+
+    [Fact]
+    public async Task OlderApiVersionsUseCallbackUrlAndTheEndpointUnion()
+    {
+        using var shopify = new FakeShopify(apiVersion: "2025-07");
+        shopify.Server
+            .Given(Request.Create().WithPath(GraphQlPath("2025-07")).UsingPost().WithBody((string? b) => b is not null && b.Contains("webhookSubscriptions(")))
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody("""
+                {"data":{"webhookSubscriptions":{"edges":[{"node":{"id":"1","topic":"ORDERS_CREATE",
+                  "endpoint":{"__typename":"WebhookHttpEndpoint","callbackUrl":"https://app.example.com/webhooks/shopify"}}}],
+                 "pageInfo":{"hasNextPage":false,"endCursor":null}}}}
+                """));
+        shopify.Server
+            .Given(Request.Create().WithPath(GraphQlPath("2025-07")).UsingPost().WithBody((string? b) => b is not null && b.Contains("webhookSubscriptionCreate")))
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(SubscriptionCreated));
+
+        var created = await shopify.Admin.EnsureWebhooksAsync(FakeShopify.Shop, AccessToken, Callback,
+            ["orders/create", "orders/updated"], CancellationToken.None);
+
+        Assert.Equal(["orders/updated"], created);
+        Assert.Contains("WebhookHttpEndpoint", Assert.Single(shopify.GraphQlCalls("webhookSubscriptions(")).GetProperty("query").GetString());
+        var subscription = Assert.Single(shopify.GraphQlCalls("webhookSubscriptionCreate")).GetProperty("variables").GetProperty("webhookSubscription");
+        Assert.Equal(Callback, subscription.GetProperty("callbackUrl").GetString());
+        Assert.False(subscription.TryGetProperty("uri", out _));
+    }
+
+    [Fact]
+    public async Task RefusedSubscriptionThrowsWithShopifysMessage()
+    {
+        GraphQl("webhookSubscriptions(", """{"data":{"webhookSubscriptions":{"edges":[],"pageInfo":{"hasNextPage":false,"endCursor":null}}}}""");
+        GraphQl("webhookSubscriptionCreate", """
+            {"data":{"webhookSubscriptionCreate":{"webhookSubscription":null,
+              "userErrors":[{"field":["webhookSubscription","callbackUrl"],"message":"Address is not a valid https URL"}]}}}
+            """);
+
+        var error = await Assert.ThrowsAsync<ShopifyApiException>(() =>
+            _shopify.Admin.EnsureWebhooksAsync(FakeShopify.Shop, AccessToken, Callback, ["orders/create"], CancellationToken.None));
+
+        Assert.Contains("orders/create", error.Message);
+        Assert.Contains("Address is not a valid https URL", error.Message);
+    }
+
+    [Fact]
+    public async Task RevokedAccessTokenIsReportedAsUnauthorized()
+    {
+        GraphQl("webhookSubscriptions(", """{"errors":"[API] Invalid API key or access token (unrecognized login or wrong password)"}""", status: 401);
+
+        var error = await Assert.ThrowsAsync<ShopifyApiException>(() =>
+            _shopify.Admin.EnsureWebhooksAsync(FakeShopify.Shop, AccessToken, Callback, ["orders/create"], CancellationToken.None));
+
+        Assert.True(error.Unauthorized);
+        Assert.Contains("invalid or revoked", error.Message);
+        Assert.Single(_shopify.Requests);
+    }
+
+    private static DiscountCodeRequest Jane10 => new("JANE10", DiscountCodeRequest.TitleFor("Jane"), DiscountType.Percentage, 10m,
+        new DateTime(2026, 3, 14, 9, 30, 0, DateTimeKind.Utc));
+
+    private const string DiscountCreated = """
+        {"data":{"discountCodeBasicCreate":{"codeDiscountNode":{"id":"gid://shopify/DiscountCodeNode/1057371938"},"userErrors":[]}},
+         "extensions":{"cost":{"requestedQueryCost":10,"actualQueryCost":10}}}
+        """;
+
+    [Fact]
+    public async Task CouponPushCreatesABasicCodeDiscountForTheWholeOrder()
+    {
+        GraphQl("discountCodeBasicCreate", DiscountCreated);
+
+        var result = await _shopify.Admin.CreateDiscountCodeAsync(FakeShopify.Shop, AccessToken, Jane10, CancellationToken.None);
+
+        Assert.Equal(new DiscountPushResult(true, "gid://shopify/DiscountCodeNode/1057371938", false, []), result with { Errors = [] });
+        Assert.Empty(result.Errors);
+        var call = Assert.Single(_shopify.GraphQlCalls("discountCodeBasicCreate"));
+        Assert.Contains("mutation discountCodeBasicCreate($basicCodeDiscount: DiscountCodeBasicInput!)", call.GetProperty("query").GetString());
+        Assert.Equal(AccessToken, FakeShopify.Header(_shopify.Requests[0], "X-Shopify-Access-Token"));
+        var expected = JsonDocument.Parse("""
+            {"title":"Affiliate Jane","code":"JANE10","startsAt":"2026-03-14T09:30:00Z",
+             "customerGets":{"value":{"percentage":0.1},"items":{"all":true}},
+             "appliesOncePerCustomer":false,
+             "combinesWith":{"orderDiscounts":false,"productDiscounts":false,"shippingDiscounts":true},
+             "context":{"all":"ALL"}}
+            """).RootElement;
+        AssertJsonEqual(expected, call.GetProperty("variables").GetProperty("basicCodeDiscount"));
+    }
+
+    [Fact]
+    public async Task FixedAmountCouponSendsADiscountAmountOnceForTheOrder()
+    {
+        GraphQl("discountCodeBasicCreate", DiscountCreated);
+
+        await _shopify.Admin.CreateDiscountCodeAsync(FakeShopify.Shop, AccessToken,
+            Jane10 with { Code = "JANE5", Type = DiscountType.FixedAmount, Amount = 5m }, CancellationToken.None);
+
+        var value = Assert.Single(_shopify.GraphQlCalls("discountCodeBasicCreate"))
+            .GetProperty("variables").GetProperty("basicCodeDiscount").GetProperty("customerGets").GetProperty("value");
+        AssertJsonEqual(JsonDocument.Parse("""{"discountAmount":{"amount":"5.00","appliesOnEachItem":false}}""").RootElement, value);
+    }
+
+    [Fact]
+    public async Task OlderApiVersionsSelectCustomersInsteadOfContext()
+    {
+        using var shopify = new FakeShopify(apiVersion: "2025-07");
+        shopify.Server
+            .Given(Request.Create().WithPath(GraphQlPath("2025-07")).UsingPost())
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(DiscountCreated));
+
+        await shopify.Admin.CreateDiscountCodeAsync(FakeShopify.Shop, AccessToken, Jane10, CancellationToken.None);
+
+        var input = Assert.Single(shopify.GraphQlCalls("discountCodeBasicCreate")).GetProperty("variables").GetProperty("basicCodeDiscount");
+        Assert.False(input.TryGetProperty("context", out _));
+        Assert.True(input.GetProperty("customerSelection").GetProperty("all").GetBoolean());
+    }
+
+    [Fact]
+    public async Task CodeTakenInTheShopIsReportedNotThrown()
+    {
+        GraphQl("discountCodeBasicCreate", """
+            {"data":{"discountCodeBasicCreate":{"codeDiscountNode":null,
+              "userErrors":[{"field":["basicCodeDiscount","code"],"code":"TAKEN","message":"Code must be unique. Please try a different code."}]}}}
+            """);
+
+        var result = await _shopify.Admin.CreateDiscountCodeAsync(FakeShopify.Shop, AccessToken, Jane10, CancellationToken.None);
+
+        Assert.False(result.Success);
+        Assert.True(result.CodeTaken);
+        Assert.Null(result.ExternalId);
+        Assert.Equal(["Code must be unique. Please try a different code."], result.Errors);
+    }
+
+    [Fact]
+    public async Task TakenIsRecognisedByMessageWhenShopifyOmitsTheCode()
+    {
+        GraphQl("discountCodeBasicCreate", """
+            {"data":{"discountCodeBasicCreate":{"codeDiscountNode":null,"userErrors":[{"field":["basicCodeDiscount","code"],"code":null,"message":"Code has already been taken"}]}}}
+            """);
+
+        var result = await _shopify.Admin.CreateDiscountCodeAsync(FakeShopify.Shop, AccessToken, Jane10, CancellationToken.None);
+
+        Assert.True(result.CodeTaken);
+    }
+
+    [Fact]
+    public async Task OtherUserErrorsAreReturnedAsErrors()
+    {
+        GraphQl("discountCodeBasicCreate", """
+            {"data":{"discountCodeBasicCreate":{"codeDiscountNode":null,"userErrors":[{"field":["basicCodeDiscount","startsAt"],"code":"INVALID","message":"Starts at is invalid"}]}}}
+            """);
+
+        var result = await _shopify.Admin.CreateDiscountCodeAsync(FakeShopify.Shop, AccessToken, Jane10, CancellationToken.None);
+
+        Assert.False(result.Success);
+        Assert.False(result.CodeTaken);
+        Assert.Equal(["Starts at is invalid"], result.Errors);
+    }
+
+    [Fact]
+    public async Task RateLimitedCouponPushIsRetriedAfterRetryAfter()
+    {
+        _shopify.Server
+            .Given(Request.Create().WithPath(GraphQlPath()).UsingPost())
+            .InScenario("throttle")
+            .WillSetStateTo("recovered")
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "2.0").WithBody("Too Many Requests"));
+        _shopify.Server
+            .Given(Request.Create().WithPath(GraphQlPath()).UsingPost())
+            .InScenario("throttle")
+            .WhenStateIs("recovered")
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(DiscountCreated));
+
+        var result = await _shopify.Admin.CreateDiscountCodeAsync(FakeShopify.Shop, AccessToken, Jane10, CancellationToken.None);
+
+        Assert.True(result.Success);
+        Assert.Equal(2, _shopify.Requests.Count);
+        var bodies = _shopify.Requests.Select(r => r.RequestMessage!.Body).ToList();
+        Assert.Equal(bodies[0], bodies[1]);
+        Assert.Equal([TimeSpan.FromSeconds(2)], _shopify.Delays);
+    }
+
+    [Fact]
+    public async Task GraphQlThrottlingIsReportedAsThrottled()
+    {
+        GraphQl("discountCodeBasicCreate", """
+            {"errors":[{"message":"Throttled","extensions":{"code":"THROTTLED","documentation":"https://shopify.dev/api/usage/rate-limits"}}],
+             "extensions":{"cost":{"requestedQueryCost":10,"actualQueryCost":null,"throttleStatus":{"maximumAvailable":100.0,"currentlyAvailable":2,"restoreRate":100.0}}}}
+            """);
+
+        var error = await Assert.ThrowsAsync<ShopifyApiException>(() =>
+            _shopify.Admin.CreateDiscountCodeAsync(FakeShopify.Shop, AccessToken, Jane10, CancellationToken.None));
+
+        Assert.True(error.Throttled);
+        Assert.Equal("THROTTLED", error.ErrorCode);
+        Assert.Contains("Throttled", error.Message);
+    }
+
+    [Theory]
+    [InlineData(DiscountType.Percentage, 0)]
+    [InlineData(DiscountType.Percentage, 101)]
+    [InlineData(DiscountType.FixedAmount, -5)]
+    public async Task ImpossibleAmountsAreRefusedBeforeCallingShopify(DiscountType type, int amount)
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => _shopify.Admin.CreateDiscountCodeAsync(FakeShopify.Shop, AccessToken,
+            Jane10 with { Type = type, Amount = amount }, CancellationToken.None));
+        Assert.Empty(_shopify.Requests);
+    }
+
+    private static void AssertJsonEqual(JsonElement expected, JsonElement actual) =>
+        Assert.True(JsonElement.DeepEquals(expected, actual), $"Expected {expected}\nActual   {actual}");
+}

@@ -1,0 +1,359 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Web;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Inbox;
+using ShopAffiliate.Core.Privacy;
+using ShopAffiliate.Core.Shops;
+using ShopAffiliate.Platforms.Shopify;
+using ShopAffiliate.Web.Tests.Infrastructure;
+using ShopAffiliate.Web.Tests.Shopify;
+using ShopAffiliate.Web.Tests.Shopify.Payloads;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace ShopAffiliate.Web.Tests;
+
+/// <summary>The Shopify plug-in through the host: install, embedded admin, webhooks. WireMock plays the shop.</summary>
+public abstract class ShopifyHostTests(Db provider) : IDisposable
+{
+    private const string Shop = FakeShopify.Shop;
+    private readonly WireMockServer _shopify = WireMockServer.Start();
+    private readonly FakeTimeProvider _clock = new(SessionTokens.Now);
+
+    public void Dispose()
+    {
+        _shopify.Stop();
+        _shopify.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private Task<TestApp> AppAsync(bool bootstrap = true)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Shopify:ApiKey"] = FakeShopify.ApiKey,
+            ["Shopify:ApiSecret"] = FakeShopify.ApiSecret,
+            ["Shopify:ShopBaseUrl"] = $"http://127.0.0.1:{_shopify.Port}",
+            ["App:PublicBaseUrl"] = "https://affiliates.example.com",
+        };
+        void Services(IServiceCollection s) => s.AddSingleton<TimeProvider>(_clock);
+        return bootstrap ? TestApp.BootstrappedAsync(provider, settings, Services) : TestApp.CreateAsync(provider, settings, Services);
+    }
+
+    private void StubShopify()
+    {
+        _shopify.Given(Request.Create().WithPath("/admin/oauth/access_token").UsingPost())
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(
+                """{"access_token":"shpat_offline","scope":"read_orders,write_discounts","expires_in":3600,"refresh_token":"shprt_1","refresh_token_expires_in":7776000}"""));
+        _shopify.Given(Request.Create().WithPath("/admin/api/2026-01/graphql.json").UsingPost().WithBody((string? b) => b is not null && b.Contains("webhookSubscriptions(")))
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(
+                """{"data":{"webhookSubscriptions":{"edges":[],"pageInfo":{"hasNextPage":false,"endCursor":null}}}}"""));
+        _shopify.Given(Request.Create().WithPath("/admin/api/2026-01/graphql.json").UsingPost().WithBody((string? b) => b is not null && b.Contains("webhookSubscriptionCreate")))
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(
+                """{"data":{"webhookSubscriptionCreate":{"webhookSubscription":{"id":"gid://shopify/WebhookSubscription/1"},"userErrors":[]}}}"""));
+    }
+
+    private string SignedQuery(IDictionary<string, string> extra, string secret = FakeShopify.ApiSecret)
+    {
+        var query = new Dictionary<string, string>(extra)
+        {
+            ["shop"] = extra.TryGetValue("shop", out var shop) ? shop : Shop,
+            ["timestamp"] = extra.TryGetValue("timestamp", out var ts) ? ts : _clock.GetUtcNow().ToUnixTimeSeconds().ToString(),
+            ["host"] = "YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvamFuZXMtc2hvcA",
+        };
+        var hmac = ShopifyHmac.SignQuery(query, secret);
+        return string.Join("&", query.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}")) + "&hmac=" + hmac;
+    }
+
+    private static HttpClient Browser(TestApp app) => app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    private static async Task<int> CountAsync<T>(TestApp app, Func<AppDbContext, IQueryable<T>> set)
+    {
+        await using var scope = app.Scope();
+        return await set(scope.ServiceProvider.GetRequiredService<AppDbContext>()).CountAsync();
+    }
+
+    [Fact]
+    public async Task InstallRunsOAuthStoresAnEncryptedTokenAndRegistersTheWebhooks()
+    {
+        StubShopify();
+        await using var app = await AppAsync(bootstrap: false);
+        var browser = Browser(app);
+
+        var launch = await browser.GetAsync("/shopify?" + SignedQuery(new Dictionary<string, string>()));
+        Assert.Equal(HttpStatusCode.Redirect, launch.StatusCode);
+        var authorize = launch.Headers.Location!;
+        Assert.Equal("/admin/oauth/authorize", authorize.AbsolutePath);
+        var state = HttpUtility.ParseQueryString(authorize.Query)["state"]!;
+        Assert.Equal("https://affiliates.example.com/shopify/callback", HttpUtility.ParseQueryString(authorize.Query)["redirect_uri"]);
+
+        var callback = await browser.GetAsync("/shopify/callback?" + SignedQuery(new Dictionary<string, string> { ["code"] = "auth-code-1", ["state"] = state }));
+
+        Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
+        Assert.Equal($"https://{Shop}/admin/apps/{FakeShopify.ApiKey}", callback.Headers.Location!.ToString());
+        var tokenRequest = JsonDocument.Parse(_shopify.LogEntries.First(e => e.RequestMessage!.Path == "/admin/oauth/access_token").RequestMessage!.Body!).RootElement;
+        Assert.Equal("auth-code-1", tokenRequest.GetProperty("code").GetString());
+        Assert.Equal(FakeShopify.ApiSecret, tokenRequest.GetProperty("client_secret").GetString());
+        var created = _shopify.LogEntries.Where(e => e.RequestMessage!.Body!.Contains("webhookSubscriptionCreate")).ToList();
+        Assert.Equal(ShopifyInstaller_Topics.Length, created.Count);
+        Assert.All(created, e => Assert.Equal("shpat_offline", FakeShopify.Header(e, "X-Shopify-Access-Token")));
+        Assert.Contains(created, e => e.RequestMessage!.Body!.Contains("ORDERS_CREATE") && e.RequestMessage.Body.Contains("https://affiliates.example.com/webhooks/shopify"));
+
+        await using var scope = app.Scope();
+        var shop = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Shops.IgnoreQueryFilters().SingleAsync();
+        Assert.Equal(Shop, shop.Domain);
+        Assert.DoesNotContain("shpat_offline", shop.EncryptedCredentials); // encrypted at rest
+        var credentials = scope.ServiceProvider.GetRequiredService<ShopSecrets>().Credentials(shop)!;
+        Assert.Equal("shpat_offline", credentials.AccessToken);
+        Assert.Equal("shprt_1", credentials.RefreshToken);
+    }
+
+    private static readonly string[] ShopifyInstaller_Topics = ShopAffiliate.Web.Features.Shopify.ShopifyInstaller.Topics;
+
+    [Theory]
+    [InlineData("tampered")]
+    [InlineData("stale")]
+    [InlineData("wrong-secret")]
+    public async Task AnInstallQueryThatFailsVerificationIs401AndStoresNothing(string how)
+    {
+        StubShopify();
+        await using var app = await AppAsync(bootstrap: false);
+        var query = how switch
+        {
+            "stale" => SignedQuery(new Dictionary<string, string> { ["timestamp"] = _clock.GetUtcNow().AddSeconds(-91).ToUnixTimeSeconds().ToString() }),
+            "wrong-secret" => SignedQuery(new Dictionary<string, string>(), secret: "not-the-secret"),
+            _ => SignedQuery(new Dictionary<string, string>()).Replace("janes-shop", "evil-shop", StringComparison.Ordinal),
+        };
+
+        var response = await Browser(app).GetAsync("/shopify?" + query);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(0, await CountAsync(app, db => db.Shops.IgnoreQueryFilters()));
+        Assert.Empty(_shopify.LogEntries);
+    }
+
+    [Fact]
+    public async Task AShopOutsideMyshopifyIs400()
+    {
+        await using var app = await AppAsync(bootstrap: false);
+
+        var response = await Browser(app).GetAsync("/shopify?" + SignedQuery(new Dictionary<string, string> { ["shop"] = "shop.evil.com" }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ACallbackWhoseStateDoesNotMatchIs403AndStoresNothing()
+    {
+        StubShopify();
+        await using var app = await AppAsync(bootstrap: false);
+        var browser = Browser(app);
+        await browser.GetAsync("/shopify?" + SignedQuery(new Dictionary<string, string>())); // sets the state cookie
+
+        var callback = await browser.GetAsync("/shopify/callback?" + SignedQuery(new Dictionary<string, string> { ["code"] = "c", ["state"] = "forged-state" }));
+
+        Assert.Equal(HttpStatusCode.Forbidden, callback.StatusCode);
+        Assert.Equal(0, await CountAsync(app, db => db.Shops.IgnoreQueryFilters()));
+        Assert.DoesNotContain(_shopify.LogEntries, e => e.RequestMessage!.Path == "/admin/oauth/access_token");
+    }
+
+    [Fact]
+    public async Task AnEmbeddedLaunchExchangesTheSessionTokenAndAllowsOnlyThatShopToFrameUs()
+    {
+        StubShopify();
+        await using var app = await AppAsync(bootstrap: false);
+        var idToken = SessionTokens.Create(SessionTokens.Claims());
+
+        var response = await Browser(app).GetAsync("/shopify?" + SignedQuery(new Dictionary<string, string> { ["embedded"] = "1", ["id_token"] = idToken }));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal($"frame-ancestors https://{Shop} https://admin.shopify.com;", response.Headers.GetValues("Content-Security-Policy").Single());
+        var exchange = JsonDocument.Parse(_shopify.LogEntries.First(e => e.RequestMessage!.Path == "/admin/oauth/access_token").RequestMessage!.Body!).RootElement;
+        Assert.Equal("urn:ietf:params:oauth:grant-type:token-exchange", exchange.GetProperty("grant_type").GetString());
+        Assert.Equal(idToken, exchange.GetProperty("subject_token").GetString());
+        Assert.Equal(1, await CountAsync(app, db => db.Shops.IgnoreQueryFilters()));
+        Assert.Contains("approved affiliates", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ABadSessionTokenGetsTheBouncePageOnADocumentAndA401WithRetryOnAFetch()
+    {
+        StubShopify();
+        await using var app = await AppAsync();
+        await new Scenario(app).ShopAsync(Shop);
+        var expired = SessionTokens.Claims();
+        expired["exp"] = SessionTokens.Now.AddMinutes(-5).ToUnixTimeSeconds();
+        var badToken = SessionTokens.Create(expired);
+
+        var document = await Browser(app).GetAsync("/shopify?" + SignedQuery(new Dictionary<string, string> { ["embedded"] = "1", ["id_token"] = badToken }));
+        Assert.Equal(HttpStatusCode.OK, document.StatusCode);
+        var html = await document.Content.ReadAsStringAsync();
+        Assert.Contains("https://cdn.shopify.com/shopifycloud/app-bridge.js", html);
+        Assert.Contains($"data-api-key=\"{FakeShopify.ApiKey}\"", html);
+
+        var fetch = app.CreateClient();
+        fetch.DefaultRequestHeaders.Authorization = new("Bearer", badToken);
+        var api = await fetch.GetAsync("/api/v1/affiliates");
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        Assert.Equal("1", api.Headers.GetValues("X-Shopify-Retry-Invalid-Session-Request").Single());
+
+        fetch.DefaultRequestHeaders.Authorization = new("Bearer", SessionTokens.Create(SessionTokens.Claims()));
+        Assert.Equal(HttpStatusCode.OK, (await fetch.GetAsync("/api/v1/affiliates")).StatusCode); // a fresh token works
+    }
+
+    private async Task<HttpResponseMessage> DeliverAsync(TestApp app, string topic, string body, string? webhookId = null, string? signature = "sign")
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/shopify") { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new("application/json");
+        if (signature == "sign") request.Headers.Add("X-Shopify-Hmac-Sha256", ShopifyHmac.SignWebhook(bytes, FakeShopify.ApiSecret));
+        else if (signature is not null) request.Headers.Add("X-Shopify-Hmac-Sha256", signature);
+        request.Headers.Add("X-Shopify-Topic", topic);
+        request.Headers.Add("X-Shopify-Shop-Domain", Shop);
+        request.Headers.Add("X-Shopify-Webhook-Id", webhookId ?? Guid.NewGuid().ToString());
+        request.Headers.Add("X-Shopify-Event-Id", Guid.NewGuid().ToString());
+        request.Headers.Add("X-Shopify-Triggered-At", _clock.GetUtcNow().ToString("O"));
+        return await app.CreateClient().SendAsync(request);
+    }
+
+    private static async Task WaitForInboxAsync(TestApp app) =>
+        await Eventually.HoldsAsync(() => CountAsync(app, db => db.Inbox.Where(m => m.Status == InboxStatus.Pending)), n => n == 0, "the inbox to be processed");
+
+    private static async Task<List<ShopAffiliate.Core.Commissions.Commission>> CommissionsAsync(TestApp app)
+    {
+        await using var scope = app.Scope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Commissions.IgnoreQueryFilters().ToListAsync();
+    }
+
+    [Fact]
+    public async Task ARealisticOrdersCreateWithTheCartAttributeCreditsTheAffiliateOnceEvenWhenDeliveredTwice()
+    {
+        await using var app = await AppAsync();
+        var s = new Scenario(app);
+        await s.ShopAsync(Shop);
+        var jane = (await s.ApprovedAffiliateAsync("Jane Doe", "jane")).GetProperty("id").GetGuid();
+
+        var first = await DeliverAsync(app, "orders/create", OrdersCreatePayload.Json, webhookId: "wh-1");
+        var again = await DeliverAsync(app, "orders/create", OrdersCreatePayload.Json, webhookId: "wh-1");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        await WaitForInboxAsync(app);
+
+        Assert.Equal(1, await CountAsync(app, db => db.Inbox));
+        var commission = Assert.Single(await CommissionsAsync(app));
+        Assert.Equal(jane, commission.AffiliateId);
+        Assert.Equal(9.50m, commission.Amount); // 10% of 90.00 (hoodies after discount) + 5.00 (sticker); no tax, no shipping
+        Assert.Equal("USD", commission.Currency);
+        Assert.Contains("Jane Doe", commission.Explanation);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("bm90IHRoZSBzaWduYXR1cmU=")]
+    [InlineData("%%%")]
+    public async Task AWebhookWithABadOrMissingSignatureIs401AndStoresNothing(string? signature)
+    {
+        await using var app = await AppAsync();
+        await new Scenario(app).ShopAsync(Shop);
+
+        var response = await DeliverAsync(app, "orders/create", OrdersCreatePayload.Json, signature: signature);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(0, await CountAsync(app, db => db.Inbox));
+    }
+
+    [Fact]
+    public async Task AnOrdersUpdatedOlderThanWhatWeHoldIsIgnored()
+    {
+        await using var app = await AppAsync();
+        var s = new Scenario(app);
+        await s.ShopAsync(Shop);
+        await s.ApprovedAffiliateAsync("Jane Doe", "jane");
+        var older = JsonNode.Parse(OrdersCreatePayload.Json)!;
+        older["updated_at"] = "2025-03-14T10:21:34-04:00"; // a second before the version we will hold
+        older["financial_status"] = "voided";
+        older["cancelled_at"] = "2025-03-14T10:21:34-04:00";
+
+        await DeliverAsync(app, "orders/create", OrdersCreatePayload.Json);
+        await WaitForInboxAsync(app);
+        await DeliverAsync(app, "orders/updated", older.ToJsonString());
+        await WaitForInboxAsync(app);
+
+        var commission = Assert.Single(await CommissionsAsync(app));
+        Assert.Equal(9.50m, commission.Amount);
+        Assert.Equal(ShopAffiliate.Core.Engine.CommissionStatus.Pending, commission.Status);
+    }
+
+    [Fact]
+    public async Task ARefundThatArrivesBeforeItsOrderEndsWithTheRightCommission()
+    {
+        await using var app = await AppAsync();
+        var s = new Scenario(app);
+        await s.ShopAsync(Shop);
+        await s.ApprovedAffiliateAsync("Jane Doe", "jane");
+
+        await DeliverAsync(app, "refunds/create", RefundsCreatePayload.Json);
+        await WaitForInboxAsync(app);
+        await DeliverAsync(app, "orders/create", OrdersCreatePayload.Json);
+        await WaitForInboxAsync(app);
+
+        var commission = Assert.Single(await CommissionsAsync(app));
+        Assert.Equal(5.00m, commission.Amount); // 9.50 less the returned hoodie's 4.50
+    }
+
+    [Fact]
+    public async Task ThePrivacyTopicsExportRedactAndErase()
+    {
+        await using var app = await AppAsync();
+        var s = new Scenario(app);
+        await s.ShopAsync(Shop);
+        await s.ApprovedAffiliateAsync("Jane Doe", "jane");
+        var order = JsonNode.Parse(OrdersCreatePayload.Json)!;
+        order["id"] = 299938;
+        order["email"] = "john@example.com";
+        order["customer"]!["id"] = 191167;
+        order["customer"]!["email"] = "john@example.com";
+        await DeliverAsync(app, "orders/create", order.ToJsonString());
+        await WaitForInboxAsync(app);
+
+        Assert.Equal(HttpStatusCode.OK, (await DeliverAsync(app, "customers/data_request", PrivacyPayloads.CustomersDataRequest)).StatusCode);
+        await WaitForInboxAsync(app);
+        await using (var scope = app.Scope())
+        {
+            var export = await scope.ServiceProvider.GetRequiredService<AppDbContext>().PrivacyRequests.IgnoreQueryFilters()
+                .SingleAsync(p => p.Kind == PrivacyRequestKind.DataRequest);
+            Assert.Equal("9999", export.ExternalRequestId);
+            Assert.Contains("299938", export.ExportJson);
+            Assert.Contains("Jane Doe", export.ExportJson);
+        }
+
+        await DeliverAsync(app, "customers/redact", PrivacyPayloads.CustomersRedact);
+        await WaitForInboxAsync(app);
+        await using (var scope = app.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var redacted = await db.Orders.IgnoreQueryFilters().SingleAsync(o => o.ExternalId == "299938");
+            Assert.Null(redacted.CustomerEmail);
+            Assert.DoesNotContain("john@example.com", redacted.StateJson);
+            Assert.Equal(9.50m, (await db.Commissions.IgnoreQueryFilters().SingleAsync()).Amount); // money stays
+        }
+
+        await DeliverAsync(app, "shop/redact", PrivacyPayloads.ShopRedact);
+        await WaitForInboxAsync(app);
+        Assert.Equal(0, await CountAsync(app, db => db.Shops.IgnoreQueryFilters()));
+        Assert.Equal(0, await CountAsync(app, db => db.Orders.IgnoreQueryFilters()));
+        Assert.Equal(3, await CountAsync(app, db => db.PrivacyRequests.IgnoreQueryFilters()));
+    }
+}
+
+public sealed class ShopifyHostOnSqlite() : ShopifyHostTests(Db.Sqlite);
+
+public sealed class ShopifyHostOnPostgres() : ShopifyHostTests(Db.Postgres);
