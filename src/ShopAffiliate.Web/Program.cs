@@ -41,6 +41,8 @@ builder.Services.AddShopAffiliateData(builder.Configuration);
 builder.Services.AddScoped<WorkspaceProvisioner>();
 builder.Services.AddHostedService<StartupTasks>();
 
+// Enough time on SIGTERM for the click writer to store a full queue (see ClickWriter.StopAsync).
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(90));
 builder.Services.AddOptions<TrackingOptions>().BindConfiguration(TrackingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<LinkCache>();
 builder.Services.AddSingleton(sp => new ClickChannel(sp.GetRequiredService<IOptions<TrackingOptions>>().Value.ClickQueueCapacity));
@@ -118,6 +120,8 @@ if (StartupErrors.ConfigurationFailures(app.Services) is { Count: > 0 } failures
 }
 
 app.UseExceptionHandler();
+// Explicit so short-circuited endpoints (the /r/ redirect) still run inside the exception handler.
+app.UseRouting();
 app.UseStatusCodePages();
 app.UseStaticFiles();
 app.UseAuthentication();

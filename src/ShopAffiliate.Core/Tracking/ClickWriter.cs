@@ -16,7 +16,10 @@ public sealed partial class ClickWriter(ClickChannel channel, IServiceScopeFacto
     public const int MaxBatch = 1000;
 
     private readonly Dictionary<Guid, WorkspaceFacts> _workspaces = [];
-    private readonly Dictionary<(Guid LinkOrAffiliate, string Visitor), DateTime> _lastSeen = [];
+    private readonly Dictionary<(Guid LinkOrAffiliate, string IpHash, string? UserAgent), DateTime> _lastSeen = [];
+
+    // Browsers share a small set of User-Agent strings, so the bot verdict is worth remembering.
+    private readonly Dictionary<string, bool> _botVerdicts = new(StringComparer.Ordinal);
     private DateTime _nextPrune;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -57,39 +60,27 @@ public sealed partial class ClickWriter(ClickChannel channel, IServiceScopeFacto
                 var rows = new List<Click>(clicks.Count);
                 foreach (var pending in clicks)
                 {
-                    if (await ToRowAsync(db, pending) is { } row) rows.Add(row);
+                    var facts = _workspaces.TryGetValue(pending.WorkspaceId, out var known) && known.LoadedAt > clock.GetUtcNow().UtcDateTime.AddMinutes(-5)
+                        ? known
+                        : await FactsAsync(db, pending.WorkspaceId);
+                    if (facts is not null) rows.Add(ToRow(pending, facts));
                 }
-                db.Clicks.AddRange(rows);
-                await db.SaveChangesAsync(CancellationToken.None);
+                await ClickStore.InsertAsync(db, rows, CancellationToken.None);
                 return;
             }
-            catch (DbUpdateException e) when (attempt < 5)
+            catch (System.Data.Common.DbException e) when (attempt < 5 && ClickStore.IsTransient(e))
             {
-                // SQLite busy or a failover: back off and retry; the clicks are still in hand.
+                // SQLite busy or a dropped connection: back off and retry; the clicks are still in hand.
                 LogRetry(e, clicks.Count, attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt));
-            }
-            catch (DbUpdateException e) when (clicks.Count > 1)
-            {
-                // One bad row (e.g. a replayed landing click id) must not sink the batch: write them one by one.
-                LogSplitting(e, clicks.Count);
-                foreach (var single in clicks) await WriteAsync([single]);
-                return;
-            }
-            catch (DbUpdateException e)
-            {
-                LogDropped(e, clicks[0].Id);
-                return;
             }
         }
     }
 
-    /// <summary>Null when the workspace no longer exists (deleted since the click): nothing to credit.</summary>
-    private async Task<Click?> ToRowAsync(AppDbContext db, PendingClick p)
+    private Click ToRow(PendingClick p, WorkspaceFacts facts)
     {
-        if (await FactsAsync(db, p.WorkspaceId) is not { } facts) return null;
         var ipHash = ClickClassifier.HashIp(p.Ip, facts.Salt);
-        var isBot = ClickClassifier.IsBot(p.UserAgent);
+        var isBot = IsBot(p.UserAgent);
         var isDuplicate = !isBot && IsRepeat(p, ipHash, facts.DuplicateWindow);
         return new Click
         {
@@ -113,7 +104,7 @@ public sealed partial class ClickWriter(ClickChannel channel, IServiceScopeFacto
     private bool IsRepeat(PendingClick p, string? ipHash, TimeSpan window)
     {
         if (ipHash is null || window <= TimeSpan.Zero) return false;
-        var key = (p.LinkId ?? p.AffiliateId, ipHash + "|" + p.UserAgent);
+        var key = (p.LinkId ?? p.AffiliateId, ipHash, p.UserAgent);
         var repeat = _lastSeen.TryGetValue(key, out var last) && p.At - last < window;
         if (!repeat) _lastSeen[key] = p.At;
 
@@ -127,6 +118,15 @@ public sealed partial class ClickWriter(ClickChannel channel, IServiceScopeFacto
         return repeat;
     }
 
+    private bool IsBot(string? userAgent)
+    {
+        if (userAgent is null) return true;
+        if (_botVerdicts.TryGetValue(userAgent, out var known)) return known;
+        if (_botVerdicts.Count > 10_000) _botVerdicts.Clear();
+        return _botVerdicts[userAgent] = ClickClassifier.IsBot(userAgent);
+    }
+
+    /// <summary>Null when the workspace no longer exists (deleted since the click): nothing to credit.</summary>
     private async Task<WorkspaceFacts?> FactsAsync(AppDbContext db, Guid workspaceId)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -148,9 +148,4 @@ public sealed partial class ClickWriter(ClickChannel channel, IServiceScopeFacto
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} clicks failed (attempt {Attempt}); retrying")]
     private partial void LogRetry(Exception e, int count, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} clicks was refused; writing them one by one")]
-    private partial void LogSplitting(Exception e, int count);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Click {ClickId} could not be stored and was dropped")]
-    private partial void LogDropped(Exception e, Guid clickId);
 }

@@ -21,7 +21,8 @@ public static class TrackingEndpoints
     public static IEndpointRouteBuilder MapTracking(this IEndpointRouteBuilder app)
     {
         // The hot path: memory lookup, queue the click, 302. No database unless the code is unknown to this node.
-        app.MapGet("/r/{code}/{subId?}", Redirect).ExcludeFromDescription().AllowAnonymous();
+        // ShortCircuit: runs at routing, skipping static files, authentication and the tenant middleware it never needs.
+        app.MapGet("/r/{code}/{subId?}", Redirect).ExcludeFromDescription().AllowAnonymous().ShortCircuit();
         app.MapPost("/api/track/landing", Landing).WithTags("Tracking").AllowAnonymous()
             .WithSummary("The storefront script reports a ?ref= landing that did not pass /r/ (body may be sent as text/plain by sendBeacon).");
         return app;
