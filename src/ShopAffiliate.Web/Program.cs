@@ -14,6 +14,7 @@ using ShopAffiliate.Core.Shops;
 using ShopAffiliate.Core.Payouts;
 using ShopAffiliate.Core.Tracking;
 using ShopAffiliate.Web.Features.Commissions;
+using ShopAffiliate.Web.Features.Coupons;
 using ShopAffiliate.Web.Features.Groups;
 using ShopAffiliate.Web.Features.Orders;
 using ShopAffiliate.Web.Features.Payouts;
@@ -62,6 +63,7 @@ builder.Services.AddShopifyClients();
 builder.Services.AddScoped<ShopifyInstaller>();
 builder.Services.AddScoped<ShopifyTokens>();
 builder.Services.AddScoped<IInboxHandler, ShopifyInboxHandler>();
+builder.Services.AddScoped<CouponPusher>();
 
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
     ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier);
@@ -146,6 +148,7 @@ api.MapGroups();
 api.MapOrders();
 api.MapCommissions();
 api.MapPayouts();
+api.MapCoupons();
 app.MapTracking();
 app.MapShopify();
 

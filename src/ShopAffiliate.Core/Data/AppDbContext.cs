@@ -35,6 +35,7 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext? ten
     public DbSet<Commissions.LedgerRecord> Ledger => Set<Commissions.LedgerRecord>();
     public DbSet<Commissions.CommissionGroup> CommissionGroups => Set<Commissions.CommissionGroup>();
     public DbSet<Coupons.Coupon> Coupons => Set<Coupons.Coupon>();
+    public DbSet<Coupons.CouponSync> CouponSyncs => Set<Coupons.CouponSync>();
     public DbSet<Payouts.PayoutBatch> PayoutBatches => Set<Payouts.PayoutBatch>();
     public DbSet<Payouts.PayoutItem> PayoutItems => Set<Payouts.PayoutItem>();
     public DbSet<Inbox.InboxMessage> Inbox => Set<Inbox.InboxMessage>();

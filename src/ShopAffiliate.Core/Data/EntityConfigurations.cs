@@ -253,3 +253,15 @@ internal sealed class PrivacyRequestConfiguration : IEntityTypeConfiguration<Pri
         b.HasOne<Workspace>().WithMany().HasForeignKey(p => p.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class CouponSyncConfiguration : IEntityTypeConfiguration<Coupons.CouponSync>
+{
+    public void Configure(EntityTypeBuilder<Coupons.CouponSync> b)
+    {
+        b.HasIndex(s => new { s.CouponId, s.ShopId }).IsUnique();
+        b.Property(s => s.ExternalId).HasMaxLength(200);
+        b.Property(s => s.Error).HasMaxLength(1000);
+        b.HasOne<Coupons.Coupon>().WithMany().HasForeignKey(s => s.CouponId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Shop>().WithMany().HasForeignKey(s => s.ShopId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -68,10 +68,13 @@ public sealed class PrivacyService(AppDbContext db, TimeProvider clock)
     {
         var shop = await db.Shops.IgnoreQueryFilters().FirstAsync(s => s.Id == shopId, ct);
         var keyPrefix = new ShopId(shopId) + ":";
+        // All or nothing; the shop's stored deliveries (which hold order bodies) go last, the redaction's own included.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var orders = await db.Orders.IgnoreQueryFilters().Where(o => o.ShopId == shopId).ExecuteDeleteAsync(ct);
         await db.LifetimeCustomers.IgnoreQueryFilters().Where(l => l.WorkspaceId == shop.WorkspaceId && l.CustomerKey.StartsWith(keyPrefix)).ExecuteDeleteAsync(ct);
-        await db.Inbox.Where(m => m.ShopId == shopId).ExecuteDeleteAsync(ct);
         await db.Shops.IgnoreQueryFilters().Where(s => s.Id == shopId).ExecuteDeleteAsync(ct);
+        await db.Inbox.Where(m => m.ShopId == shopId).ExecuteDeleteAsync(ct);
+        await tx.CommitAsync(ct);
         return await RecordAsync(shop.WorkspaceId, null, shop.Domain, PrivacyRequestKind.ShopRedact, null, null, null,
             $"Erased the shop, its {orders} order(s) and their commissions; affiliates' ledger history is kept.", ct);
     }

@@ -62,6 +62,9 @@ public class TestApp : WebApplicationFactory<Program>
     {
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         all.TryAdd("Database:Provider", provider.ToString());
+        // Keep CI output readable: warnings and errors only, and not EF's "no history table yet" on every fresh database.
+        all.TryAdd("Logging:LogLevel:Default", "Warning");
+        all.TryAdd("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "None");
         if (provider == Db.Postgres)
         {
             var server = await PostgresServer.InstanceAsync();
