@@ -56,6 +56,9 @@ public abstract class ShopifyHostTests(Db provider) : IDisposable
         _shopify.Given(Request.Create().WithPath("/admin/api/2026-01/graphql.json").UsingPost().WithBody((string? b) => b is not null && b.Contains("webhookSubscriptions(")))
             .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(
                 """{"data":{"webhookSubscriptions":{"edges":[],"pageInfo":{"hasNextPage":false,"endCursor":null}}}}"""));
+        _shopify.Given(Request.Create().WithPath("/admin/api/2026-01/graphql.json").UsingPost().WithBody((string? b) => b is not null && b.Contains("orders(first")))
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(
+                """{"data":{"orders":{"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]}}}"""));
         _shopify.Given(Request.Create().WithPath("/admin/api/2026-01/graphql.json").UsingPost().WithBody((string? b) => b is not null && b.Contains("webhookSubscriptionCreate")))
             .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(
                 """{"data":{"webhookSubscriptionCreate":{"webhookSubscription":{"id":"gid://shopify/WebhookSubscription/1"},"userErrors":[]}}}"""));
@@ -307,6 +310,88 @@ public abstract class ShopifyHostTests(Db provider) : IDisposable
 
         var commission = Assert.Single(await CommissionsAsync(app));
         Assert.Equal(5.00m, commission.Amount); // 9.50 less the returned hoodie's 4.50
+    }
+
+    private static JsonObject GraphQlOrder(long id, string createdAt, bool test, string? saRef, int refundQuantity)
+    {
+        static JsonObject Money(string amount) => new() { ["shopMoney"] = new JsonObject { ["amount"] = amount } };
+        var lineId = $"gid://shopify/LineItem/{id * 10}";
+        return new JsonObject
+        {
+            ["id"] = $"gid://shopify/Order/{id}", ["name"] = $"#{id}", ["createdAt"] = createdAt, ["updatedAt"] = createdAt, ["test"] = test,
+            ["currencyCode"] = "USD", ["displayFinancialStatus"] = "PAID", ["cancelledAt"] = null, ["email"] = $"b{id}@example.com",
+            ["customer"] = new JsonObject { ["id"] = $"gid://shopify/Customer/{id + 1}", ["email"] = $"b{id}@example.com" },
+            ["discountCodes"] = new JsonArray(),
+            ["customAttributes"] = saRef is null ? new JsonArray() : new JsonArray(new JsonObject { ["key"] = "_sa_ref", ["value"] = saRef }),
+            ["customerJourneySummary"] = new JsonObject { ["lastVisit"] = new JsonObject { ["landingPage"] = "/products/hoodie" } },
+            ["totalTaxSet"] = Money("0.00"), ["totalShippingPriceSet"] = Money("5.00"),
+            ["lineItems"] = new JsonObject
+            {
+                ["nodes"] = new JsonArray(new JsonObject
+                {
+                    ["id"] = lineId, ["quantity"] = 2, ["product"] = new JsonObject { ["id"] = "gid://shopify/Product/77" },
+                    ["originalUnitPriceSet"] = Money("50.00"), ["discountAllocations"] = new JsonArray(), ["taxLines"] = new JsonArray(),
+                }),
+            },
+            ["refunds"] = refundQuantity == 0 ? new JsonArray() : new JsonArray(new JsonObject
+            {
+                ["id"] = $"gid://shopify/Refund/{id + 2}", ["createdAt"] = createdAt,
+                ["refundLineItems"] = new JsonObject
+                {
+                    ["nodes"] = new JsonArray(new JsonObject
+                    {
+                        ["lineItem"] = new JsonObject { ["id"] = lineId }, ["quantity"] = refundQuantity, ["subtotalSet"] = Money("50.00"),
+                    }),
+                },
+            }),
+        };
+    }
+
+    private static string OrdersPage(bool hasNext, string cursor, params JsonObject[] orders) => new JsonObject
+    {
+        ["data"] = new JsonObject
+        {
+            ["orders"] = new JsonObject
+            {
+                ["pageInfo"] = new JsonObject { ["hasNextPage"] = hasNext, ["endCursor"] = cursor },
+                ["nodes"] = new JsonArray(orders.Cast<JsonNode>().ToArray()),
+            },
+        },
+    }.ToJsonString();
+
+    [Fact]
+    public async Task TheBackfillImportsThePast60DaysPageByPageAndCreditsReferredOrders()
+    {
+        await using var app = await AppAsync();
+        var s = new Scenario(app);
+        var shopId = await s.ShopAsync(Shop);
+        var jane = (await s.ApprovedAffiliateAsync("Jane Doe", "jane")).GetProperty("id").GetGuid();
+        var page1 = OrdersPage(true, "c1", GraphQlOrder(1001, "2026-02-01T10:00:00Z", false, "jane", 1), GraphQlOrder(1002, "2026-02-02T10:00:00Z", true, "jane", 0));
+        var page2 = OrdersPage(false, "c2", GraphQlOrder(1003, "2026-02-03T10:00:00Z", false, null, 0));
+        _shopify.Given(Request.Create().WithPath("/admin/api/2026-01/graphql.json").UsingPost().WithBody((string? b) => b is not null && b.Contains("orders(first") && b.Contains("\"after\":null")))
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(page1));
+        _shopify.Given(Request.Create().WithPath("/admin/api/2026-01/graphql.json").UsingPost().WithBody((string? b) => b is not null && b.Contains("orders(first") && b.Contains("\"after\":\"c1\"")))
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(page2));
+
+        await using (var scope = app.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var shop = await db.Shops.IgnoreQueryFilters().SingleAsync(x => x.Id == shopId.Value);
+            shop.EncryptedCredentials = scope.ServiceProvider.GetRequiredService<ShopSecrets>().Protect(new ShopCredentials("shpat_backfill", "read_orders", null, null, null));
+            await db.SaveChangesAsync();
+            await ShopAffiliate.Web.Features.Shopify.ShopifyBackfill.EnqueueAsync(db, shop, _clock.GetUtcNow().UtcDateTime, null, default);
+            scope.ServiceProvider.GetRequiredService<InboxSignal>().Notify();
+        }
+        await WaitForInboxAsync(app);
+
+        var queries = _shopify.LogEntries.Where(e => e.RequestMessage!.Body!.Contains("orders(first")).ToList();
+        Assert.Equal(2, queries.Count);
+        var variables = JsonDocument.Parse(queries[0].RequestMessage!.Body!).RootElement.GetProperty("variables");
+        Assert.Equal("created_at:>=2026-01-13T00:00:00Z", variables.GetProperty("query").GetString()); // 60 days before 2026-03-14
+        Assert.Equal(2, await CountAsync(app, db => db.Orders.IgnoreQueryFilters())); // 1001 and 1003; the test order 1002 is skipped
+        var commission = Assert.Single(await CommissionsAsync(app));
+        Assert.Equal(jane, commission.AffiliateId);
+        Assert.Equal(5.00m, commission.Amount); // 10% of 100.00, halved by the refund of one of two hoodies
     }
 
     [Fact]

@@ -129,6 +129,19 @@ public sealed class ShopifyAdminClient(IHttpClientFactory httpClientFactory, IOp
         return new(errors.Count == 0 && id is not null, id, taken, errors.Select(e => e.Message).ToList());
     }
 
+    /// <summary>One page of orders created since <paramref name="since"/> (needs read_orders; beyond 60 days read_all_orders).</summary>
+    public async Task<ShopifyOrderPage> OrdersAsync(string shop, string accessToken, DateTime since, string? cursor, CancellationToken cancellationToken)
+    {
+        var variables = new JsonObject
+        {
+            ["first"] = ShopifyGraphQlOrders.PageSize,
+            ["after"] = cursor,
+            ["query"] = ShopifyGraphQlOrders.Since(since),
+        };
+        var data = await ExecuteAsync(shop, accessToken, ShopifyGraphQlOrders.Query, variables, "orders", cancellationToken);
+        return ShopifyGraphQlOrders.Page(data);
+    }
+
     private JsonObject DiscountInput(DiscountCodeRequest request)
     {
         if (string.IsNullOrWhiteSpace(request.Code))

@@ -12,7 +12,9 @@ using ShopAffiliate.Platforms.Shopify;
 namespace ShopAffiliate.Web.Features.Shopify;
 
 /// <summary>Turns stored Shopify deliveries into engine events, uninstalls and privacy work.</summary>
-public sealed class ShopifyInboxHandler(AppDbContext db, OrderProcessor orders, PrivacyService privacy) : IInboxHandler
+public sealed class ShopifyInboxHandler(
+    AppDbContext db, OrderProcessor orders, PrivacyService privacy, ShopifyAdminClient admin, ShopifyTokens tokens, InboxSignal signal, TimeProvider clock)
+    : IInboxHandler
 {
     public ShopPlatform Platform => ShopPlatform.Shopify;
 
@@ -33,6 +35,9 @@ public sealed class ShopifyInboxHandler(AppDbContext db, OrderProcessor orders, 
                 if (shop is not { Status: ShopStatus.Active }) return false;
                 await orders.ApplyRefundAsync(ShopifyOrderMapper.MapRefund(body, new ShopId(shop.Id)), ct);
                 return true;
+            case ShopifyBackfill.Topic:
+                if (shop is not { Status: ShopStatus.Active }) return false;
+                return await ShopifyBackfill.RunAsync(db, shop, message.Body, admin, tokens, orders, signal, clock, ct);
             case "app/uninstalled":
                 if (shop is null) return false;
                 shop.Status = ShopStatus.Paused;

@@ -11,7 +11,7 @@ namespace ShopAffiliate.Web.Features.Shopify;
 /// <summary>Connects a Shopify store: the shop row, its encrypted token, its workspace and its webhook subscriptions.</summary>
 public sealed partial class ShopifyInstaller(
     AppDbContext db, ShopSecrets secrets, WorkspaceProvisioner provisioner, ShopifyAdminClient admin,
-    IOptions<AppOptions> app, ILogger<ShopifyInstaller> logger)
+    IOptions<AppOptions> app, TimeProvider clock, ShopAffiliate.Core.Inbox.InboxSignal signal, ILogger<ShopifyInstaller> logger)
 {
     public static readonly string[] Topics =
         ["orders/create", "orders/updated", "orders/paid", "orders/cancelled", "refunds/create", "app/uninstalled"];
@@ -32,6 +32,8 @@ public sealed partial class ShopifyInstaller(
         await db.SaveChangesAsync(ct);
 
         var created = await admin.EnsureWebhooksAsync(domain, token.AccessToken, CallbackUrl, Topics, ct);
+        await ShopifyBackfill.EnqueueAsync(db, shop, clock.GetUtcNow().UtcDateTime, cursor: null, ct);
+        signal.Notify();
         LogInstalled(domain, shop.WorkspaceId, created.Count);
         return shop;
     }

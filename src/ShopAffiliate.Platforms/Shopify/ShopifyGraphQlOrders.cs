@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ShopAffiliate.Platforms.Shopify;
+
+/// <summary>One page of the backfill: orders and their refunds, REST-shaped for <see cref="ShopifyOrderMapper"/>.</summary>
+public sealed record ShopifyOrderPage(IReadOnlyList<JsonObject> Orders, IReadOnlyList<JsonObject> Refunds, string? NextCursor);
+
+/// <summary>
+/// The backfill reads orders through GraphQL (REST is legacy for new apps) and turns each node into the REST shape
+/// of the webhooks, so one mapper, tested against real webhook bodies, reads both.
+/// </summary>
+public static class ShopifyGraphQlOrders
+{
+    public const int PageSize = 50;
+
+    public const string Query = """
+        query($first: Int!, $after: String, $query: String) {
+          orders(first: $first, after: $after, query: $query, sortKey: CREATED_AT) {
+            pageInfo { hasNextPage endCursor }
+            nodes {
+              id name createdAt updatedAt test currencyCode displayFinancialStatus cancelledAt email
+              customer { id email }
+              discountCodes
+              customAttributes { key value }
+              customerJourneySummary { lastVisit { landingPage } }
+              totalTaxSet { shopMoney { amount } }
+              totalShippingPriceSet { shopMoney { amount } }
+              lineItems(first: 100) {
+                nodes {
+                  id quantity
+                  product { id }
+                  originalUnitPriceSet { shopMoney { amount } }
+                  discountAllocations { allocatedAmountSet { shopMoney { amount } } }
+                  taxLines { priceSet { shopMoney { amount } } }
+                }
+              }
+              refunds(first: 50) {
+                id createdAt
+                refundLineItems(first: 100) { nodes { lineItem { id } quantity subtotalSet { shopMoney { amount } } } }
+              }
+            }
+          }
+        }
+        """;
+
+    /// <summary>The search filter for orders created on or after <paramref name="since"/>.</summary>
+    public static string Since(DateTime since) => "created_at:>=" + since.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
+    public static ShopifyOrderPage Page(JsonElement data)
+    {
+        var orders = data.GetProperty("orders");
+        var rest = new List<JsonObject>();
+        var refunds = new List<JsonObject>();
+        foreach (var node in orders.GetProperty("nodes").EnumerateArray())
+        {
+            var order = ToRestOrder(node);
+            rest.Add(order);
+            if (node.TryGetProperty("refunds", out var list) && list.ValueKind == JsonValueKind.Array)
+                refunds.AddRange(list.EnumerateArray().Select(r => ToRestRefund(r, order["id"]!.GetValue<long>())));
+        }
+        var info = orders.GetProperty("pageInfo");
+        var next = info.GetProperty("hasNextPage").GetBoolean() && info.GetProperty("endCursor").ValueKind == JsonValueKind.String
+            ? info.GetProperty("endCursor").GetString()
+            : null;
+        return new ShopifyOrderPage(rest, refunds, next);
+    }
+
+    internal static JsonObject ToRestOrder(JsonElement n)
+    {
+        var status = Str(n, "displayFinancialStatus")?.ToLowerInvariant();
+        var order = new JsonObject
+        {
+            ["id"] = Gid(Str(n, "id")),
+            ["name"] = Str(n, "name"),
+            ["created_at"] = Str(n, "createdAt"),
+            ["updated_at"] = Str(n, "updatedAt"),
+            ["test"] = n.TryGetProperty("test", out var test) && test.ValueKind == JsonValueKind.True,
+            ["currency"] = Str(n, "currencyCode"),
+            ["financial_status"] = status,
+            ["cancelled_at"] = Str(n, "cancelledAt"),
+            ["email"] = Str(n, "email"),
+            ["total_tax"] = Money(n, "totalTaxSet"),
+            ["shipping_lines"] = new JsonArray(new JsonObject { ["price"] = Money(n, "totalShippingPriceSet") }),
+            ["discount_codes"] = new JsonArray(Array(n, "discountCodes").Select(c => (JsonNode)new JsonObject { ["code"] = c.GetString() }).ToArray()),
+            ["note_attributes"] = new JsonArray(Array(n, "customAttributes")
+                .Select(a => (JsonNode)new JsonObject { ["name"] = Str(a, "key"), ["value"] = Str(a, "value") }).ToArray()),
+            ["landing_site"] = n.TryGetProperty("customerJourneySummary", out var journey) && journey.ValueKind == JsonValueKind.Object
+                && journey.TryGetProperty("lastVisit", out var visit) && visit.ValueKind == JsonValueKind.Object ? Str(visit, "landingPage") : null,
+        };
+        if (n.TryGetProperty("customer", out var customer) && customer.ValueKind == JsonValueKind.Object)
+            order["customer"] = new JsonObject { ["id"] = Gid(Str(customer, "id")), ["email"] = Str(customer, "email") };
+
+        var lines = new JsonArray();
+        foreach (var line in Nodes(n, "lineItems"))
+        {
+            lines.Add(new JsonObject
+            {
+                ["id"] = Gid(Str(line, "id")),
+                ["product_id"] = line.TryGetProperty("product", out var product) && product.ValueKind == JsonValueKind.Object ? Gid(Str(product, "id")) : null,
+                ["quantity"] = line.TryGetProperty("quantity", out var q) && q.ValueKind == JsonValueKind.Number ? q.GetInt32() : 0,
+                ["price"] = Money(line, "originalUnitPriceSet"),
+                ["discount_allocations"] = new JsonArray(Array(line, "discountAllocations")
+                    .Select(d => (JsonNode)new JsonObject { ["amount"] = Money(d, "allocatedAmountSet") }).ToArray()),
+                ["tax_lines"] = new JsonArray(Array(line, "taxLines").Select(t => (JsonNode)new JsonObject { ["price"] = Money(t, "priceSet") }).ToArray()),
+            });
+        }
+        order["line_items"] = lines;
+        return order;
+    }
+
+    internal static JsonObject ToRestRefund(JsonElement r, long orderId) => new()
+    {
+        ["id"] = Gid(Str(r, "id")),
+        ["order_id"] = orderId,
+        ["created_at"] = Str(r, "createdAt"),
+        ["refund_line_items"] = new JsonArray(Nodes(r, "refundLineItems").Select(i => (JsonNode)new JsonObject
+        {
+            ["line_item_id"] = i.TryGetProperty("lineItem", out var li) && li.ValueKind == JsonValueKind.Object ? Gid(Str(li, "id")) : null,
+            ["quantity"] = i.TryGetProperty("quantity", out var q) && q.ValueKind == JsonValueKind.Number ? q.GetInt32() : 0,
+            ["subtotal"] = Money(i, "subtotalSet"),
+        }).ToArray()),
+    };
+
+    /// <summary><c>gid://shopify/Order/5812345678901</c> to 5812345678901 (the REST id).</summary>
+    private static long? Gid(string? gid) =>
+        gid is null ? null : long.TryParse(gid[(gid.LastIndexOf('/') + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    private static string? Money(JsonElement parent, string set) =>
+        parent.TryGetProperty(set, out var s) && s.ValueKind == JsonValueKind.Object && s.TryGetProperty("shopMoney", out var m)
+            && m.ValueKind == JsonValueKind.Object ? Str(m, "amount") : null;
+
+    private static string? Str(JsonElement parent, string name) =>
+        parent.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static IEnumerable<JsonElement> Array(JsonElement parent, string name) =>
+        parent.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array ? v.EnumerateArray() : [];
+
+    private static IEnumerable<JsonElement> Nodes(JsonElement parent, string connection) =>
+        parent.TryGetProperty(connection, out var c) && c.ValueKind == JsonValueKind.Object ? Array(c, "nodes") : [];
+}
