@@ -119,6 +119,30 @@ public abstract class ShopifyHostTests(Db provider) : IDisposable
         Assert.Equal("shprt_1", credentials.RefreshToken);
     }
 
+    [Fact]
+    public async Task AStaffMemberConnectsAStoreToTheirExistingProgram()
+    {
+        StubShopify();
+        await using var app = await AppAsync();
+        var workspaceId = await new Scenario(app).WorkspaceIdAsync();
+        var browser = Browser(app);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync($"/shopify/connect?shop=janes-shop&workspace={workspaceId}")).StatusCode); // to sign-in
+        var signedIn = await Forms.SubmitAsync(browser, "/admin/login",
+            new Dictionary<string, string> { ["Input.Email"] = TestApp.OwnerEmail, ["Input.Password"] = TestApp.OwnerPassword });
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+
+        var connect = await browser.GetAsync($"/shopify/connect?shop=janes-shop&workspace={workspaceId}");
+        Assert.Equal(HttpStatusCode.Redirect, connect.StatusCode);
+        var state = HttpUtility.ParseQueryString(connect.Headers.Location!.Query)["state"]!;
+        var callback = await browser.GetAsync("/shopify/callback?" + SignedQuery(new Dictionary<string, string> { ["code"] = "c-9", ["state"] = state }));
+
+        Assert.Equal("/admin?connected=janes-shop.myshopify.com", callback.Headers.Location!.OriginalString);
+        await using var scope = app.Scope();
+        var shop = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Shops.IgnoreQueryFilters().SingleAsync();
+        Assert.Equal(workspaceId, shop.WorkspaceId); // attached, not a new program
+        Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<AppDbContext>().Workspaces.CountAsync());
+    }
+
     private static readonly string[] ShopifyInstaller_Topics = ShopAffiliate.Web.Features.Shopify.ShopifyInstaller.Topics;
 
     [Theory]

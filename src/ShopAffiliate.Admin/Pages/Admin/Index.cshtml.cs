@@ -11,9 +11,13 @@ public sealed record ProgramSummary(Membership Membership, int Affiliates, int P
 
 /// <summary>The programs this staff member works on, with the numbers that need attention.</summary>
 [AllowAnonymous]
-public sealed class IndexModel(AppDbContext db) : PageModel
+public sealed class IndexModel(AppDbContext db, Microsoft.Extensions.Configuration.IConfiguration configuration) : PageModel
 {
     public List<ProgramSummary> Programs { get; } = [];
+
+    public bool ShopifyEnabled => !string.IsNullOrEmpty(configuration["Shopify:ApiKey"]) && !string.IsNullOrEmpty(configuration["Shopify:ApiSecret"]);
+
+    [BindProperty(SupportsGet = true)] public string? Connected { get; set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {

@@ -23,6 +23,8 @@ public static class ShopifyAppEndpoints
     {
         app.MapGet("/shopify", LaunchAsync).ExcludeFromDescription().AllowAnonymous();
         app.MapGet("/shopify/callback", CallbackAsync).ExcludeFromDescription().AllowAnonymous();
+        // A signed-in staff member connects a store to an existing program (the store's own install creates one).
+        app.MapGet("/shopify/connect", ConnectAsync).ExcludeFromDescription().RequireAuthorization();
         app.MapPost("/webhooks/shopify", ShopifyWebhookEndpoint.ReceiveAsync).WithTags("Webhooks").AllowAnonymous()
             .WithSummary("Every Shopify topic, the privacy topics included (topic in X-Shopify-Topic); HMAC-verified.");
         return app;
@@ -55,14 +57,35 @@ public static class ShopifyAppEndpoints
         if (shop is { Status: ShopStatus.Active } && secrets.Credentials(shop) is not null)
             return Results.Redirect($"https://{shopDomain}/admin/apps/{Uri.EscapeDataString(o.ApiKey!)}");
 
-        // Not installed: authorization-code grant. The nonce rides in a signed cookie that lives 60 seconds.
+        return StartOAuth(http, shopDomain, attachTo: null, auth, protection, app.Value);
+    }
+
+    private static async Task<IResult> ConnectAsync(
+        HttpContext http, string? shop, Guid? workspace, IOptions<ShopifyOptions> options, AppDbContext db, TenantContext tenant,
+        ShopifyAuthClient auth, IDataProtectionProvider protection, IOptions<AppOptions> app, CancellationToken ct)
+    {
+        if (!options.Value.Enabled) return Results.Problem(statusCode: 404, title: "Shopify is not configured.", detail: "Set Shopify:ApiKey and Shopify:ApiSecret.");
+        var domain = (shop ?? "").Trim().ToLowerInvariant();
+        if (domain.Length > 0 && !domain.Contains('.')) domain += ".myshopify.com";
+        if (!ShopifyShopDomain.IsValid(domain))
+            return Results.Problem(statusCode: 400, title: "Not a Shopify store.", detail: "Give the store's myshopify.com name, e.g. janes-shop or janes-shop.myshopify.com.");
+        var membership = await ShopAffiliate.Admin.AdminSession.EnterAsync(db, tenant, http.User, workspace, ct);
+        if (membership is null) return Results.Problem(statusCode: 404, title: "No such program.", detail: "You are not staff of that program.");
+        if (membership.Role == ShopAffiliate.Core.Workspaces.StaffRole.Analyst)
+            return Results.Problem(statusCode: 403, title: "Not allowed.", detail: "Only owners and managers connect stores.");
+        return StartOAuth(http, domain, membership.WorkspaceId, auth, protection, app.Value);
+    }
+
+    /// <summary>Authorization-code grant. The nonce (and the program to attach to) ride in a signed cookie that lives 60 seconds.</summary>
+    private static IResult StartOAuth(HttpContext http, string shopDomain, Guid? attachTo, ShopifyAuthClient auth, IDataProtectionProvider protection, AppOptions app)
+    {
         var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var protector = protection.CreateProtector("ShopAffiliate.Shopify.OAuthState").ToTimeLimitedDataProtector();
-        http.Response.Cookies.Append(StateCookie, protector.Protect($"{nonce}|{shopDomain}", StateLifetime), new CookieOptions
+        http.Response.Cookies.Append(StateCookie, protector.Protect($"{nonce}|{shopDomain}|{attachTo}", StateLifetime), new CookieOptions
         {
             HttpOnly = true, Secure = http.Request.IsHttps, SameSite = SameSiteMode.Lax, MaxAge = StateLifetime, Path = "/shopify",
         });
-        return Results.Redirect(auth.AuthorizeUrl(shopDomain, app.Value.PublicBaseUrl.TrimEnd('/') + "/shopify/callback", nonce));
+        return Results.Redirect(auth.AuthorizeUrl(shopDomain, app.PublicBaseUrl.TrimEnd('/') + "/shopify/callback", nonce));
     }
 
     private static async Task<IResult> CallbackAsync(
@@ -76,12 +99,17 @@ public static class ShopifyAppEndpoints
         if (string.IsNullOrEmpty(code)) return Results.Problem(statusCode: 400, title: "Missing code.", detail: "Shopify did not send an authorization code.");
 
         string? expected = null;
+        Guid? attachTo = null;
         if (http.Request.Cookies[StateCookie] is { Length: > 0 } cookie)
         {
             try
             {
                 var parts = protection.CreateProtector("ShopAffiliate.Shopify.OAuthState").ToTimeLimitedDataProtector().Unprotect(cookie).Split('|');
-                if (parts.Length == 2 && parts[1] == shopDomain) expected = parts[0];
+                if (parts.Length == 3 && parts[1] == shopDomain)
+                {
+                    expected = parts[0];
+                    attachTo = Guid.TryParse(parts[2], out var workspaceId) ? workspaceId : null;
+                }
             }
             catch (CryptographicException)
             {
@@ -97,7 +125,8 @@ public static class ShopifyAppEndpoints
         http.Response.Cookies.Delete(StateCookie, new CookieOptions { Path = "/shopify" });
 
         var token = await auth.ExchangeCodeAsync(shopDomain, code, ct);
-        await installer.InstallAsync(shopDomain, token, attachTo: null, ct);
+        var shop = await installer.InstallAsync(shopDomain, token, attachTo, ct);
+        if (attachTo is not null) return Results.Redirect(shop.WorkspaceId == attachTo ? "/admin?connected=" + Uri.EscapeDataString(shopDomain) : "/admin?connected=elsewhere");
         return Results.Redirect($"https://{shopDomain}/admin/apps/{Uri.EscapeDataString(o.ApiKey!)}");
     }
 
