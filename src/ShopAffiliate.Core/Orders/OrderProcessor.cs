@@ -97,7 +97,7 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
                 await tx.CommitAsync(ct);
                 return ApplyOutcome.Applied;
             }
-            catch (DbUpdateException e) when (attempt < MaxAttempts && (e is DbUpdateConcurrencyException || IsUniqueViolation(e)))
+            catch (DbUpdateException e) when (attempt < MaxAttempts && (e is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(e)))
             {
                 LogConflict(externalId.Value, attempt);
             }
@@ -279,13 +279,6 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
         if (!string.IsNullOrWhiteSpace(order.CustomerEmail)) keys.Add(CustomerKey.ForEmail(order.CustomerEmail));
         return keys;
     }
-
-    private static bool IsUniqueViolation(DbUpdateException e) => e.InnerException switch
-    {
-        Microsoft.Data.Sqlite.SqliteException s => s.SqliteErrorCode == 19,
-        Npgsql.PostgresException p => p.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
-        _ => false,
-    };
 
     private static string Truncate(string value, int max) => value.Length > max ? value[..max] : value;
 

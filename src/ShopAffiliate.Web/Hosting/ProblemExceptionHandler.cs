@@ -34,7 +34,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             {
                 Status = StatusCodes.Status409Conflict, Title = "Conflict.", Detail = conflict.Message,
             },
-            DbUpdateException db when IsUniqueViolation(db) => new ProblemDetails
+            DbUpdateException db when ShopAffiliate.Core.Data.DbErrors.IsUniqueViolation(db) => new ProblemDetails
             {
                 Status = StatusCodes.Status409Conflict,
                 Title = "Conflict.",
@@ -59,13 +59,6 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     {
         JsonException json => $"The body is not valid JSON for this route: {json.Message}",
         _ => bad.Message,
-    };
-
-    private static bool IsUniqueViolation(DbUpdateException exception) => exception.InnerException switch
-    {
-        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.Message.Contains("UNIQUE", StringComparison.Ordinal),
-        Npgsql.PostgresException pg => pg.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
-        _ => false,
     };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]

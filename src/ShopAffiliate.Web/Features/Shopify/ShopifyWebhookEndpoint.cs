@@ -45,7 +45,7 @@ public static class ShopifyWebhookEndpoint
             await db.SaveChangesAsync(ct);
             signal.Notify();
         }
-        catch (DbUpdateException ex) when (WebhookBody.IsDuplicate(ex))
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
         {
             // A retried delivery (same X-Shopify-Webhook-Id): already stored, so this is a success too.
         }
@@ -69,11 +69,4 @@ internal static class WebhookBody
         }
         return buffer.ToArray();
     }
-
-    public static bool IsDuplicate(DbUpdateException e) => e.InnerException switch
-    {
-        Microsoft.Data.Sqlite.SqliteException s => s.SqliteErrorCode == 19,
-        Npgsql.PostgresException p => p.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
-        _ => false,
-    };
 }
