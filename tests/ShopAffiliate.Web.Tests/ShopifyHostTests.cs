@@ -419,6 +419,58 @@ public abstract class ShopifyHostTests(Db provider) : IDisposable
     }
 
     [Fact]
+    public async Task AppUninstalledPausesTheShopAndDropsItsToken()
+    {
+        await using var app = await AppAsync();
+        var shopId = await new Scenario(app).ShopAsync(Shop);
+        await using (var scope = app.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var shop = await db.Shops.IgnoreQueryFilters().SingleAsync(x => x.Id == shopId.Value);
+            shop.EncryptedCredentials = scope.ServiceProvider.GetRequiredService<ShopSecrets>().Protect(new ShopCredentials("shpat_gone", null, null, null, null));
+            await db.SaveChangesAsync();
+        }
+
+        await DeliverAsync(app, "app/uninstalled", $$"""{"id":954889,"domain":"{{Shop}}","myshopify_domain":"{{Shop}}"}""");
+        await WaitForInboxAsync(app);
+
+        await using var check = app.Scope();
+        var paused = await check.ServiceProvider.GetRequiredService<AppDbContext>().Shops.IgnoreQueryFilters().SingleAsync();
+        Assert.Equal(ShopStatus.Paused, paused.Status);
+        Assert.Null(paused.EncryptedCredentials);
+        // Orders from a paused shop are not credited.
+        await DeliverAsync(app, "orders/create", OrdersCreatePayload.Json);
+        await WaitForInboxAsync(app);
+        Assert.Empty(await CommissionsAsync(app));
+    }
+
+    [Fact]
+    public async Task AnExpiringTokenIsRefreshedBeforeUseAndTheRotatedPairIsStored()
+    {
+        _shopify.Given(Request.Create().WithPath("/admin/oauth/access_token").UsingPost())
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(
+                """{"access_token":"shpat_new","scope":"read_orders","expires_in":3600,"refresh_token":"shprt_new","refresh_token_expires_in":7776000}"""));
+        await using var app = await AppAsync();
+        var shopId = await new Scenario(app).ShopAsync(Shop);
+        await using var scope = app.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var secrets = scope.ServiceProvider.GetRequiredService<ShopSecrets>();
+        var shop = await db.Shops.IgnoreQueryFilters().SingleAsync(x => x.Id == shopId.Value);
+        shop.EncryptedCredentials = secrets.Protect(new ShopCredentials("shpat_old", "read_orders", _clock.GetUtcNow().UtcDateTime.AddMinutes(2), "shprt_old", null));
+        await db.SaveChangesAsync();
+
+        var token = await scope.ServiceProvider.GetRequiredService<ShopAffiliate.Web.Features.Shopify.ShopifyTokens>().AccessTokenAsync(shop, default);
+
+        Assert.Equal("shpat_new", token);
+        var request = JsonDocument.Parse(Assert.Single(_shopify.LogEntries).RequestMessage!.Body!).RootElement;
+        Assert.Equal("refresh_token", request.GetProperty("grant_type").GetString());
+        Assert.Equal("shprt_old", request.GetProperty("refresh_token").GetString());
+        await using var reread = app.Scope();
+        var stored = secrets.Credentials(await reread.ServiceProvider.GetRequiredService<AppDbContext>().Shops.IgnoreQueryFilters().SingleAsync())!;
+        Assert.Equal("shprt_new", stored.RefreshToken); // a refresh token works once: the new one is kept at once
+    }
+
+    [Fact]
     public async Task ThePrivacyTopicsExportRedactAndErase()
     {
         await using var app = await AppAsync();
