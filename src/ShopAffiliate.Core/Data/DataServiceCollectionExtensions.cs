@@ -49,7 +49,7 @@ public static class DataServiceCollectionExtensions
         }
     }
 
-    public static DbContextOptionsBuilder UseProvider(DbContextOptionsBuilder builder, DatabaseOptions options)
+    private static DbContextOptionsBuilder UseProvider(DbContextOptionsBuilder builder, DatabaseOptions options)
     {
         switch (options.ParsedProvider)
         {

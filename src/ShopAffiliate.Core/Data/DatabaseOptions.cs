@@ -33,13 +33,6 @@ public sealed class DatabaseOptions
     internal static string InvalidProviderMessage(string? value) =>
         $"Database:Provider is '{value}', which is not supported. Use 'Sqlite' (the embedded default) or 'Postgres'.";
 
-    public static DatabaseOptions From(IConfiguration configuration)
-    {
-        var options = new DatabaseOptions();
-        Bind(options, configuration);
-        return options;
-    }
-
     internal static void Bind(DatabaseOptions options, IConfiguration configuration)
     {
         configuration.GetSection(Section).Bind(options);

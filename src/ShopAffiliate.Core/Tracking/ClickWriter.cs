@@ -7,8 +7,9 @@ using ShopAffiliate.Core.Data;
 namespace ShopAffiliate.Core.Tracking;
 
 /// <summary>
-/// Stores queued clicks in batches. The only reader of <see cref="ClickChannel"/>, so repeat detection needs no
-/// locks. On shutdown it stops taking new clicks and writes every queued one before the host exits.
+/// Stores queued clicks in batches. On shutdown it stops taking new clicks and writes every queued one before the
+/// host exits; a click that arrives after the queue closed is written directly (<see cref="RecordAsync"/>). Writes
+/// are serialized, so the repeat-detection state needs no concurrent collections.
 /// </summary>
 public sealed partial class ClickWriter(ClickChannel channel, IServiceScopeFactory scopes, TimeProvider clock, ILogger<ClickWriter> logger)
     : BackgroundService
@@ -21,6 +22,15 @@ public sealed partial class ClickWriter(ClickChannel channel, IServiceScopeFacto
     // Browsers share a small set of User-Agent strings, so the bot verdict is worth remembering.
     private readonly Dictionary<string, bool> _botVerdicts = new(StringComparer.Ordinal);
     private DateTime _nextPrune;
+
+    // Uncontended in normal running (one holder: the batch loop); during shutdown it orders direct writes after it.
+    private readonly SemaphoreSlim _writing = new(1, 1);
+
+    /// <summary>Queues a click, or writes it at once when the queue is already closed (the host is stopping).</summary>
+    public async ValueTask RecordAsync(PendingClick click)
+    {
+        if (!await channel.TryEnqueueAsync(click, CancellationToken.None)) await WriteAsync([click]);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -48,8 +58,20 @@ public sealed partial class ClickWriter(ClickChannel channel, IServiceScopeFacto
         if (ExecuteTask is { } running) await running.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Writes clicks now; used by the redirect itself when the queue is already closed.</summary>
-    public async Task WriteAsync(IReadOnlyList<PendingClick> clicks)
+    private async Task WriteAsync(IReadOnlyList<PendingClick> clicks)
+    {
+        await _writing.WaitAsync();
+        try
+        {
+            await WriteSerializedAsync(clicks);
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    private async Task WriteSerializedAsync(IReadOnlyList<PendingClick> clicks)
     {
         for (var attempt = 1; ; attempt++)
         {

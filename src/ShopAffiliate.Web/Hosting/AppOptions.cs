@@ -12,9 +12,6 @@ public sealed class AppOptions
     [Required(ErrorMessage = "App:PublicBaseUrl is required, e.g. https://affiliates.example.com")]
     [Url(ErrorMessage = "App:PublicBaseUrl must be an absolute http(s) URL, e.g. https://affiliates.example.com")]
     public string PublicBaseUrl { get; set; } = "http://localhost:5080";
-
-    /// <summary>Folder for the SQLite file, mail drops and other local state.</summary>
-    public string DataDirectory { get; set; } = "data";
 }
 
 /// <summary>Bound from <c>Bootstrap</c>: headless first start.</summary>

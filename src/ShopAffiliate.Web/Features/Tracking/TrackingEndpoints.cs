@@ -29,7 +29,7 @@ public static class TrackingEndpoints
     }
 
     private static async Task<IResult> Redirect(
-        string code, string? subId, HttpContext http, LinkCache links, ClickChannel clicks, ClickWriter writer, TimeProvider clock)
+        string code, string? subId, HttpContext http, LinkCache links, ClickWriter clicks, TimeProvider clock)
     {
         var ct = http.RequestAborted;
         var target = links.TryGet(code, out var cached) ? cached : await links.FindAsync(code, ct);
@@ -39,17 +39,14 @@ public static class TrackingEndpoints
             Guid.CreateVersion7(), clock.GetUtcNow().UtcDateTime, target.WorkspaceId, target.AffiliateId, target.LinkId,
             target.ReferralCode, subId ?? target.SubId, ClickSource.Redirect,
             http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent, http.Request.Headers.Referer, null);
-        if (!await clicks.TryEnqueueAsync(click, CancellationToken.None))
-        {
-            await writer.WriteAsync([click]); // shutting down: the queue is closed, so store it here
-        }
+        await clicks.RecordAsync(click);
 
         http.Response.Headers.CacheControl = "no-store";
         return Results.Redirect(target.RedirectUrl(click.Id));
     }
 
     private static async Task<Results<Accepted, ProblemHttpResult>> Landing(
-        HttpRequest request, AppDbContext db, ClickChannel clicks, ClickWriter writer, TimeProvider clock)
+        HttpRequest request, AppDbContext db, ClickWriter clicks, TimeProvider clock)
     {
         LandingBeacon? beacon;
         try
@@ -81,7 +78,7 @@ public static class TrackingEndpoints
         var click = new PendingClick(clickId, clock.GetUtcNow().UtcDateTime, affiliate.WorkspaceId, affiliate.Id, null,
             affiliate.ReferralCode, null, ClickSource.Landing, request.HttpContext.Connection.RemoteIpAddress?.ToString(),
             request.Headers.UserAgent, beacon.Referrer, beacon.Url);
-        if (!await clicks.TryEnqueueAsync(click, CancellationToken.None)) await writer.WriteAsync([click]);
+        await clicks.RecordAsync(click);
         return TypedResults.Accepted((string?)null);
     }
 }
