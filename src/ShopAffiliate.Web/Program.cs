@@ -23,6 +23,8 @@ using ShopAffiliate.Web.Features.Links;
 using ShopAffiliate.Web.Features.Settings;
 using ShopAffiliate.Web.Features.Shopify;
 using ShopAffiliate.Platforms.Shopify;
+using ShopAffiliate.Platforms.WooCommerce;
+using ShopAffiliate.Web.Features.WooCommerce;
 using ShopAffiliate.Web.Features.Tracking;
 using ShopAffiliate.Web.Hosting;
 
@@ -63,6 +65,13 @@ builder.Services.AddShopifyClients();
 builder.Services.AddScoped<ShopifyInstaller>();
 builder.Services.AddScoped<ShopifyTokens>();
 builder.Services.AddScoped<IInboxHandler, ShopifyInboxHandler>();
+builder.Services.AddOptions<WooCommerceOptions>().BindConfiguration(WooCommerceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddWooCommerceClients();
+builder.Services.AddScoped<WooConnector>();
+builder.Services.AddScoped<WooReconciler>();
+builder.Services.AddHostedService<WooReconcileLoop>();
+builder.Services.AddScoped<IInboxHandler, WooInboxHandler>();
+builder.Services.AddMemoryCache();
 builder.Services.AddScoped<CouponPusher>();
 
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
@@ -151,6 +160,7 @@ api.MapPayouts();
 api.MapCoupons();
 app.MapTracking();
 app.MapShopify();
+app.MapWooCommerce();
 
 app.MapRazorPages();
 

@@ -43,6 +43,17 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
     public Task<ApplyOutcome> ApplyRefundAsync(RefundEvent refund, CancellationToken ct) =>
         WithRetryAsync(refund.ShopId, refund.ExternalOrderId, (_, state) => Task.FromResult<StateChange?>(state.ApplyRefund(refund)), ct);
 
+    /// <summary>
+    /// The platform deleted the order and sent only its id (WooCommerce <c>order.deleted</c>): the version we hold,
+    /// cancelled and one second newer, so a later restore (with the store's newer modification time) still wins.
+    /// Nothing happens for an order we never saw.
+    /// </summary>
+    public Task<ApplyOutcome> CancelDeletedAsync(ShopId shop, ExternalOrderId id, CancellationToken ct) =>
+        WithRetryAsync(shop, id, (_, state) => Task.FromResult(
+            state is { Order: { State: not OrderState.Cancelled } held, Attribution: { } attribution, Quote: { } quote }
+                ? state.ApplyOrder(held with { State = OrderState.Cancelled, UpdatedAt = held.UpdatedAt.AddSeconds(1) }, attribution, quote)
+                : null), ct);
+
     /// <summary>A staff decision on one commission (approve skips the hold; reject reverses), with the reason shown to the affiliate.</summary>
     public async Task DecideAsync(Guid commissionId, DecisionKind kind, string reason, CancellationToken ct)
     {

@@ -36,6 +36,24 @@ public sealed class Shop : ITenantOwned, IAuditable
     /// <summary>Protected webhook secret (WooCommerce: ours, per store).</summary>
     public string? EncryptedWebhookSecret { get; set; }
 
+    /// <summary>WooCommerce: the WordPress home URL (scheme, host, path; no trailing slash). Null for Shopify.</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>WooCommerce: the site has plain permalinks (REST at <c>?rest_route=</c>).</summary>
+    public bool PlainPermalinks { get; set; }
+
+    /// <summary>WooCommerce: how REST calls authenticate (<c>Basic</c>, <c>QueryString</c>, <c>OAuth1</c>), found at connect.</summary>
+    public string? ApiAuth { get; set; }
+
+    /// <summary>WooCommerce: protected secret the companion plugin signs launch links with.</summary>
+    public string? EncryptedLaunchSecret { get; set; }
+
+    /// <summary>WooCommerce: orders modified up to this time were polled (reconciliation cursor, UTC).</summary>
+    public DateTime? SyncedThrough { get; set; }
+
+    /// <summary>What went wrong on the last connect or reconciliation step (webhooks, plugin config), for the admin; null when fine.</summary>
+    public string? SyncError { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

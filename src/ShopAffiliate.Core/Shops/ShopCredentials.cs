@@ -16,6 +16,7 @@ public sealed class ShopSecrets(IDataProtectionProvider provider)
 {
     private readonly IDataProtector _credentials = provider.CreateProtector("ShopAffiliate.Shops.Credentials.v1");
     private readonly IDataProtector _webhookSecret = provider.CreateProtector("ShopAffiliate.Shops.WebhookSecret.v1");
+    private readonly IDataProtector _launchSecret = provider.CreateProtector("ShopAffiliate.Shops.LaunchSecret.v1");
 
     public string Protect(ShopCredentials credentials) => _credentials.Protect(JsonSerializer.Serialize(credentials));
 
@@ -28,4 +29,9 @@ public sealed class ShopSecrets(IDataProtectionProvider provider)
 
     public string? WebhookSecret(Shop shop) =>
         shop.EncryptedWebhookSecret is { Length: > 0 } value ? _webhookSecret.Unprotect(value) : null;
+
+    public string ProtectLaunchSecret(string secret) => _launchSecret.Protect(secret);
+
+    public string? LaunchSecret(Shop shop) =>
+        shop.EncryptedLaunchSecret is { Length: > 0 } value ? _launchSecret.Unprotect(value) : null;
 }

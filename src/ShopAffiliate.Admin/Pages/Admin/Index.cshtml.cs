@@ -7,7 +7,12 @@ using ShopAffiliate.Core.Data;
 
 namespace ShopAffiliate.Admin.Pages.Admin;
 
-public sealed record ProgramSummary(Membership Membership, int Affiliates, int PendingApplications, int Shops);
+public sealed record ShopSummary(string Domain, ShopAffiliate.Core.Shops.ShopPlatform Platform, ShopAffiliate.Core.Shops.ShopStatus Status, string? Problem);
+
+public sealed record ProgramSummary(Membership Membership, int Affiliates, int PendingApplications, IReadOnlyList<ShopSummary> ShopList)
+{
+    public int Shops => ShopList.Count;
+}
 
 /// <summary>The programs this staff member works on, with the numbers that need attention.</summary>
 [AllowAnonymous]
@@ -18,6 +23,9 @@ public sealed class IndexModel(AppDbContext db, Microsoft.Extensions.Configurati
     public bool ShopifyEnabled => !string.IsNullOrEmpty(configuration["Shopify:ApiKey"]) && !string.IsNullOrEmpty(configuration["Shopify:ApiSecret"]);
 
     [BindProperty(SupportsGet = true)] public string? Connected { get; set; }
+
+    /// <summary><c>denied</c> when the merchant declined WooCommerce's key approval.</summary>
+    [BindProperty(SupportsGet = true)] public string? WooCommerce { get; set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -32,7 +40,8 @@ public sealed class IndexModel(AppDbContext db, Microsoft.Extensions.Configurati
                 m,
                 await affiliates.CountAsync(a => a.Status == AffiliateStatus.Approved, ct),
                 await affiliates.CountAsync(a => a.Status == AffiliateStatus.Pending, ct),
-                await db.Shops.IgnoreQueryFilters().CountAsync(s => s.WorkspaceId == m.WorkspaceId, ct)));
+                await db.Shops.IgnoreQueryFilters().Where(s => s.WorkspaceId == m.WorkspaceId).OrderBy(s => s.Domain)
+                    .Select(s => new ShopSummary(s.Domain, s.Platform, s.Status, s.SyncError)).ToListAsync(ct)));
         }
         return Page();
     }

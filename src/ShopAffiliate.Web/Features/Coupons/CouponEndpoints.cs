@@ -7,7 +7,9 @@ using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Errors;
 using ShopAffiliate.Core.Shops;
 using ShopAffiliate.Platforms.Shopify;
+using ShopAffiliate.Platforms.WooCommerce;
 using ShopAffiliate.Web.Features.Shopify;
+using ShopAffiliate.Web.Features.WooCommerce;
 
 namespace ShopAffiliate.Web.Features.Coupons;
 
@@ -102,7 +104,8 @@ public static partial class CouponEndpoints
 }
 
 /// <summary>Creates a coupon in each connected shop of its program and records the outcome per shop.</summary>
-public sealed partial class CouponPusher(AppDbContext db, ShopifyAdminClient shopify, ShopifyTokens tokens, TimeProvider clock, ILogger<CouponPusher> logger)
+public sealed partial class CouponPusher(
+    AppDbContext db, ShopifyAdminClient shopify, ShopifyTokens tokens, WooCommerceClient woo, WooConnector wooStores, TimeProvider clock, ILogger<CouponPusher> logger)
 {
     public async Task PushAsync(Coupon coupon, string affiliateName, CancellationToken ct)
     {
@@ -118,24 +121,14 @@ public sealed partial class CouponPusher(AppDbContext db, ShopifyAdminClient sho
             if (sync.Status == CouponSyncStatus.Synced) continue;
             sync.Attempts++;
             sync.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-            if (shop.Platform != ShopPlatform.Shopify)
-            {
-                sync.Status = CouponSyncStatus.Pending;
-                sync.Error = $"Pushing coupons to {shop.Platform} stores is not available yet; create the code in the store by hand.";
-                continue;
-            }
             try
             {
-                var result = await shopify.CreateDiscountCodeAsync(shop.Domain, await tokens.AccessTokenAsync(shop, ct),
-                    new DiscountCodeRequest(coupon.Code, DiscountCodeRequest.TitleFor(affiliateName), coupon.DiscountType, coupon.Amount, clock.GetUtcNow().UtcDateTime), ct);
-                (sync.Status, sync.ExternalId, sync.Error) = result switch
-                {
-                    { Success: true } => (CouponSyncStatus.Synced, result.ExternalId, (string?)null),
-                    { CodeTaken: true } => (CouponSyncStatus.Taken, null, $"{shop.Domain} already has a discount with the code {coupon.Code}. Choose another code for this affiliate."),
-                    _ => (CouponSyncStatus.Failed, null, Truncate("The shop refused the discount: " + string.Join(" ", result.Errors))),
-                };
+                var (status, externalId, error) = shop.Platform == ShopPlatform.WooCommerce
+                    ? await PushToWooCommerceAsync(shop, coupon, affiliateName, ct)
+                    : await PushToShopifyAsync(shop, coupon, affiliateName, ct);
+                (sync.Status, sync.ExternalId, sync.Error) = (status, externalId, error is null ? null : Truncate(error));
             }
-            catch (Exception e) when (e is ShopifyApiException or HttpRequestException or InvalidOperationException)
+            catch (Exception e) when (e is ShopifyApiException or WooApiException or HttpRequestException or InvalidOperationException)
             {
                 LogPushFailed(e, coupon.Code, shop.Domain);
                 sync.Status = CouponSyncStatus.Failed;
@@ -144,6 +137,31 @@ public sealed partial class CouponPusher(AppDbContext db, ShopifyAdminClient sho
         }
         await db.SaveChangesAsync(ct);
     }
+
+    private async Task<(CouponSyncStatus, string?, string?)> PushToShopifyAsync(Shop shop, Coupon coupon, string affiliateName, CancellationToken ct)
+    {
+        var result = await shopify.CreateDiscountCodeAsync(shop.Domain, await tokens.AccessTokenAsync(shop, ct),
+            new DiscountCodeRequest(coupon.Code, DiscountCodeRequest.TitleFor(affiliateName), coupon.DiscountType, coupon.Amount, clock.GetUtcNow().UtcDateTime), ct);
+        return result switch
+        {
+            { Success: true } => (CouponSyncStatus.Synced, result.ExternalId, null),
+            { CodeTaken: true } => (CouponSyncStatus.Taken, null, Taken(shop, coupon)),
+            _ => (CouponSyncStatus.Failed, null, "The shop refused the discount: " + string.Join(" ", result.Errors)),
+        };
+    }
+
+    private async Task<(CouponSyncStatus, string?, string?)> PushToWooCommerceAsync(Shop shop, Coupon coupon, string affiliateName, CancellationToken ct)
+    {
+        var store = wooStores.StoreOf(shop) ?? throw new InvalidOperationException($"{shop.Domain} holds no REST keys; connect it again.");
+        var result = await woo.CreateCouponAsync(store,
+            new WooCouponRequest(coupon.Code, coupon.DiscountType, coupon.Amount, DiscountCodeRequest.TitleFor(affiliateName), coupon.AffiliateId.ToString()), ct);
+        return result.Outcome == WooCouponOutcome.Created
+            ? (CouponSyncStatus.Synced, result.CouponId?.ToString(System.Globalization.CultureInfo.InvariantCulture), null)
+            : (CouponSyncStatus.Taken, null, Taken(shop, coupon));
+    }
+
+    private static string Taken(Shop shop, Coupon coupon) =>
+        $"{shop.Domain} already has a discount with the code {coupon.Code}. Choose another code for this affiliate.";
 
     private static string Truncate(string s) => s.Length > 1000 ? s[..1000] : s;
 

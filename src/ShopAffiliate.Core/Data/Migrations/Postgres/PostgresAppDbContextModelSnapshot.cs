@@ -1024,6 +1024,14 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("ApiAuth")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("BaseUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1040,6 +1048,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.Property<string>("EncryptedCredentials")
                         .HasColumnType("text");
 
+                    b.Property<string>("EncryptedLaunchSecret")
+                        .HasColumnType("text");
+
                     b.Property<string>("EncryptedWebhookSecret")
                         .HasColumnType("text");
 
@@ -1047,6 +1058,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("PlainPermalinks")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Platform")
                         .IsRequired()
@@ -1057,6 +1071,13 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<string>("SyncError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime?>("SyncedThrough")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");

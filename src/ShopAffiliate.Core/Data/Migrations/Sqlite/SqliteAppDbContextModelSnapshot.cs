@@ -1008,6 +1008,14 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ApiAuth")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BaseUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -1024,6 +1032,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                     b.Property<string>("EncryptedCredentials")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EncryptedLaunchSecret")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("EncryptedWebhookSecret")
                         .HasColumnType("TEXT");
 
@@ -1031,6 +1042,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("PlainPermalinks")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Platform")
                         .IsRequired()
@@ -1040,6 +1054,13 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SyncError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SyncedThrough")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")

@@ -1,0 +1,128 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Inbox;
+using ShopAffiliate.Core.Shops;
+using ShopAffiliate.Platforms.WooCommerce;
+
+namespace ShopAffiliate.Web.Features.WooCommerce;
+
+/// <summary>
+/// WooCommerce never retries a failed webhook and disables one after repeated failures, so each store is polled:
+/// its webhooks are re-created or re-enabled, and orders modified since the last poll are stored in the inbox like
+/// webhook deliveries (the same content dedupes; the engine ignores versions it already holds), so a missed order is
+/// credited exactly once.
+/// </summary>
+public sealed partial class WooReconciler(
+    AppDbContext db, WooConnector connector, WooCommerceClient client, InboxSignal signal, TimeProvider clock, ILogger<WooReconciler> logger)
+{
+    /// <summary>Polls overlap a little: a store's clock and its modification times are not ours.</summary>
+    public static readonly TimeSpan Overlap = TimeSpan.FromMinutes(5);
+
+    private const int MaxPagesPerRun = 50;
+
+    /// <summary>Reconciles every active WooCommerce store; returns how many orders were newly stored.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var ids = await db.Shops.IgnoreQueryFilters()
+            .Where(s => s.Platform == ShopPlatform.WooCommerce && s.Status == ShopStatus.Active && s.EncryptedCredentials != null)
+            .Select(s => s.Id).ToListAsync(ct);
+        var stored = 0;
+        foreach (var id in ids)
+        {
+            db.ChangeTracker.Clear();
+            var shop = await db.Shops.IgnoreQueryFilters().FirstAsync(s => s.Id == id, ct);
+            stored += await ReconcileAsync(shop, ct);
+        }
+        return stored;
+    }
+
+    public async Task<int> ReconcileAsync(Shop shop, CancellationToken ct)
+    {
+        if (connector.StoreOf(shop) is not { } store) return 0;
+        var started = clock.GetUtcNow().UtcDateTime;
+        var webhookProblem = await connector.EnsureWebhooksAsync(shop, store, ct);
+
+        var since = (shop.SyncedThrough ?? started - WooConnector.Backfill) - Overlap;
+        var stored = 0;
+        string? pollProblem = null;
+        try
+        {
+            var complete = false;
+            DateTime? lastModified = null;
+            for (var page = 1; page <= MaxPagesPerRun; page++)
+            {
+                var result = await client.ListOrdersModifiedAfterAsync(store, since, page, ct);
+                foreach (var order in result.Orders)
+                {
+                    var body = JsonSerializer.SerializeToUtf8Bytes(order);
+                    lastModified = ModifiedAt(order) ?? lastModified;
+                    if (await WooInbox.StoreAsync(db, shop, "order.updated", "order", body, clock.GetUtcNow().UtcDateTime, ct)) stored++;
+                }
+                if (page >= result.TotalPages || result.Orders.Count == 0)
+                {
+                    complete = true;
+                    break;
+                }
+            }
+            // A very busy store: the next run goes on from the last order it saw, not from the start.
+            shop.SyncedThrough = complete ? started : lastModified is { } last && last > since + Overlap ? last : since + Overlap;
+        }
+        catch (Exception e) when (e is WooApiException or WooPayloadException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            LogPollFailed(e, shop.Domain);
+            pollProblem = $"Polling orders failed: {e.Message}";
+        }
+
+        if (stored > 0) signal.Notify();
+        var problem = string.Join(" ", new[] { webhookProblem, pollProblem }.OfType<string>());
+        var entry = db.Entry(shop);
+        entry.State = EntityState.Unchanged;
+        shop.SyncError = problem.Length == 0 ? null : problem.Length > 1000 ? problem[..1000] : problem;
+        entry.Property(s => s.SyncError).IsModified = true;
+        entry.Property(s => s.SyncedThrough).IsModified = true;
+        await db.SaveChangesAsync(ct);
+        if (stored > 0) LogStored(stored, shop.Domain);
+        return stored;
+    }
+
+    private static DateTime? ModifiedAt(JsonElement order) =>
+        order.ValueKind == JsonValueKind.Object && order.TryGetProperty("date_modified_gmt", out var value) && value.ValueKind == JsonValueKind.String
+            && DateTime.TryParse(value.GetString(), System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+            ? at
+            : null;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciling WooCommerce store {Store} failed; the next run tries again")]
+    private partial void LogPollFailed(Exception e, string store);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation found {Count} order version(s) of {Store} not seen before")]
+    private partial void LogStored(int count, string store);
+}
+
+/// <summary>Runs <see cref="WooReconciler"/> shortly after start and then every <see cref="WooCommerceOptions.ReconcileInterval"/>.</summary>
+public sealed partial class WooReconcileLoop(IServiceScopeFactory scopes, IOptions<WooCommerceOptions> options, TimeProvider clock, ILogger<WooReconcileLoop> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ReconcileInterval, clock);
+        do
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<WooReconciler>().RunOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogRunFailed(e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "WooCommerce reconciliation failed; retrying at the next interval")]
+    private partial void LogRunFailed(Exception e);
+}

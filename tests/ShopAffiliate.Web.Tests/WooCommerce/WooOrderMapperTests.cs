@@ -1,0 +1,259 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ShopAffiliate.Core.Engine;
+using ShopAffiliate.Platforms.WooCommerce;
+
+namespace ShopAffiliate.Web.Tests.WooCommerce;
+
+public sealed class WooOrderMapperTests
+{
+    private static readonly ShopId Shop = new(Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"));
+
+    /// <summary>The example order in docs PROTOCOLS.md (WooCommerce, order payload quirks).</summary>
+    private const string ProtocolsOrder = """
+        {"id":727,"number":"727","status":"processing","currency":"EUR","date_created_gmt":"2025-03-14T15:28:02",
+         "date_modified_gmt":"2025-03-14T15:30:10","discount_total":"5.00","shipping_total":"4.90","total":"49.90","total_tax":"0.00",
+         "customer_id":0,"billing":{"email":"ana@example.com","country":"ES"},
+         "meta_data":[{"id":13106,"key":"_wc_order_attribution_utm_source","value":"aff-jane"}],
+         "line_items":[{"id":315,"product_id":93,"variation_id":0,"quantity":1,"subtotal":"50.00","total":"45.00","price":45}],
+         "coupon_lines":[{"id":320,"code":"jane10","discount":"5.00"}],"refunds":[{"id":731,"reason":"","total":"-10.00"}]}
+        """;
+
+    private static OrderEvent Map(string json) => WooOrderMapper.MapOrder(JsonDocument.Parse(json).RootElement, Shop);
+
+    /// <summary>The PROTOCOLS order with some fields changed.</summary>
+    private static OrderEvent MapWith(Action<JsonObject> change)
+    {
+        var order = JsonNode.Parse(ProtocolsOrder)!.AsObject();
+        change(order);
+        return Map(order.ToJsonString());
+    }
+
+    [Fact]
+    public void ProtocolsExampleMapsToTheOrderEvent()
+    {
+        using var document = WooOrderMapper.Parse(Encoding.UTF8.GetBytes(ProtocolsOrder));
+        var order = WooOrderMapper.MapOrder(document.RootElement, Shop);
+
+        Assert.Equal(Shop, order.ShopId);
+        Assert.Equal(new ExternalOrderId("727"), order.ExternalOrderId);
+        Assert.Equal("#727", order.OrderNumber);
+        Assert.Equal(new DateTime(2025, 3, 14, 15, 28, 2, DateTimeKind.Utc), order.CreatedAt);
+        Assert.Equal(DateTimeKind.Utc, order.CreatedAt.Kind);
+        Assert.Equal(new DateTime(2025, 3, 14, 15, 30, 10, DateTimeKind.Utc), order.UpdatedAt);
+        Assert.Equal(DateTimeKind.Utc, order.UpdatedAt.Kind);
+        Assert.Equal("EUR", order.Currency);
+        Assert.Equal(OrderState.Paid, order.State);
+        Assert.False(order.IsTest);
+        Assert.Null(order.CustomerId); // customer_id 0 is a guest
+        Assert.Equal("ana@example.com", order.CustomerEmail);
+        Assert.Equal(["jane10"], order.DiscountCodes);
+        Assert.Equal(4.90m, order.ShippingTotal);
+        Assert.Equal(0.00m, order.TaxTotal);
+        var line = Assert.Single(order.Lines);
+        Assert.Equal("315", line.LineId);
+        Assert.Equal("93", line.ProductId);
+        Assert.Empty(line.CollectionIds); // categories are not in the order
+        Assert.Equal(1, line.Quantity);
+        Assert.Equal(45.00m, line.NetRevenue); // total: after the coupon, before tax
+        Assert.Equal(0m, line.Tax);
+        Assert.Equal(45.00m, order.NetRevenue);
+        Assert.Equal([new ReferralTouch("jane", null, null, TouchSource.UtmSource)], order.Touches);
+    }
+
+    [Fact]
+    public void ProtocolsExampleRefundIsAnOrderLevelAmount()
+    {
+        var refund = Assert.Single(WooOrderMapper.MapRefunds(JsonDocument.Parse(ProtocolsOrder).RootElement, Shop));
+
+        Assert.Equal(Shop, refund.ShopId);
+        Assert.Equal(new ExternalOrderId("727"), refund.ExternalOrderId);
+        Assert.Equal("731", refund.RefundId);
+        Assert.Equal(new DateTime(2025, 3, 14, 15, 30, 10, DateTimeKind.Utc), refund.CreatedAt);
+        Assert.Empty(refund.Lines);
+        Assert.Equal(10.00m, refund.OtherAmount);
+    }
+
+    [Theory]
+    [InlineData("pending", OrderState.Pending)]
+    [InlineData("on-hold", OrderState.Pending)]
+    [InlineData("checkout-draft", OrderState.Pending)]
+    [InlineData("processing", OrderState.Paid)]
+    [InlineData("completed", OrderState.Paid)]
+    [InlineData("refunded", OrderState.Paid)]
+    [InlineData("cancelled", OrderState.Cancelled)]
+    [InlineData("failed", OrderState.Cancelled)]
+    [InlineData("trash", OrderState.Cancelled)]
+    [InlineData("Completed", OrderState.Paid)]
+    [InlineData("awaiting-shipment", OrderState.Pending)]
+    [InlineData(null, OrderState.Pending)]
+    public void StatusMapsToState(string? status, OrderState state) =>
+        Assert.Equal(state, MapWith(o => o["status"] = status).State);
+
+    [Fact]
+    public void PluginStatusOfAPaidOrderStaysPaid()
+    {
+        // Shipping plugins move completed orders on to "shipped" or "delivered"; the payment date is still there.
+        Assert.Equal(OrderState.Paid, MapWith(o => { o["status"] = "delivered"; o["date_paid_gmt"] = "2025-03-14T15:29:00"; }).State);
+        Assert.Equal(OrderState.Pending, MapWith(o => { o["status"] = "awaiting-payment"; o["date_paid_gmt"] = null; }).State);
+    }
+
+    [Fact]
+    public void CompanionPluginMetaIsAnOrderMetaTouch()
+    {
+        var order = MapWith(o => o["meta_data"] = JsonNode.Parse("""
+            [{"id":1,"key":"_sa_ref","value":{"not":"a string"}},
+             {"id":2,"key":"_sa_ref","value":"jane"},
+             {"id":3,"key":"_sa_click","value":"3f2b8c1e-9d4a-4e5b-8c7d-0a1b2c3d4e5f"},
+             {"id":4,"key":"_sa_landed_at","value":"2025-03-10T09:00:00Z"},
+             {"id":5,"key":"_wc_order_attribution_utm_source","value":"AFF-Jane"},
+             {"id":6,"key":"_other","value":42}]
+            """));
+
+        Assert.Equal(
+            [
+                new ReferralTouch("jane", Guid.Parse("3f2b8c1e-9d4a-4e5b-8c7d-0a1b2c3d4e5f"), new DateTime(2025, 3, 10, 9, 0, 0, DateTimeKind.Utc), TouchSource.OrderMeta),
+                new ReferralTouch("Jane", null, null, TouchSource.UtmSource),
+            ],
+            order.Touches);
+        Assert.Equal(DateTimeKind.Utc, order.Touches[0].At!.Value.Kind);
+    }
+
+    [Fact]
+    public void RefWithoutClickOrLandingTimeHasNeither()
+    {
+        var order = MapWith(o => o["meta_data"] = JsonNode.Parse("""
+            [{"key":"_sa_ref","value":"jane"},{"key":"_sa_click","value":"not-a-uuid"},{"key":"_sa_landed_at","value":12345}]
+            """));
+
+        Assert.Equal([new ReferralTouch("jane", null, null, TouchSource.OrderMeta)], order.Touches);
+    }
+
+    [Theory]
+    [InlineData("google")]
+    [InlineData("aff-")]
+    [InlineData("(direct)")]
+    public void OtherUtmSourcesAreNoTouch(string utmSource) =>
+        Assert.Empty(MapWith(o => o["meta_data"] = new JsonArray(new JsonObject { ["key"] = "_wc_order_attribution_utm_source", ["value"] = utmSource })).Touches);
+
+    [Fact]
+    public void SixtyFourBitIdsSurviveAsText()
+    {
+        var order = MapWith(o =>
+        {
+            o["id"] = JsonValue.Create(9007199254740993L); // 2^53 + 1: a double would round it
+            o["customer_id"] = JsonValue.Create(9007199254740995L);
+            o["line_items"]![0]!["id"] = "9007199254740997";
+        });
+
+        Assert.Equal("9007199254740993", order.ExternalOrderId.Value);
+        Assert.Equal("9007199254740995", order.CustomerId);
+        Assert.Equal("9007199254740997", order.Lines[0].LineId);
+        Assert.Equal("9007199254740993",
+            Assert.Single(WooOrderMapper.MapRefunds(JsonDocument.Parse("""{"id":9007199254740993,"date_created_gmt":"2025-03-14T15:28:02","refunds":[{"id":9007199254740999,"total":"-1.00"}]}""").RootElement, Shop))
+                .ExternalOrderId.Value);
+    }
+
+    [Fact]
+    public void MoneyAsNumbersIsReadToo()
+    {
+        var order = MapWith(o =>
+        {
+            o["shipping_total"] = 4.9m;
+            o["total_tax"] = 1;
+            o["line_items"]![0]!["total"] = 45.5m;
+            o["line_items"]![0]!["total_tax"] = 0.95m;
+        });
+
+        Assert.Equal(4.9m, order.ShippingTotal);
+        Assert.Equal(1m, order.TaxTotal);
+        Assert.Equal(45.5m, order.Lines[0].NetRevenue);
+        Assert.Equal(0.95m, order.Lines[0].Tax);
+    }
+
+    [Theory]
+    [InlineData("shipping_total")]
+    [InlineData("total_tax")]
+    public void BadMoneyNamesTheField(string field)
+    {
+        var error = Assert.Throws<WooPayloadException>(() => MapWith(o => o[field] = "4,90 €"));
+        Assert.Contains($"'{field}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BadLineMoneyNamesTheLine()
+    {
+        var error = Assert.Throws<WooPayloadException>(() => MapWith(o => o["line_items"]![0]!["total"] = "free"));
+        Assert.Contains("'line_items[0].total' is not an amount", error.Message, StringComparison.Ordinal);
+
+        var quantityError = Assert.Throws<WooPayloadException>(() => MapWith(o => o["line_items"]![0]!["quantity"] = "two"));
+        Assert.Contains("'line_items[0].quantity' is not a quantity", quantityError.Message, StringComparison.Ordinal);
+
+        var refundError = Assert.Throws<WooPayloadException>(() =>
+            WooOrderMapper.MapRefunds(JsonDocument.Parse(ProtocolsOrder.Replace("\"-10.00\"", "\"ten\"", StringComparison.Ordinal)).RootElement, Shop));
+        Assert.Contains("'refunds[0].total'", refundError.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VariationsCountForTheirProductAndDeletedProductsForNone()
+    {
+        var order = MapWith(o => o["line_items"] = JsonNode.Parse("""
+            [{"id":1,"product_id":93,"variation_id":95,"quantity":2,"total":"20.00","total_tax":"3.80"},
+             {"id":2,"product_id":0,"variation_id":0,"quantity":1,"total":"5.00","total_tax":"0.00"},
+             {"id":3,"product_id":"94","quantity":1.5,"total":"7.50","total_tax":"0.00"}]
+            """));
+
+        Assert.Equal(["93", null, "94"], order.Lines.Select(l => l.ProductId));
+        Assert.Equal([2, 1, 0], order.Lines.Select(l => l.Quantity)); // 1.5 kg: unknown
+        Assert.Equal(3.80m, order.Lines[0].Tax);
+    }
+
+    [Fact]
+    public void SiteTimeIsTheFallbackAndAnOffsetIsKept()
+    {
+        var order = MapWith(o =>
+        {
+            o.Remove("date_created_gmt");
+            o["date_created"] = "2025-03-14T16:28:02";
+            o["date_modified_gmt"] = "2025-03-14T17:30:10+01:00";
+        });
+
+        Assert.Equal(new DateTime(2025, 3, 14, 16, 28, 2, DateTimeKind.Utc), order.CreatedAt);
+        Assert.Equal(new DateTime(2025, 3, 14, 16, 30, 10, DateTimeKind.Utc), order.UpdatedAt);
+    }
+
+    [Fact]
+    public void CustomerAndCodesAreNormalised()
+    {
+        var order = MapWith(o =>
+        {
+            o["customer_id"] = 12;
+            o["currency"] = "eur";
+            o["coupon_lines"] = JsonNode.Parse("""[{"code":"JANE10"},{"code":""},{"code":null}]""");
+            o["billing"] = JsonNode.Parse("""{"email":""}""");
+        });
+
+        Assert.Equal("12", order.CustomerId);
+        Assert.Equal("EUR", order.Currency);
+        Assert.Equal(["jane10"], order.DiscountCodes);
+        Assert.Null(order.CustomerEmail);
+    }
+
+    [Fact]
+    public void NotJsonOrNoIdIsAPayloadError()
+    {
+        Assert.Throws<WooPayloadException>(() => WooOrderMapper.Parse(Encoding.UTF8.GetBytes("webhook_id=17")));
+        Assert.Contains("no id", Assert.Throws<WooPayloadException>(() => MapWith(o => o.Remove("id"))).Message, StringComparison.Ordinal);
+        Assert.Throws<WooPayloadException>(() => Map("[]"));
+        Assert.Throws<WooPayloadException>(() => MapWith(o => o.Remove("date_created_gmt")));
+    }
+
+    [Fact]
+    public void DeletedBodyGivesTheOrderId()
+    {
+        Assert.Equal(new ExternalOrderId("727"), WooOrderMapper.DeletedOrderId(JsonDocument.Parse("""{"id":727}""").RootElement));
+        Assert.Throws<WooPayloadException>(() => WooOrderMapper.DeletedOrderId(JsonDocument.Parse("{}").RootElement));
+        Assert.Throws<WooPayloadException>(() => WooOrderMapper.DeletedOrderId(JsonDocument.Parse("""{"id":"abc"}""").RootElement));
+    }
+}
