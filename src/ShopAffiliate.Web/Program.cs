@@ -131,7 +131,8 @@ if (StartupErrors.ConfigurationFailures(app.Services) is { Count: > 0 } failures
 }
 
 app.UseExceptionHandler();
-// Explicit so short-circuited endpoints (the /r/ redirect) still run inside the exception handler.
+// The tracking redirect (/r/...) answers here, ahead of routing, static files and authentication it never needs.
+app.UseMiddleware<RedirectMiddleware>();
 app.UseRouting();
 app.UseStatusCodePages();
 app.UseStaticFiles();
