@@ -13,6 +13,7 @@ using ShopAffiliate.Core.Privacy;
 using ShopAffiliate.Core.Shops;
 using ShopAffiliate.Platforms.Shopify;
 using ShopAffiliate.Web.Tests.Infrastructure;
+using static ShopAffiliate.Web.Tests.Infrastructure.HostQueries;
 using ShopAffiliate.Web.Tests.Shopify;
 using ShopAffiliate.Web.Tests.Shopify.Payloads;
 using WireMock.RequestBuilders;
@@ -77,12 +78,6 @@ public abstract class ShopifyHostTests(Db provider) : IDisposable
     }
 
     private static HttpClient Browser(TestApp app) => app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-
-    private static async Task<int> CountAsync<T>(TestApp app, Func<AppDbContext, IQueryable<T>> set)
-    {
-        await using var scope = app.Scope();
-        return await set(scope.ServiceProvider.GetRequiredService<AppDbContext>()).CountAsync();
-    }
 
     [Fact]
     public async Task InstallRunsOAuthStoresAnEncryptedTokenAndRegistersTheWebhooks()
@@ -249,15 +244,6 @@ public abstract class ShopifyHostTests(Db provider) : IDisposable
         request.Headers.Add("X-Shopify-Event-Id", Guid.NewGuid().ToString());
         request.Headers.Add("X-Shopify-Triggered-At", _clock.GetUtcNow().ToString("O"));
         return await app.CreateClient().SendAsync(request);
-    }
-
-    private static async Task WaitForInboxAsync(TestApp app) =>
-        await Eventually.HoldsAsync(() => CountAsync(app, db => db.Inbox.Where(m => m.Status == InboxStatus.Pending)), n => n == 0, "the inbox to be processed");
-
-    private static async Task<List<ShopAffiliate.Core.Commissions.Commission>> CommissionsAsync(TestApp app)
-    {
-        await using var scope = app.Scope();
-        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Commissions.IgnoreQueryFilters().ToListAsync();
     }
 
     [Fact]

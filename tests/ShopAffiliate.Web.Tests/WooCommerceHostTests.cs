@@ -14,6 +14,7 @@ using ShopAffiliate.Core.Shops;
 using ShopAffiliate.Platforms.WooCommerce;
 using ShopAffiliate.Web.Features.WooCommerce;
 using ShopAffiliate.Web.Tests.Infrastructure;
+using static ShopAffiliate.Web.Tests.Infrastructure.HostQueries;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -138,21 +139,6 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
          "coupon_lines":[],"refunds":[{{refunds ?? ""}}]}
         """;
 
-    private static async Task WaitForInboxAsync(TestApp app) =>
-        await Eventually.HoldsAsync(() => CountAsync(app, db => db.Inbox.Where(m => m.Status == InboxStatus.Pending)), n => n == 0, "the inbox to be processed");
-
-    private static async Task<int> CountAsync<T>(TestApp app, Func<AppDbContext, IQueryable<T>> set)
-    {
-        await using var scope = app.Scope();
-        return await set(scope.ServiceProvider.GetRequiredService<AppDbContext>()).CountAsync();
-    }
-
-    private static async Task<List<ShopAffiliate.Core.Commissions.Commission>> CommissionsAsync(TestApp app)
-    {
-        await using var scope = app.Scope();
-        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Commissions.IgnoreQueryFilters().AsNoTracking().ToListAsync();
-    }
-
     private static async Task<ShopAffiliate.Core.Orders.Order> OrderRowAsync(TestApp app, string externalId = "727")
     {
         await using var scope = app.Scope();
@@ -221,13 +207,13 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
     }
 
     [Theory]
-    [InlineData("ftp://shop.example.com", HttpStatusCode.BadRequest)]
-    [InlineData("", HttpStatusCode.BadRequest)]
-    public async Task ConnectRefusesWhatIsNotAStoreAddress(string storeUrl, HttpStatusCode expected)
+    [InlineData("ftp://shop.example.com")]
+    [InlineData("")]
+    public async Task ConnectRefusesWhatIsNotAStoreAddress(string storeUrl)
     {
         await using var app = await AppAsync();
         var response = await Browser(app).GetAsync($"/woocommerce/connect?store_url={Uri.EscapeDataString(storeUrl)}&workspace={TestApp.ApiKey}");
-        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
@@ -460,7 +446,7 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
 
         var commission = Assert.Single(await CommissionsAsync(app));
         Assert.Equal(4.50m, commission.Amount);
-        Assert.Equal("950", (await OrderRowAsync(app, "950")).ExternalId);
+        Assert.Equal(OrderState.Paid, (await OrderRowAsync(app, "950")).State);
         var reEnabled = Requests("PUT", "/wp-json/wc/v3/webhooks/92").ToList();
         Assert.NotEmpty(reEnabled);
         Assert.Equal("active", JsonDocument.Parse(reEnabled[0].RequestMessage!.Body!).RootElement.GetProperty("status").GetString());

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Shops;
 
 namespace ShopAffiliate.Core.Inbox;
@@ -45,4 +47,27 @@ public sealed class InboxMessage
     public DateTime? LockedUntil { get; set; }
     public DateTime? ProcessedAt { get; set; }
     public string? LastError { get; set; }
+}
+
+/// <summary>Stores deliveries once: the unique (platform, delivery id) index is the check, so concurrent writers cannot both add one.</summary>
+public static class InboxStore
+{
+    /// <summary>
+    /// Adds and saves <paramref name="message"/>; false when a message with its delivery id is stored already (the
+    /// message is then detached, and whatever else the context tracks is left as it was).
+    /// </summary>
+    public static async Task<bool> TryAddAsync(AppDbContext db, InboxMessage message, CancellationToken ct)
+    {
+        db.Inbox.Add(message);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            db.Entry(message).State = EntityState.Detached;
+            return false;
+        }
+    }
 }

@@ -32,13 +32,12 @@ public static class ShopifyBackfill
         var from = since ?? now.Date.AddDays(-Days);
         var key = cursor is null ? "start" : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(cursor)))[..24];
         var deliveryId = $"backfill:{shop.Id:N}:{from.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}:{key}";
-        if (await db.Inbox.AnyAsync(m => m.Platform == ShopPlatform.Shopify && m.DeliveryId == deliveryId, ct)) return; // same day, same page: already queued
-        db.Inbox.Add(new InboxMessage
+        // Same day, same page: queued already, and the unique delivery id keeps it at one.
+        await InboxStore.TryAddAsync(db, new InboxMessage
         {
             Platform = ShopPlatform.Shopify, ShopId = shop.Id, WorkspaceId = shop.WorkspaceId, ShopDomain = shop.Domain, Topic = Topic,
             DeliveryId = deliveryId, Body = JsonSerializer.Serialize(new Progress(from, cursor)), ReceivedAt = now, NextAttemptAt = now,
-        });
-        await db.SaveChangesAsync(ct);
+        }, ct);
     }
 
     public static async Task<bool> RunAsync(

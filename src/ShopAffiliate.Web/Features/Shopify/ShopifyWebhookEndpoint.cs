@@ -34,20 +34,15 @@ public static class ShopifyWebhookEndpoint
             .Select(s => new { s.Id, s.WorkspaceId }).FirstOrDefaultAsync(ct);
         DateTime? triggeredAt = DateTimeOffset.TryParse(request.Headers["X-Shopify-Triggered-At"], out var t) ? t.UtcDateTime : null;
         var now = clock.GetUtcNow().UtcDateTime;
-        db.Inbox.Add(new InboxMessage
+        // A retried delivery (same X-Shopify-Webhook-Id) is stored already: a success too.
+        if (await InboxStore.TryAddAsync(db, new InboxMessage
+            {
+                Platform = ShopPlatform.Shopify, ShopId = shop?.Id, WorkspaceId = shop?.WorkspaceId, ShopDomain = shopDomain,
+                Topic = topic.Trim().ToLowerInvariant(), DeliveryId = webhookId.Trim(), EventId = request.Headers["X-Shopify-Event-Id"].ToString() is { Length: > 0 } e ? e : null,
+                TriggeredAt = triggeredAt, Body = System.Text.Encoding.UTF8.GetString(body), ReceivedAt = now, NextAttemptAt = now,
+            }, ct))
         {
-            Platform = ShopPlatform.Shopify, ShopId = shop?.Id, WorkspaceId = shop?.WorkspaceId, ShopDomain = shopDomain,
-            Topic = topic.Trim().ToLowerInvariant(), DeliveryId = webhookId.Trim(), EventId = request.Headers["X-Shopify-Event-Id"].ToString() is { Length: > 0 } e ? e : null,
-            TriggeredAt = triggeredAt, Body = System.Text.Encoding.UTF8.GetString(body), ReceivedAt = now, NextAttemptAt = now,
-        });
-        try
-        {
-            await db.SaveChangesAsync(ct);
             signal.Notify();
-        }
-        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
-        {
-            // A retried delivery (same X-Shopify-Webhook-Id): already stored, so this is a success too.
         }
         return Results.Ok();
     }

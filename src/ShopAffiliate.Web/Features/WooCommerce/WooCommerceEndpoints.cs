@@ -276,25 +276,13 @@ public static class WooCommerceEndpoints
 public static class WooInbox
 {
     /// <summary>Returns false when the same content was stored before.</summary>
-    public static async Task<bool> StoreAsync(AppDbContext db, Shop shop, string topic, string? resource, byte[] body, DateTime now, CancellationToken ct)
-    {
-        db.Inbox.Add(new InboxMessage
+    public static Task<bool> StoreAsync(AppDbContext db, Shop shop, string topic, string? resource, byte[] body, DateTime now, CancellationToken ct) =>
+        InboxStore.TryAddAsync(db, new InboxMessage
         {
             Platform = ShopPlatform.WooCommerce, ShopId = shop.Id, WorkspaceId = shop.WorkspaceId, ShopDomain = shop.Domain,
             Topic = topic, DeliveryId = DeliveryId(topic, resource, body), Body = Encoding.UTF8.GetString(body),
             ReceivedAt = now, NextAttemptAt = now,
-        });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return true;
-        }
-        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
-        {
-            db.ChangeTracker.Clear();
-            return false;
-        }
-    }
+        }, ct);
 
     public static string DeliveryId(string topic, string? resource, byte[] body)
     {

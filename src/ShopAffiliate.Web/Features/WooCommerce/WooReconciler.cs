@@ -77,11 +77,7 @@ public sealed partial class WooReconciler(
 
         if (stored > 0) signal.Notify();
         var problem = string.Join(" ", new[] { webhookProblem, pollProblem }.OfType<string>());
-        var entry = db.Entry(shop);
-        entry.State = EntityState.Unchanged;
         shop.SyncError = problem.Length == 0 ? null : problem.Length > 1000 ? problem[..1000] : problem;
-        entry.Property(s => s.SyncError).IsModified = true;
-        entry.Property(s => s.SyncedThrough).IsModified = true;
         await db.SaveChangesAsync(ct);
         if (stored > 0) LogStored(stored, shop.Domain);
         return stored;
