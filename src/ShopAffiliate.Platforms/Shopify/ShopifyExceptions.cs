@@ -26,4 +26,8 @@ public sealed class ShopifyApiException(
 }
 
 /// <summary>A webhook body that cannot be mapped (not JSON, no id, a money field that is not a number).</summary>
-public sealed class ShopifyPayloadException(string message, Exception? innerException = null) : Exception(message, innerException);
+public sealed class ShopifyPayloadException(string message, Exception? innerException = null)
+    : Exception(message, innerException), IPayloadError<ShopifyPayloadException>
+{
+    public static ShopifyPayloadException Create(string message) => new(message);
+}

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ShopAffiliate.Core.Engine;
+using static ShopAffiliate.Platforms.PayloadJson<ShopAffiliate.Platforms.Shopify.ShopifyPayloadException>;
 using static ShopAffiliate.Platforms.Shopify.ShopifyJson;
 
 namespace ShopAffiliate.Platforms.Shopify;

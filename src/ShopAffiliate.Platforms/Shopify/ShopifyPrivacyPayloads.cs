@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static ShopAffiliate.Platforms.PayloadJson<ShopAffiliate.Platforms.Shopify.ShopifyPayloadException>;
 using static ShopAffiliate.Platforms.Shopify.ShopifyJson;
 
 namespace ShopAffiliate.Platforms.Shopify;

@@ -23,4 +23,8 @@ public sealed class WooApiException(
 }
 
 /// <summary>A WooCommerce body that cannot be mapped (not JSON, no id, a money field that is not a number).</summary>
-public sealed class WooPayloadException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class WooPayloadException(string message, Exception? inner = null)
+    : Exception(message, inner), IPayloadError<WooPayloadException>
+{
+    public static WooPayloadException Create(string message) => new(message);
+}

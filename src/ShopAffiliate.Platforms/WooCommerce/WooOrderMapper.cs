@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ShopAffiliate.Core.Engine;
+using static ShopAffiliate.Platforms.PayloadJson<ShopAffiliate.Platforms.WooCommerce.WooPayloadException>;
 using static ShopAffiliate.Platforms.WooCommerce.WooJson;
 
 namespace ShopAffiliate.Platforms.WooCommerce;
