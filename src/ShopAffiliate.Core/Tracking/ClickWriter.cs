@@ -112,7 +112,7 @@ public sealed partial class ClickWriter(ClickChannel channel, IServiceScopeFacto
 
     private Click ToRow(PendingClick p, WorkspaceFacts facts)
     {
-        var ipHash = ClickClassifier.HashIp(p.Ip, facts.Salt);
+        var ipHash = facts.IpHasher.Hash(p.Ip);
         var isBot = IsBot(p.UserAgent);
         var isDuplicate = !isBot && IsRepeat(p, ipHash, facts.DuplicateWindow);
         return new Click
@@ -165,15 +165,24 @@ public sealed partial class ClickWriter(ClickChannel channel, IServiceScopeFacto
         var now = clock.GetUtcNow().UtcDateTime;
         if (_workspaces.TryGetValue(workspaceId, out var cached) && cached.LoadedAt > now.AddMinutes(-5)) return cached;
         var salt = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.IpHashSalt).FirstOrDefaultAsync();
-        if (salt is null) return null;
+        if (salt is null)
+        {
+            if (_workspaces.Remove(workspaceId)) cached!.IpHasher.Dispose();
+            return null;
+        }
         var minutes = await db.WorkspaceSettings.IgnoreQueryFilters().Where(s => s.WorkspaceId == workspaceId)
             .Select(s => (int?)s.DuplicateClickWindowMinutes).FirstOrDefaultAsync() ?? 30;
-        return _workspaces[workspaceId] = new WorkspaceFacts(salt, TimeSpan.FromMinutes(minutes), now);
+        if (cached is not null && cached.Salt.AsSpan().SequenceEqual(salt))
+        {
+            return _workspaces[workspaceId] = cached with { DuplicateWindow = TimeSpan.FromMinutes(minutes), LoadedAt = now };
+        }
+        cached?.IpHasher.Dispose();
+        return _workspaces[workspaceId] = new WorkspaceFacts(salt, new IpHasher(salt), TimeSpan.FromMinutes(minutes), now);
     }
 
     private static string? Truncate(string? value, int max) => value is { Length: > 0 } v && v.Length > max ? v[..max] : value;
 
-    private sealed record WorkspaceFacts(byte[] Salt, TimeSpan DuplicateWindow, DateTime LoadedAt);
+    private sealed record WorkspaceFacts(byte[] Salt, IpHasher IpHasher, TimeSpan DuplicateWindow, DateTime LoadedAt);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A batch of {Count} clicks could not be written")]
     private partial void LogBatchFailed(Exception e, int count);
