@@ -44,7 +44,7 @@ public static class TrackingEndpoints
         // Unknown codes are accepted silently: a beacon must not let anyone probe which codes exist.
         if (affiliate is null || affiliate.Status is AffiliateStatus.Rejected) return TypedResults.Accepted((string?)null);
 
-        var clickId = beacon.ClickId ?? Guid.CreateVersion7();
+        var clickId = beacon.ClickId ?? ClickIds.Next(clock.GetUtcNow());
         if (beacon.ClickId is { } known && await db.Clicks.IgnoreQueryFilters().AnyAsync(c => c.Id == known))
         {
             return TypedResults.Accepted((string?)null); // it passed /r/ already, or the beacon was repeated
@@ -106,8 +106,9 @@ public sealed class RedirectMiddleware(RequestDelegate next, LinkCache links, Cl
             return;
         }
 
+        var now = clock.GetUtcNow();
         var click = new PendingClick(
-            Guid.CreateVersion7(), clock.GetUtcNow().UtcDateTime, target.WorkspaceId, target.AffiliateId, target.LinkId,
+            ClickIds.Next(now), now.UtcDateTime, target.WorkspaceId, target.AffiliateId, target.LinkId,
             target.ReferralCode, subId ?? target.SubId, ClickSource.Redirect,
             http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent, http.Request.Headers.Referer, null);
         await clicks.RecordAsync(click);
