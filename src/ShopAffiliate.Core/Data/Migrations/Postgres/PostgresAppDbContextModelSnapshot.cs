@@ -1150,8 +1150,6 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AffiliateId", "At");
-
                     b.HasIndex("WorkspaceId", "At");
 
                     b.ToTable("Clicks");

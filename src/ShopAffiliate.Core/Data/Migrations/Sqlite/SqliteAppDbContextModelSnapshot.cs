@@ -1134,8 +1134,6 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AffiliateId", "At");
-
                     b.HasIndex("WorkspaceId", "At");
 
                     b.ToTable("Clicks");
