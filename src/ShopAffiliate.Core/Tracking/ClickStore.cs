@@ -17,7 +17,8 @@ namespace ShopAffiliate.Core.Tracking;
 /// </summary>
 internal static class ClickStore
 {
-    private const string Columns =
+    /// <summary>Every column of <c>Clicks</c>, in the order both inserts write them (a test holds it to the EF model).</summary>
+    internal const string Columns =
         "\"Id\", \"WorkspaceId\", \"AffiliateId\", \"LinkId\", \"ReferralCode\", \"SubId\", \"At\", \"Source\", \"IpHash\", \"UserAgent\", \"Referrer\", \"LandingUrl\", \"IsBot\", \"IsDuplicate\"";
 
     public static async Task InsertAsync(AppDbContext db, IReadOnlyList<Click> rows, CancellationToken ct)

@@ -71,7 +71,7 @@ public sealed class ClickStoreFormatTests
         await ClickStore.InsertAsync(db, [direct], CancellationToken.None);
 
         // Column by column, the stored text (quote() shows type and value) is the same but for the id.
-        var rows = await RawRowsAsync(connection);
+        var rows = await RawRowsAsync(db, connection);
         Assert.Equal(2, rows.Count);
         Assert.Equal(rows[byEf.Id.ToString().ToUpperInvariant()], rows[direct.Id.ToString().ToUpperInvariant()]);
 
@@ -113,16 +113,24 @@ public sealed class ClickStoreFormatTests
         IsDuplicate = !withOptionalValues,
     };
 
-    /// <summary>Id to the quoted text of every other column.</summary>
-    private static async Task<Dictionary<string, string>> RawRowsAsync(SqliteConnection connection)
+    [Fact]
+    public async Task TheDirectInsertWritesEveryColumnOfTheEfModel()
     {
+        await using var connection = new SqliteConnection("Data Source=:memory:");
+        await using var db = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(connection).Options);
+
+        Assert.Equal(ModelColumns(db).Order(), ClickStore.Columns.Split(", ").Select(c => c.Trim('"')).Order());
+    }
+
+    private static List<string> ModelColumns(AppDbContext db) =>
+        db.Model.FindEntityType(typeof(Click))!.GetProperties().Select(p => p.GetColumnName()).ToList();
+
+    /// <summary>Id to the quoted text (type and value) of every other column the EF model has.</summary>
+    private static async Task<Dictionary<string, string>> RawRowsAsync(AppDbContext db, SqliteConnection connection)
+    {
+        var others = ModelColumns(db).Where(c => c != "Id").Select(c => $"quote(\"{c}\")");
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT "Id", quote("WorkspaceId") || quote("AffiliateId") || quote("LinkId") || quote("ReferralCode") || quote("SubId")
-                || quote("At") || quote("Source") || quote("IpHash") || quote("UserAgent") || quote("Referrer") || quote("LandingUrl")
-                || quote("IsBot") || quote("IsDuplicate")
-            FROM "Clicks"
-            """;
+        command.CommandText = $"SELECT \"Id\", {string.Join(" || '|' || ", others)} FROM \"Clicks\"";
         var rows = new Dictionary<string, string>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync()) rows[reader.GetString(0)] = reader.GetString(1);
