@@ -54,6 +54,9 @@ internal static class ClickStore
             pragma.CommandText = "PRAGMA synchronous=NORMAL";
             pragma.ExecuteNonQuery();
         }
+        // BeginTransaction is BEGIN IMMEDIATE, retried while another writer holds the lock (up to the connection's
+        // DefaultTimeout). With the write lock held, the raw steps below cannot meet SQLITE_BUSY in WAL mode, so they
+        // need no busy loop of their own (SqliteCommand had one).
         using var tx = connection.BeginTransaction();
         // One statement prepared per batch, bound by position straight from UTF-8 spans: SqliteCommand looked every
         // parameter up by name and built a data reader for each row, which cost more than SQLite's own insert.
