@@ -1,0 +1,55 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Tracking;
+
+namespace ShopAffiliate.Core.Tests.Tracking;
+
+/// <summary>The direct SQLite insert shares the database with EF's writers: it must wait for them, never fail.</summary>
+public sealed class ClickStoreLockingTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("sa-clickstore-").FullName;
+
+    [Fact]
+    public async Task ABatchWaitsForAnotherWritersTransactionAndThenGoesIn()
+    {
+        var connectionString = $"Data Source={Path.Combine(_folder, "clicks.db")};Foreign Keys=False;Pooling=False";
+        await using (var setup = Context(connectionString))
+        {
+            await setup.Database.EnsureCreatedAsync();
+            await setup.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        }
+
+        // Another writer (an admin saving something) holds the write lock for a while.
+        await using var other = new SqliteConnection(connectionString);
+        await other.OpenAsync();
+        var otherTransaction = other.BeginTransaction();
+        await using (var write = other.CreateCommand())
+        {
+            write.Transaction = otherTransaction;
+            write.CommandText = "UPDATE \"Clicks\" SET \"IsBot\" = 0 WHERE 0";
+            await write.ExecuteNonQueryAsync();
+        }
+
+        await using var db = Context(connectionString);
+        var click = new Click
+        {
+            Id = ClickIds.Next(DateTimeOffset.UtcNow), WorkspaceId = Guid.NewGuid(), AffiliateId = Guid.NewGuid(),
+            ReferralCode = "jane", At = DateTime.UtcNow, Source = ClickSource.Redirect,
+        };
+        var insert = Task.Run(() => ClickStore.InsertAsync(db, [click], CancellationToken.None));
+        await Task.Delay(300);
+        Assert.False(insert.IsCompleted, "the insert should be waiting for the other writer's lock");
+
+        otherTransaction.Commit();
+        await insert.WaitAsync(TimeSpan.FromSeconds(20));
+
+        await using var check = Context(connectionString);
+        Assert.True(await check.Clicks.IgnoreQueryFilters().AnyAsync(c => c.Id == click.Id));
+    }
+
+    private static SqliteAppDbContext Context(string connectionString) =>
+        new(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(connectionString).Options);
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
