@@ -84,20 +84,17 @@ public sealed partial class ClickWriter(ClickChannel channel, IServiceScopeFacto
 
     private async Task WriteSerializedAsync(IReadOnlyList<PendingClick> clicks)
     {
+        var now = clock.GetUtcNow().UtcDateTime;
+        List<Click>? rows = null;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-                var rows = new List<Click>(clicks.Count);
-                foreach (var pending in clicks)
-                {
-                    var facts = _workspaces.TryGetValue(pending.WorkspaceId, out var known) && known.LoadedAt > clock.GetUtcNow().UtcDateTime.AddMinutes(-5)
-                        ? known
-                        : await FactsAsync(db, pending.WorkspaceId);
-                    if (facts is not null) rows.Add(ToRow(pending, facts));
-                }
+                // Classified once, on the first attempt that got the workspaces' facts: repeat detection remembers
+                // every click it sees, so a retry that classified again would take each click for a repeat of itself.
+                rows ??= Classify(clicks, await FactsAsync(db, clicks, now), now);
                 await ClickStore.InsertAsync(db, rows, CancellationToken.None);
                 return;
             }
@@ -108,6 +105,23 @@ public sealed partial class ClickWriter(ClickChannel channel, IServiceScopeFacto
                 await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt));
             }
         }
+    }
+
+    /// <summary>Clicks of workspaces deleted since are dropped: there is nothing left to credit.</summary>
+    private List<Click> Classify(IReadOnlyList<PendingClick> clicks, Dictionary<Guid, WorkspaceFacts> facts, DateTime now)
+    {
+        var rows = new List<Click>(clicks.Count);
+        foreach (var pending in clicks)
+        {
+            if (facts.TryGetValue(pending.WorkspaceId, out var workspace)) rows.Add(ToRow(pending, workspace));
+        }
+        if (now >= _nextPrune)
+        {
+            // Forget visitors older than any window, so memory stays bounded by recent traffic.
+            foreach (var old in _lastSeen.Where(e => now - e.Value > TimeSpan.FromDays(1)).Select(e => e.Key).ToList()) _lastSeen.Remove(old);
+            _nextPrune = now.AddMinutes(10);
+        }
+        return rows;
     }
 
     private Click ToRow(PendingClick p, WorkspaceFacts facts)
@@ -140,14 +154,6 @@ public sealed partial class ClickWriter(ClickChannel channel, IServiceScopeFacto
         var key = (p.LinkId ?? p.AffiliateId, ipHash, p.UserAgent);
         var repeat = _lastSeen.TryGetValue(key, out var last) && p.At - last < window;
         if (!repeat) _lastSeen[key] = p.At;
-
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (now >= _nextPrune)
-        {
-            // Forget visitors older than any window, so memory stays bounded by recent traffic.
-            foreach (var old in _lastSeen.Where(e => now - e.Value > TimeSpan.FromDays(1)).Select(e => e.Key).ToList()) _lastSeen.Remove(old);
-            _nextPrune = now.AddMinutes(10);
-        }
         return repeat;
     }
 
@@ -159,11 +165,29 @@ public sealed partial class ClickWriter(ClickChannel channel, IServiceScopeFacto
         return _botVerdicts[userAgent] = ClickClassifier.IsBot(userAgent);
     }
 
-    /// <summary>Null when the workspace no longer exists (deleted since the click): nothing to credit.</summary>
-    private async Task<WorkspaceFacts?> FactsAsync(AppDbContext db, Guid workspaceId)
+    /// <summary>
+    /// The facts of every workspace in the batch, from memory when loaded in the last five minutes. A workspace deleted
+    /// since its clicks were queued is missing from the result.
+    /// </summary>
+    private async Task<Dictionary<Guid, WorkspaceFacts>> FactsAsync(AppDbContext db, IReadOnlyList<PendingClick> clicks, DateTime now)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (_workspaces.TryGetValue(workspaceId, out var cached) && cached.LoadedAt > now.AddMinutes(-5)) return cached;
+        var result = new Dictionary<Guid, WorkspaceFacts>();
+        foreach (var pending in clicks)
+        {
+            var id = pending.WorkspaceId;
+            if (result.ContainsKey(id)) continue;
+            if (_workspaces.TryGetValue(id, out var cached) && cached.LoadedAt > now.AddMinutes(-5))
+            {
+                result[id] = cached;
+                continue;
+            }
+            if (await LoadFactsAsync(db, id, cached, now) is { } loaded) result[id] = loaded;
+        }
+        return result;
+    }
+
+    private async Task<WorkspaceFacts?> LoadFactsAsync(AppDbContext db, Guid workspaceId, WorkspaceFacts? cached, DateTime now)
+    {
         var salt = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.IpHashSalt).FirstOrDefaultAsync();
         if (salt is null)
         {
