@@ -150,6 +150,7 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
     {
         StubStore();
         await using var app = await AppAsync();
+        Assert.Equal(0, await CountAsync(app, db => db.ApiKeys.IgnoreQueryFilters().Where(k => k.LastUsedAt != null)));
 
         var connect = await Browser(app).GetAsync($"/woocommerce/connect?store_url={Uri.EscapeDataString(StoreUrl + "/")}&workspace={TestApp.ApiKey}");
 
@@ -163,6 +164,8 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
         Assert.Equal($"{PublicBaseUrl}/woocommerce/return", query["return_url"]);
         Assert.False(string.IsNullOrEmpty(query["user_id"]));
         Assert.DoesNotContain(TestApp.ApiKey, location.ToString()); // the key stays with us
+        // The same key lookup as the API's: the key shows as used in the admin's key list.
+        Assert.Equal(1, await CountAsync(app, db => db.ApiKeys.IgnoreQueryFilters().Where(k => k.LastUsedAt != null)));
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Workspaces;
@@ -38,20 +37,8 @@ internal sealed class ApiKeyAuthenticationHandler(
         var token = header["Bearer ".Length..].Trim();
         if (token.Length == 0) return AuthenticateResult.NoResult();
 
-        var hash = ApiKey.HashOf(token);
-        var key = await db.ApiKeys.IgnoreQueryFilters()
-            .Where(k => k.Hash == hash && k.RevokedAt == null)
-            .Select(k => new { k.Id, k.WorkspaceId, k.LastUsedAt })
-            .FirstOrDefaultAsync(Context.RequestAborted);
-        if (key is null) return AuthenticateResult.Fail("Unknown or revoked API key.");
-
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (key.LastUsedAt is null || now - key.LastUsedAt > TimeSpan.FromMinutes(5))
-        {
-            // Coarse on purpose: a write per request would serialize every API call on SQLite.
-            await db.ApiKeys.IgnoreQueryFilters().Where(k => k.Id == key.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
-        }
+        if (await ApiKey.FindLiveAsync(db, token, clock.GetUtcNow().UtcDateTime, Context.RequestAborted) is not { } key)
+            return AuthenticateResult.Fail("Unknown or revoked API key.");
 
         var identity = new ClaimsIdentity(
             [new Claim(AuthConstants.WorkspaceClaim, key.WorkspaceId.ToString()), new Claim("sa:apikey", key.Id.ToString())],

@@ -44,12 +44,13 @@ public static class TrackingEndpoints
         // Unknown codes are accepted silently: a beacon must not let anyone probe which codes exist.
         if (affiliate is null || affiliate.Status is AffiliateStatus.Rejected) return TypedResults.Accepted((string?)null);
 
-        var clickId = beacon.ClickId ?? ClickIds.Next(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var clickId = beacon.ClickId ?? ClickIds.Next(now);
         if (beacon.ClickId is { } known && await db.Clicks.IgnoreQueryFilters().AnyAsync(c => c.Id == known))
         {
             return TypedResults.Accepted((string?)null); // it passed /r/ already, or the beacon was repeated
         }
-        var click = new PendingClick(clickId, clock.GetUtcNow().UtcDateTime, affiliate.WorkspaceId, affiliate.Id, null,
+        var click = new PendingClick(clickId, now.UtcDateTime, affiliate.WorkspaceId, affiliate.Id, null,
             affiliate.ReferralCode, null, ClickSource.Landing, request.HttpContext.Connection.RemoteIpAddress?.ToString(),
             request.Headers.UserAgent, beacon.Referrer, beacon.Url);
         await clicks.RecordAsync(click);

@@ -59,7 +59,7 @@ public static class WooCommerceEndpoints
         if (!WooStoreUrl.TryNormalize(storeUrl, options.Value.AllowHttpStores, out var store, out var urlError))
             return Results.Problem(statusCode: 400, title: "Not a store address.", detail: urlError);
 
-        var (workspaceId, refused) = await WhoConnectsAsync(http, workspace, db, tenant, ct);
+        var (workspaceId, refused) = await WhoConnectsAsync(http, workspace, db, tenant, clock, ct);
         if (refused is not null) return refused;
 
         var baseUrl = app.Value.PublicBaseUrl.TrimEnd('/');
@@ -87,7 +87,7 @@ public static class WooCommerceEndpoints
     }
 
     private static async Task<(Guid WorkspaceId, IResult? Refused)> WhoConnectsAsync(
-        HttpContext http, string? workspace, AppDbContext db, TenantContext tenant, CancellationToken ct)
+        HttpContext http, string? workspace, AppDbContext db, TenantContext tenant, TimeProvider clock, CancellationToken ct)
     {
         string? header = http.Request.Headers.Authorization;
         var key = workspace is { } w && w.StartsWith(ApiKey.Prefix, StringComparison.Ordinal) ? w
@@ -95,11 +95,8 @@ public static class WooCommerceEndpoints
             : null;
         if (key is not null)
         {
-            var hash = ApiKey.HashOf(key);
-            var keyWorkspace = await db.ApiKeys.IgnoreQueryFilters().Where(k => k.Hash == hash && k.RevokedAt == null)
-                .Select(k => (Guid?)k.WorkspaceId).FirstOrDefaultAsync(ct);
-            return keyWorkspace is { } id
-                ? (id, null)
+            return await ApiKey.FindLiveAsync(db, key, clock.GetUtcNow().UtcDateTime, ct) is { } found
+                ? (found.WorkspaceId, null)
                 : (Guid.Empty, Results.Problem(statusCode: 401, title: "Unknown or revoked API key.",
                     detail: "Create a key in the ShopAffiliate admin under API keys and paste it into the plugin's settings."));
         }
