@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Redirect benchmark: ShopAffiliate's GET /r/{code} against an nginx `return 302` baseline, same machine, same run,
-# then a graceful stop of the app and a count of the stored clicks. See README.md next to this file.
+# in alternating rounds judged on the median round; then a graceful stop of the app under load and a count of the
+# stored clicks. See README.md next to this file.
 #
-#   tests/ShopAffiliate.Benchmarks/run.sh [-t 2] [-c 64] [-d 20] [--warmup 5] [--postgres CONNSTRING] [--strict] ...
+#   tests/ShopAffiliate.Benchmarks/run.sh [-t 2] [-c 64] [-d 20] [-r 3] [--warmup 5] [--postgres CONNSTRING] [--strict] ...
 #
 # Exit status: 0 all good; 1 clicks were lost (or the app did not stop cleanly); 2 throughput below the target with
 # --strict; 3 the benchmark could not run (set-up failed).
@@ -15,6 +16,7 @@ LUA="$HERE/redirect.lua"
 THREADS=2
 CONNECTIONS=64
 DURATION=20
+ROUNDS=3
 WARMUP=5
 TAIL=2 # extra wrk seconds after the measured window: in-flight requests finish (see redirect.lua)
 TARGET=50
@@ -34,7 +36,8 @@ usage() {
 Usage: $0 [options]
   -t, --threads N          wrk threads (default $THREADS)
   -c, --connections N      wrk connections, kept open (default $CONNECTIONS)
-  -d, --duration SECONDS   measured seconds per server (default $DURATION; "20s" works too)
+  -d, --duration SECONDS   measured seconds per server and round (default $DURATION; "20s" works too)
+  -r, --rounds N           rounds, each nginx then the app; the ratio is the median round's (default $ROUNDS)
       --warmup SECONDS     warm-up load on each server before measuring (default $WARMUP)
       --target PERCENT     throughput target, app as a share of nginx (default $TARGET)
       --strict             exit 2 when the throughput target is missed (default: report only)
@@ -60,6 +63,7 @@ while [[ $# -gt 0 ]]; do
     -t|--threads) THREADS=$(count "${2:?}"); shift 2 ;;
     -c|--connections) CONNECTIONS=$(count "${2:?}"); shift 2 ;;
     -d|--duration) DURATION=$(seconds "${2:?}"); shift 2 ;;
+    -r|--rounds) ROUNDS=$(count "${2:?}"); shift 2 ;;
     --warmup) WARMUP=$(seconds "${2:?}"); shift 2 ;;
     --target) TARGET=$(count "${2:?}"); shift 2 ;;
     --strict) STRICT=1; shift ;;
@@ -301,7 +305,7 @@ NGINX_PID=$!
 wait_http "$NGINX_URL" 10 "$NGINX_PID" || { cat "$WORK/nginx/error.log" >&2; die "nginx did not start"; }
 
 # ---------------------------------------------------------------------------------------------------------------
-# 5. Load: warm up both, let the app's writer catch up, then measure nginx, then the app
+# 5. Load: warm up both, then alternating rounds (nginx, then the app), the app's writer caught up before each
 # ---------------------------------------------------------------------------------------------------------------
 HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
 declare -A CPU
@@ -313,72 +317,66 @@ run_wrk() { # name url seconds [server pid]: also records the server's CPU secon
   grep -q '^BENCH ' "$WORK/wrk-$1.txt" || { cat "$WORK/wrk-$1.txt" >&2; die "wrk ($1) gave no result"; }
   [[ -z ${4:-} ]] || CPU[$1]=$(awk -v t="$(( $(cpu_ticks "$4") - before ))" -v hz="$HZ" 'BEGIN { printf "%.2f", t / hz }')
 }
+# Waits until the app has stored `expected` clicks (or they stop growing for 15 s), so that its writer does not
+# compete with the nginx run that follows. Sets STORED_NOW and WAITED_S.
+wait_stored() { # expected
+  local start=$SECONDS progress=$SECONDS last=-1 stored
+  while read -r stored _ < <(click_counts) && [[ $stored -lt $1 ]]; do
+    [[ $stored -eq $last ]] || { last=$stored; progress=$SECONDS; }
+    (( SECONDS - progress < 15 )) || { echo "WARNING: the stored clicks stopped growing at $stored of $1"; break; }
+    sleep 0.5
+  done
+  STORED_NOW=$stored
+  WAITED_S=$(( SECONDS - start ))
+}
 
 echo "Warming up (${WARMUP}s each, -t$THREADS -c$CONNECTIONS)..."
 run_wrk warmup-app "$APP_TARGET" "$WARMUP"
 run_wrk warmup-nginx "$NGINX_URL" "$WARMUP"
 WARM_302=$(bench_get "$WORK/wrk-warmup-app.txt" s302)
 WARM_SENT=$(bench_get "$WORK/wrk-warmup-app.txt" sent)
-WARM_EXPECTED=$(( PROBE_CLICKS + WARM_302 ))
-# Wait for the writer to store the warm-up clicks, so it does not compete with the nginx run.
-start=$SECONDS; progress=$SECONDS; last=-1
-while read -r stored _ < <(click_counts) && [[ $stored -lt $WARM_EXPECTED ]]; do
-  [[ $stored -eq $last ]] || { last=$stored; progress=$SECONDS; }
-  (( SECONDS - progress < 15 )) || { echo "WARNING: the stored clicks stopped growing at $stored of $WARM_EXPECTED"; break; }
-  sleep 0.5
-done
-echo "Warm-up: $WARM_302 redirects; $stored of $WARM_EXPECTED clicks stored after $(( SECONDS - start ))s"
+EXPECTED_LO=$(( PROBE_CLICKS + WARM_302 )) # every answered redirect queued a click
+EXPECTED_HI=$(( PROBE_CLICKS + WARM_SENT )) # at most one click per request sent
+wait_stored "$EXPECTED_LO"
+echo "Warm-up: $WARM_302 redirects; $STORED_NOW of $EXPECTED_LO clicks stored after ${WAITED_S}s"
 
-echo "Measuring nginx (${DURATION}s)..."
-run_wrk nginx "$NGINX_URL" "$DURATION" "$NGINX_PID"
-echo "Measuring the app (${DURATION}s)..."
-run_wrk app "$APP_TARGET" "$DURATION" "$APP_PID"
-
-# ---------------------------------------------------------------------------------------------------------------
-# 6. Results
-# ---------------------------------------------------------------------------------------------------------------
 declare -A R
-for who in nginx app; do
-  f="$WORK/wrk-$who.txt"
+read_result() { # name: the BENCH line of wrk-NAME.txt into R[name.key]
+  local f="$WORK/wrk-$1.txt" k
   for k in sent done s2xx s302 s3xx s4xx s5xx inflight window rps p50_us p90_us p99_us max_us \
            err_connect err_read err_write err_timeout wrk_requests; do
-    R[$who.$k]=$(bench_get "$f" "$k")
+    R[$1.$k]=$(bench_get "$f" "$k")
   done
-  # wrk's own summary, for cross-checking: "N requests in Xs", "Non-2xx or 3xx responses: N".
-  R[$who.summary]=$(grep -Eo '^ *[0-9]+ requests in [0-9.]+[a-z]+' "$f" | sed 's/^ *//' || true)
-  R[$who.non23]=$(grep -Eo 'Non-2xx or 3xx responses: [0-9]+' "$f" | grep -Eo '[0-9]+$' || echo 0)
-  R[$who.errors]=$(( R[$who.err_connect] + R[$who.err_read] + R[$who.err_write] + R[$who.err_timeout] ))
+  R[$1.errors]=$(( R[$1.err_connect] + R[$1.err_read] + R[$1.err_write] + R[$1.err_timeout] ))
+  # wrk's own summary, for cross-checking: "N requests in Xs".
+  R[$1.summary]=$(grep -Eo '^ *[0-9]+ requests in [0-9.]+[a-z]+' "$f" | sed 's/^ *//' || true)
+}
+per_request_us() { awk -v c="$1" -v n="$2" 'BEGIN { printf "%.1f", (n > 0 ? 1e6 * c / n : 0) }'; }
+
+for ((round = 1; round <= ROUNDS; round++)); do
+  if [[ $round -gt 1 ]]; then
+    wait_stored "$EXPECTED_LO"
+    R[app$(( round - 1 )).caughtup]=$WAITED_S
+  fi
+  echo "Round $round of $ROUNDS: nginx (${DURATION}s)..."
+  run_wrk "nginx$round" "$NGINX_URL" "$DURATION" "$NGINX_PID"
+  echo "Round $round of $ROUNDS: the app (${DURATION}s)..."
+  run_wrk "app$round" "$APP_TARGET" "$DURATION" "$APP_PID"
+  read_result "nginx$round"
+  read_result "app$round"
+  EXPECTED_LO=$(( EXPECTED_LO + R[app$round.s302] ))
+  EXPECTED_HI=$(( EXPECTED_HI + R[app$round.sent] ))
+  read -r stored _ < <(click_counts)
+  R[app$round.backlog]=$(( EXPECTED_LO - stored ))
+  R[round$round.ratio]=$(awk -v a="${R[app$round.rps]}" -v n="${R[nginx$round.rps]}" 'BEGIN { printf "%.1f", (n > 0 ? 100 * a / n : 0) }')
+  echo "  nginx ${R[nginx$round.rps]} requests/s, the app ${R[app$round.rps]} requests/s: ${R[round$round.ratio]} %"
 done
 
-row() { printf '  %-28s %16s %16s\n' "$@"; }
-echo
-echo "Redirect benchmark: wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s measured, $SERVER_CORES server core(s)$([[ -n $SERVER_CPUS ]] && echo " (CPUs $SERVER_CPUS)"), $([[ -n $PG_CONN ]] && echo PostgreSQL || echo SQLite)"
-row "" "nginx" "ShopAffiliate"
-row "requests/s" "${R[nginx.rps]}" "${R[app.rps]}"
-row "latency p50 (ms)" "$(ms "${R[nginx.p50_us]}")" "$(ms "${R[app.p50_us]}")"
-row "latency p90 (ms)" "$(ms "${R[nginx.p90_us]}")" "$(ms "${R[app.p90_us]}")"
-row "latency p99 (ms)" "$(ms "${R[nginx.p99_us]}")" "$(ms "${R[app.p99_us]}")"
-row "latency max (ms)" "$(ms "${R[nginx.max_us]}")" "$(ms "${R[app.max_us]}")"
-row "requests completed" "${R[nginx.done]}" "${R[app.done]}"
-row "  of which 302" "${R[nginx.s302]}" "${R[app.s302]}"
-row "non-2xx/3xx responses" "$(( R[nginx.s4xx] + R[nginx.s5xx] ))" "$(( R[app.s4xx] + R[app.s5xx] ))"
-row "socket errors" "${R[nginx.errors]}" "${R[app.errors]}"
-row "in flight at the end" "${R[nginx.inflight]}" "${R[app.inflight]}"
-row "server CPU (core-seconds)" "${CPU[nginx]}" "${CPU[app]}"
-row "server CPU per request (us)" "$(awk -v c="${CPU[nginx]}" -v n="${R[nginx.done]}" 'BEGIN { printf "%.1f", (n > 0 ? 1e6 * c / n : 0) }')" \
-    "$(awk -v c="${CPU[app]}" -v n="${R[app.done]}" 'BEGIN { printf "%.1f", (n > 0 ? 1e6 * c / n : 0) }')"
-row "wrk summary" "${R[nginx.summary]}" "${R[app.summary]}"
-RATIO=$(awk -v a="${R[app.rps]}" -v n="${R[nginx.rps]}" 'BEGIN { printf "%.1f", (n > 0 ? 100 * a / n : 0) }')
-echo "  app / nginx throughput: $RATIO %"
-
 # ---------------------------------------------------------------------------------------------------------------
-# 7. Stop the app gracefully and count the clicks
+# 6. Stop the app gracefully right after its last round (its click queue is not empty: that is the point)
 # ---------------------------------------------------------------------------------------------------------------
-read -r before _ < <(click_counts)
-EXPECTED_LO=$(( PROBE_CLICKS + WARM_302 + R[app.s302] ))      # every answered redirect queued a click
-EXPECTED_HI=$(( PROBE_CLICKS + WARM_SENT + R[app.sent] ))     # at most one click per request sent
-echo
-echo "Stopping the app (SIGTERM) with $(( EXPECTED_LO - before )) clicks not yet stored..."
+QUEUED=${R[app$ROUNDS.backlog]}
+echo "Stopping the app (SIGTERM) with $QUEUED clicks not yet stored..."
 t0=$(date +%s.%N)
 kill -TERM "$APP_PID"
 APP_RC=""
@@ -394,10 +392,54 @@ fi
 APP_PID=""
 read -r STORED BOTS DUPS < <(click_counts)
 echo "App exited with status ${APP_RC:-killed} after ${STOP_S}s; clicks stored: $STORED (bot-flagged $BOTS, duplicate-flagged $DUPS)"
-QUEUED=$(( EXPECTED_LO - before ))
 if [[ $QUEUED -gt 0 ]]; then
   echo "  the writer stored the $QUEUED queued clicks at about $(awk -v q="$QUEUED" -v s="$STOP_S" 'BEGIN { printf "%.0f", (s > 0 ? q / s : 0) }') clicks/s during shutdown"
 fi
+# ---------------------------------------------------------------------------------------------------------------
+# 7. Results: a row per round, totals, and the median round
+# ---------------------------------------------------------------------------------------------------------------
+# The median round by ratio (with an even number of rounds, the lower of the two middle ones).
+MEDIAN_ROUND=$(for ((i = 1; i <= ROUNDS; i++)); do echo "${R[round$i.ratio]} $i"; done | sort -n -k1,1 | \
+  awk -v n="$ROUNDS" 'NR == int((n + 1) / 2) { print $2 }')
+RATIO=${R[round$MEDIAN_ROUND.ratio]}
+declare -A T
+for who in nginx app; do
+  for k in done s302 s4xx s5xx errors inflight; do
+    T[$who.$k]=0
+    for ((i = 1; i <= ROUNDS; i++)); do T[$who.$k]=$(( T[$who.$k] + R[$who$i.$k] )); done
+  done
+  T[$who.cpu]=$(for ((i = 1; i <= ROUNDS; i++)); do echo "${CPU[$who$i]}"; done | awk '{ s += $1 } END { printf "%.2f", s }')
+done
+
+echo
+echo "Redirect benchmark: wrk -t$THREADS -c$CONNECTIONS, $ROUNDS round(s) of ${DURATION}s per server, $SERVER_CORES server core(s)$([[ -n $SERVER_CPUS ]] && echo " (CPUs $SERVER_CPUS)"), $([[ -n $PG_CONN ]] && echo PostgreSQL || echo SQLite)"
+rrow() { printf '  %-6s %12s %12s %9s %16s %16s %9s %9s %9s\n' "$@"; }
+rrow "round" "nginx req/s" "app req/s" "app/nginx" "nginx p50/p99" "app p50/p99" "nginx us" "app us" "backlog"
+for ((i = 1; i <= ROUNDS; i++)); do
+  rrow "$i$([[ $i -eq $MEDIAN_ROUND ]] && echo '*')" "${R[nginx$i.rps]}" "${R[app$i.rps]}" "${R[round$i.ratio]}%" \
+    "$(ms "${R[nginx$i.p50_us]}")/$(ms "${R[nginx$i.p99_us]}")" "$(ms "${R[app$i.p50_us]}")/$(ms "${R[app$i.p99_us]}")" \
+    "$(per_request_us "${CPU[nginx$i]}" "${R[nginx$i.done]}")" "$(per_request_us "${CPU[app$i]}" "${R[app$i.done]}")" \
+    "${R[app$i.backlog]}"
+done
+echo "  (latency in ms; us = server CPU per request in microseconds; backlog = the app's clicks not yet stored when its round ended;"
+echo "   * = the median round)"
+row() { printf '  %-28s %16s %16s\n' "$@"; }
+echo
+row "all rounds" "nginx" "ShopAffiliate"
+row "requests completed" "${T[nginx.done]}" "${T[app.done]}"
+row "  of which 302" "${T[nginx.s302]}" "${T[app.s302]}"
+row "non-2xx/3xx responses" "$(( T[nginx.s4xx] + T[nginx.s5xx] ))" "$(( T[app.s4xx] + T[app.s5xx] ))"
+row "socket errors" "${T[nginx.errors]}" "${T[app.errors]}"
+row "in flight at the end" "${T[nginx.inflight]}" "${T[app.inflight]}"
+row "server CPU (core-seconds)" "${T[nginx.cpu]}" "${T[app.cpu]}"
+row "server CPU per request (us)" "$(per_request_us "${T[nginx.cpu]}" "${T[nginx.done]}")" "$(per_request_us "${T[app.cpu]}" "${T[app.done]}")"
+for ((i = 1; i <= ROUNDS; i++)); do row "wrk summary, round $i" "${R[nginx$i.summary]}" "${R[app$i.summary]}"; done
+for ((i = 1; i < ROUNDS; i++)); do
+  echo "  after round $i the app's writer stored its backlog of ${R[app$i.backlog]} clicks in ${R[app$i.caughtup]}s before the next nginx run"
+done
+RATIOS=$(for ((i = 1; i <= ROUNDS; i++)); do printf '%s%s%%' "$([[ $i -gt 1 ]] && echo ', ')" "${R[round$i.ratio]}"; done)
+echo "  app / nginx throughput: $RATIO % (median of $ROUNDS round(s): $RATIOS)"
+
 # Problems the app logged: count per level; show the categories of errors and anything about the click writer.
 for level in warn fail crit; do
   n=$(grep -c "^$level: " "$WORK/app.log" || true)
@@ -408,7 +450,7 @@ grep -A2 -E '^(fail|crit): |^warn: ShopAffiliate' "$WORK/app.log" | cut -c1-200 
 echo
 RC=0
 if [[ $EXPECTED_LO -eq $EXPECTED_HI ]]; then
-  how="expected exactly $EXPECTED_LO = 1 probe + $WARM_302 warm-up + ${R[app.s302]} measured redirects"
+  how="expected exactly $EXPECTED_LO = 1 probe + $WARM_302 warm-up + ${T[app.s302]} measured redirects"
   [[ $STORED -eq $EXPECTED_LO ]] && ok=1 || ok=0
 else
   how="expected $EXPECTED_LO..$EXPECTED_HI: $(( EXPECTED_HI - EXPECTED_LO )) requests were sent but not answered with a 302 (in flight or failed), each may or may not have stored a click"
@@ -421,20 +463,20 @@ else
   RC=1
 fi
 if awk -v r="$RATIO" -v t="$TARGET" 'BEGIN { exit !(r >= t) }'; then
-  echo "PASS throughput >= $TARGET% of nginx: $RATIO% (${R[app.rps]} vs ${R[nginx.rps]} requests/s)"
+  echo "PASS throughput >= $TARGET% of nginx: $RATIO%, the median of $ROUNDS round(s): $RATIOS"
 else
-  echo "FAIL throughput >= $TARGET% of nginx: $RATIO% (${R[app.rps]} vs ${R[nginx.rps]} requests/s)$([[ $STRICT -eq 1 ]] || echo "; reported only (use --strict to fail)")"
+  echo "FAIL throughput >= $TARGET% of nginx: $RATIO%, the median of $ROUNDS round(s): $RATIOS$([[ $STRICT -eq 1 ]] || echo "; reported only (use --strict to fail)")"
   [[ $STRICT -eq 0 || $RC -ne 0 ]] || RC=2
 fi
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//' || true)
 echo
 echo "Row for README.md (Recorded figures):"
-printf '| %s | %s | %s, %s cores | -t%s -c%s -d%ss | %s | %s | %s | %s | %s / %s | %s / %s | %s / %s |\n' \
+printf '| %s | %s | %s, %s cores | -t%s -c%s, %s x %ss | %s | %s | %s | %s | %s / %s | %s / %s | %s / %s |\n' \
   "$(date +%F)" \
   "$BUILD" \
-  "${cpu:-?}" "$SERVER_CORES" "$THREADS" "$CONNECTIONS" "$DURATION" "$([[ -n $PG_CONN ]] && echo PostgreSQL || echo SQLite)" \
-  "${R[nginx.rps]%.*}" "${R[app.rps]%.*}" "$RATIO%" \
-  "$(ms "${R[nginx.p50_us]}")" "$(ms "${R[nginx.p99_us]}")" "$(ms "${R[app.p50_us]}")" "$(ms "${R[app.p99_us]}")" \
+  "${cpu:-?}" "$SERVER_CORES" "$THREADS" "$CONNECTIONS" "$ROUNDS" "$DURATION" "$([[ -n $PG_CONN ]] && echo PostgreSQL || echo SQLite)" \
+  "${R[nginx$MEDIAN_ROUND.rps]%.*}" "${R[app$MEDIAN_ROUND.rps]%.*}" "$RATIO% (median; $RATIOS)" \
+  "$(ms "${R[nginx$MEDIAN_ROUND.p50_us]}")" "$(ms "${R[nginx$MEDIAN_ROUND.p99_us]}")" "$(ms "${R[app$MEDIAN_ROUND.p50_us]}")" "$(ms "${R[app$MEDIAN_ROUND.p99_us]}")" \
   "$STORED" "$EXPECTED_LO"
 exit $RC
