@@ -261,10 +261,21 @@ public sealed record OrderCommissionState
         if (Attribution!.Disposition == CommissionDisposition.Reject && !staffApproved)
             return (0m, CommissionStatus.Rejected, "Self-referral: the buyer is the affiliate.", false);
 
+        var remaining = Remaining(key.Tier);
+        if (remaining == 0m && Refunds.Count > 0 && QuotedFor(key.Tier) > 0m)
+        {
+            // Refunded in full: nothing is left to approve or pay. A paid one stays Paid (its clawback is carried).
+            return moneyStatus == CommissionStatus.Paid
+                ? (0m, CommissionStatus.Paid, "Order refunded in full after payment: the commission is taken back from the next payout.", false)
+                : (0m, CommissionStatus.Reversed, "Order refunded in full.", false);
+        }
+
         var held = Attribution.Disposition == CommissionDisposition.HoldForReview && !staffApproved;
         var reason = held ? "Self-referral: held until staff review it." : null;
-        return (Remaining(key.Tier), moneyStatus, reason, held);
+        return (remaining, moneyStatus, reason, held);
     }
+
+    private decimal QuotedFor(int tier) => tier == 1 ? Quote!.Total.Amount : Quote!.SecondTierTotal.Amount;
 
     /// <summary>The quote after refunds, rounded once half away from zero (never above the quote).</summary>
     private decimal Remaining(int tier)

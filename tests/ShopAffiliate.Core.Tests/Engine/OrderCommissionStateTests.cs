@@ -154,7 +154,39 @@ public class OrderCommissionStateTests
         Assert.Equal(LedgerEntryKind.Reversed, entries[^1].Kind);
         Assert.Equal(-10m, entries[^1].Amount.Amount);
         Assert.Equal(0m, entries.Sum(e => e.Amount.Amount));
-        Assert.Equal(0m, state.Commission(JaneTier1)!.Booked);
+        var commission = state.Commission(JaneTier1)!;
+        Assert.Equal(0m, commission.Booked);
+        // Nothing left to approve: the commission is closed as Reversed, not left as a 0.00 Pending one.
+        Assert.Equal((CommissionStatus.Reversed, "Order refunded in full."), (commission.Status, commission.StatusReason));
+        Assert.False(state.Approve(T0.AddDays(30), 30).Changed);
+    }
+
+    [Fact]
+    public void FullRefundAfterApprovalReversesTheApprovedCommission()
+    {
+        var order = TwoLineOrder();
+
+        var (state, entries) = Fresh(order).Run(
+            s => s.Credit(order),
+            s => s.Approve(T0.AddDays(30), 30),
+            s => s.ApplyRefund(Refund("R1", order, T0.AddDays(31), new RefundLine("L1", 4, 80m), new RefundLine("L2", 1, 20m))));
+
+        Assert.Equal(CommissionStatus.Reversed, state.Commission(JaneTier1)!.Status);
+        Assert.Equal((LedgerEntryKind.Reversed, LedgerBucket.Approved, -10m), (entries[^1].Kind, entries[^1].Bucket, entries[^1].Amount.Amount));
+        Assert.Equal(0m, entries.Sum(LedgerBucket.Approved));
+        Assert.False(state.MarkPaid(Jane.Id, "P1", T0.AddDays(35)).Changed);
+    }
+
+    [Fact]
+    public void PartialRefundKeepsTheStatus()
+    {
+        var order = TwoLineOrder();
+
+        var (state, _) = Fresh(order).Run(
+            s => s.Credit(order),
+            s => s.ApplyRefund(Refund("R1", order, T0.AddDays(2), new RefundLine("L1", 4, 80m))));
+
+        Assert.Equal((CommissionStatus.Pending, null), (state.Commission(JaneTier1)!.Status, state.Commission(JaneTier1)!.StatusReason));
     }
 
     [Fact]
@@ -317,7 +349,7 @@ public class OrderCommissionStateTests
     {
         var order = TwoLineOrder();
 
-        var (_, entries) = Fresh(order).Run(
+        var (state, entries) = Fresh(order).Run(
             s => s.Credit(order),
             s => s.Approve(T0.AddDays(30), 30),
             s => s.MarkPaid(Jane.Id, "P1", T0.AddDays(35)),
@@ -326,6 +358,9 @@ public class OrderCommissionStateTests
         Assert.Equal(LedgerEntryKind.Clawback, entries[^1].Kind);
         Assert.Equal(-10m, entries.Sum(LedgerBucket.Carried));
         Assert.Equal(0m, entries.Sum(e => e.Amount.Amount));
+        var commission = state.Commission(JaneTier1)!;
+        Assert.Equal(CommissionStatus.Paid, commission.Status);
+        Assert.Contains("refunded in full after payment", commission.StatusReason);
     }
 
     [Fact]
