@@ -76,6 +76,32 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
         StubJson("/wp-json/shopaffiliate/v1/config", "POST", """{"plugin_version":"1.0.0","updated":["shop_id"]}""");
     }
 
+    /// <summary>The store's <c>GET /orders/{id}/refunds</c> for order 727 (pass refund objects, newest first as WooCommerce lists them).</summary>
+    private Guid StubRefunds(int status, string body)
+    {
+        var guid = Guid.NewGuid();
+        _store.Given(Request.Create().WithPath("/wp-json/wc/v3/orders/727/refunds").UsingGet()).WithGuid(guid)
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body));
+        return guid;
+    }
+
+    /// <summary>A refund of order 727 as the store lists it: <paramref name="lineTotal"/> of line 315 (quantity 0: an amount only),
+    /// and <paramref name="shipping"/> of its shipping line.</summary>
+    private static string RefundJson(int id, string date, decimal lineTotal, decimal shipping = 0m) =>
+        JsonSerializer.Serialize(new
+        {
+            id, date_created_gmt = date, amount = (lineTotal + shipping).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), reason = "",
+            line_items = new[]
+            {
+                new
+                {
+                    id = id + 1000, product_id = 93, quantity = 0, total = (-lineTotal).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
+                    meta_data = new[] { new { id = id + 2000, key = "_refunded_item_id", value = "315" } },
+                },
+            },
+            shipping_lines = shipping == 0m ? [] : new[] { new { id = id + 3000, total = (-shipping).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) } },
+        });
+
     private static string WebhookJson(long id, string status, string topic, string deliveryUrl) =>
         JsonSerializer.Serialize(new { id, name = "ShopAffiliate " + topic, status, topic, resource = "order", @event = "updated", delivery_url = deliveryUrl });
 
@@ -367,6 +393,8 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
     public async Task EachStatusTransitionAndAPartialRefundGiveTheRightCommission()
     {
         StubStore();
+        // Refund 731: 10.00 of the hoodie line; refund 740: the other 35.00 of it and the 4.90 shipping.
+        StubRefunds(200, $"[{RefundJson(740, "2025-03-20T09:00:00", 35.00m, 4.90m)},{RefundJson(731, "2025-03-15T09:00:00", 10.00m)}]");
         await using var app = await AppAsync();
         var shop = await ConnectAsync(app);
         await new Scenario(app).ApprovedAffiliateAsync("Jane Doe", "jane");
@@ -384,7 +412,7 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
         Assert.Equal((OrderState.Pending, 4.50m, CommissionStatus.Pending), await Deliver("order.created", Order("pending", "2025-03-14T15:28:03")));
         Assert.Equal((OrderState.Pending, 4.50m, CommissionStatus.Pending), await Deliver("order.updated", Order("on-hold", "2025-03-14T15:29:00")));
         Assert.Equal((OrderState.Paid, 4.50m, CommissionStatus.Pending), await Deliver("order.updated", Order("processing", "2025-03-14T15:30:10")));
-        // A partial refund of 10.00 on 45.00 of merchandise keeps 35/45 of the commission.
+        // A partial refund of 10.00 of the 45.00 line keeps 35/45 of the commission.
         Assert.Equal((OrderState.Paid, 3.50m, CommissionStatus.Pending),
             await Deliver("order.updated", Order("processing", "2025-03-15T09:00:00", refunds: """{"id":731,"reason":"","total":"-10.00"}""")));
         Assert.Equal((OrderState.Paid, 3.50m, CommissionStatus.Pending),
@@ -396,9 +424,63 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
         Assert.Equal((OrderState.Cancelled, 0m, CommissionStatus.Reversed), await Deliver("order.deleted", """{"id":727}"""));
         Assert.Equal((OrderState.Paid, 3.50m, CommissionStatus.Pending),
             await Deliver("order.restored", Order("processing", "2025-03-19T09:00:00", refunds: """{"id":731,"reason":"","total":"-10.00"}""")));
-        // Fully refunded: the second refund takes the rest.
-        Assert.Equal((OrderState.Paid, 0m, CommissionStatus.Pending), await Deliver("order.updated", Order("refunded", "2025-03-20T09:00:00",
-            refunds: """{"id":731,"reason":"","total":"-10.00"},{"id":740,"reason":"","total":"-39.90"}""")));
+        // Fully refunded: the second refund takes the rest of the line (and the shipping, which earns nothing); nothing is
+        // left to approve, so the commission is closed as Reversed.
+        Assert.Equal((OrderState.Paid, 0m, CommissionStatus.Reversed), await Deliver("order.updated", Order("refunded", "2025-03-20T09:00:00",
+            refunds: """{"id":740,"reason":"","total":"-39.90"},{"id":731,"reason":"","total":"-10.00"}""")));
+        Assert.Equal("Order refunded in full.", Assert.Single(await CommissionsAsync(app)).StatusReason);
+        // The store was asked once per new refund: not again for deliveries that carried only refunds already applied.
+        Assert.Equal(2, Requests("GET", "/wp-json/wc/v3/orders/727/refunds").Count());
+    }
+
+    [Fact]
+    public async Task RefundWhoseLinesTheStoreWillNotGiveIsSpreadOverTheOrder()
+    {
+        StubStore();
+        StubRefunds(403, """{"code":"woocommerce_rest_cannot_view","message":"Sorry, you cannot list resources.","data":{"status":403}}""");
+        await using var app = await AppAsync();
+        var shop = await ConnectAsync(app);
+        await new Scenario(app).ApprovedAffiliateAsync("Jane Doe", "jane");
+        var secret = await WebhookSecretAsync(app, shop);
+
+        await DeliverAsync(app, shop, "order.updated", Order("processing", "2025-03-15T09:00:00", refunds: """{"id":731,"reason":"","total":"-10.00"}"""), secret);
+        await WaitForInboxAsync(app);
+
+        // 10.00 of a 49.90 order with 45.00 of merchandise: 9.018 of merchandise, so 4.50 x (45 - 9.018) / 45 = 3.598.
+        Assert.Equal(3.60m, Assert.Single(await CommissionsAsync(app)).Amount);
+        Assert.Equal(1, await CountAsync(app, db => db.Inbox.Where(m => m.Status == InboxStatus.Processed)));
+        Assert.Single(Requests("GET", "/wp-json/wc/v3/orders/727/refunds"));
+    }
+
+    [Fact]
+    public async Task RefundLinesAreFetchedAgainAfterTheStoreFailedForAMoment()
+    {
+        StubStore();
+        var failing = StubRefunds(503, """{"code":"internal_server_error","message":"Try later.","data":{"status":503}}""");
+        await using var app = await AppAsync();
+        var shop = await ConnectAsync(app);
+        await new Scenario(app).ApprovedAffiliateAsync("Jane Doe", "jane");
+        var secret = await WebhookSecretAsync(app, shop);
+
+        await DeliverAsync(app, shop, "order.updated", Order("processing", "2025-03-15T09:00:00", refunds: """{"id":731,"reason":"","total":"-10.00"}"""), secret);
+
+        // The delivery failed and waits for a retry; the order itself is in, the refund is not.
+        var failed = await Eventually.HoldsAsync(async () =>
+        {
+            await using var scope = app.Scope();
+            return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Inbox.AsNoTracking().SingleAsync();
+        }, m => m.LastError is not null, "the first attempt to fail");
+        Assert.Equal(InboxStatus.Pending, failed.Status);
+        Assert.Contains("HTTP 503", failed.LastError);
+        Assert.Equal(4.50m, Assert.Single(await CommissionsAsync(app)).Amount);
+
+        _store.DeleteMapping(failing);
+        StubRefunds(200, $"[{RefundJson(731, "2025-03-15T09:00:00", 10.00m)}]");
+        await Eventually.HoldsAsync(() => CountAsync(app, db => db.Inbox.Where(m => m.Status == InboxStatus.Processed)), n => n == 1,
+            "the retry to go through", timeoutMs: 30_000);
+
+        // The lines this time: 10.00 of the 45.00 line, 35/45 of 4.50.
+        Assert.Equal(3.50m, Assert.Single(await CommissionsAsync(app)).Amount);
     }
 
     [Fact]

@@ -43,6 +43,14 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
     public Task<ApplyOutcome> ApplyRefundAsync(RefundEvent refund, CancellationToken ct) =>
         WithRetryAsync(refund.ShopId, refund.ExternalOrderId, (_, state) => Task.FromResult<StateChange?>(state.ApplyRefund(refund)), ct);
 
+    /// <summary>The ids of the refunds the engine holds for this order (none for an order it never saw).</summary>
+    public async Task<IReadOnlySet<string>> RefundIdsAsync(ShopId shop, ExternalOrderId id, CancellationToken ct)
+    {
+        var json = await db.Orders.IgnoreQueryFilters().AsNoTracking()
+            .Where(o => o.ShopId == shop.Value && o.ExternalId == id.Value).Select(o => o.StateJson).FirstOrDefaultAsync(ct);
+        return json is null ? new HashSet<string>() : OrderStateJson.Deserialize(json).Refunds.Select(r => r.RefundId).ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>
     /// The platform deleted the order and sent only its id (WooCommerce <c>order.deleted</c>): the version we hold,
     /// cancelled and one second newer, so a later restore (with the store's newer modification time) still wins.

@@ -25,6 +25,13 @@ internal interface IWooRestApi
         [AliasAs("page")] int? page,
         CancellationToken cancellationToken = default);
 
+    [Get("/wp-json/wc/v3/orders/{orderId}/refunds")]
+    Task<IApiResponse<JsonElement>> RefundsAsync(
+        [Property(WooHttp.CallKey)] WooCall call,
+        string orderId,
+        [AliasAs("per_page")] int perPage,
+        CancellationToken cancellationToken = default);
+
     [Get("/wp-json/wc/v3/webhooks")]
     Task<IApiResponse<List<WooWebhookJson>>> WebhooksAsync(
         [Property(WooHttp.CallKey)] WooCall call,

@@ -164,6 +164,24 @@ public sealed class WooCommerceClient(IHttpClientFactory httpClientFactory, IOpt
     }
 
     /// <summary>
+    /// <c>GET /orders/{id}/refunds</c>: the order's refunds with their lines (up to 100, newest first, as WooCommerce lists
+    /// them; an order has a handful). Map each with <see cref="WooOrderMapper.MapRefundDetail"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<JsonElement>> ListRefundsAsync(WooStore store, string orderId, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(orderId);
+        if (!orderId.All(char.IsAsciiDigit))
+            throw new ArgumentException($"A WooCommerce order id is digits, not '{orderId}'.", nameof(orderId));
+        using var response = await Api(store).RefundsAsync(Call(store), orderId, PageSize, ct);
+        if (!response.IsSuccessful)
+            throw WooHttp.Failure(response, $"refund list of order {orderId}", store.BaseUrl);
+        if (response.Content.ValueKind != JsonValueKind.Array)
+            throw new WooApiException($"WooCommerce refund list of order {orderId} for {WooStoreUrl.DomainOf(store.BaseUrl)} returned something other than a list.",
+                response.StatusCode);
+        return response.Content.EnumerateArray().Select(r => r.Clone()).ToList();
+    }
+
+    /// <summary>
     /// <c>POST /coupons</c>: a whole-cart coupon that cannot be combined with others (<c>individual_use</c>). Percentage maps
     /// to <c>percent</c>, fixed amount to <c>fixed_cart</c>; the amount goes as an invariant string (<c>"10.00"</c>).
     /// A code the store already has comes back as <see cref="WooCouponOutcome.Taken"/>; other refusals throw.

@@ -67,11 +67,11 @@ public static class WooOrderMapper
     }
 
     /// <summary>
-    /// One <see cref="RefundEvent"/> per <c>refunds[]</c> item (WooCommerce lists them on the order; <c>order.updated</c>
-    /// fires on a refund). The order shows only each refund's total, negative (<c>"-10.00"</c>): it becomes
-    /// <see cref="RefundEvent.OtherAmount"/> with no lines, and it may include refunded tax and shipping, so it can exceed
-    /// the merchandise; the engine caps a refund's share at 100 %. <see cref="RefundEvent.CreatedAt"/> is the order's
-    /// <c>date_modified_gmt</c> (the refund's own date is not in the order).
+    /// The fallback when the store's refund details cannot be read: one <see cref="RefundEvent"/> per <c>refunds[]</c> item
+    /// of the order (<c>order.updated</c> fires on a refund). The order shows only each refund's total, negative
+    /// (<c>"-10.00"</c>), which may include tax and shipping, so it is spread over the order: the merchandise share is
+    /// total x merchandise / order total (<see cref="MerchandiseShare"/>), an order-level amount with no lines.
+    /// <see cref="RefundEvent.CreatedAt"/> is the order's <c>date_modified_gmt</c> (the refund's own date is not in the order).
     /// </summary>
     public static IReadOnlyList<RefundEvent> MapRefunds(JsonElement order, ShopId shop)
     {
@@ -80,9 +80,71 @@ public static class WooOrderMapper
         return Array(order, "refunds").Select((refund, i) =>
         {
             var path = $"refunds[{i}]";
-            var refundId = Id(refund, "id", path + ".id") ?? throw new WooPayloadException($"WooCommerce order {id}: {path} has no id.");
-            return new RefundEvent(shop, new ExternalOrderId(id), refundId, at, [], Math.Abs(Money(refund, "total", path + ".total") ?? 0m));
+            var refundId = RefundIdOf(refund, path) ?? throw new WooPayloadException($"WooCommerce order {id}: {path} has no id.");
+            return new RefundEvent(shop, new ExternalOrderId(id), refundId, at, [], MerchandiseShare(order, Math.Abs(Money(refund, "total", path + ".total") ?? 0m)));
         }).ToList();
+    }
+
+    /// <summary>The ids of the order's <c>refunds[]</c>, in order.</summary>
+    public static IReadOnlyList<string> RefundIds(JsonElement order) =>
+        Array(order, "refunds").Select((refund, i) => RefundIdOf(refund, $"refunds[{i}]")).OfType<string>().ToList();
+
+    /// <summary>
+    /// A refund as <c>GET /orders/{id}/refunds</c> gives it, with its lines. Each <c>line_items[]</c> entry names the order
+    /// line it refunds in <c>line_item_id</c> or in its <c>_refunded_item_id</c> meta (WooCommerce's own link), with a
+    /// negative <c>quantity</c> (0 = an amount only) and <c>total</c> (before tax; <c>refund_total</c> in newer stores).
+    /// A product line that names no order line counts as an order-level amount (<see cref="RefundEvent.OtherAmount"/>).
+    /// Shipping, fee and tax lines are not merchandise and are left out. A refund with no lines at all (an amount typed in
+    /// by hand) is spread over the order like <see cref="MapRefunds"/>. <see cref="RefundEvent.CreatedAt"/> is the refund's
+    /// <c>date_created_gmt</c>.
+    /// </summary>
+    public static RefundEvent MapRefundDetail(JsonElement order, JsonElement refund, ShopId shop)
+    {
+        var id = OrderId(order);
+        var refundId = RefundIdOf(refund, "refund") ?? throw new WooPayloadException($"WooCommerce order {id}: a refund has no id.");
+        var path = $"refund {refundId}";
+        var at = Time(refund, "date_created_gmt", path + ".date_created_gmt") ?? ModifiedAt(order) ?? CreatedAt(order, id);
+        var lines = new List<RefundLine>();
+        var unlinked = 0m;
+        foreach (var (item, i) in Array(refund, "line_items").Select((item, i) => (item, i)))
+        {
+            var itemPath = $"{path}.line_items[{i}]";
+            var quantity = Math.Abs(PayloadJson<WooPayloadException>.Decimal(item, "quantity", itemPath + ".quantity", "a quantity") ?? 0m);
+            var amount = Math.Abs(Money(item, "refund_total", itemPath + ".refund_total") ?? Money(item, "total", itemPath + ".total") ?? 0m);
+            if (RefundedLineId(item, itemPath) is { } lineId)
+                lines.Add(new RefundLine(lineId, quantity == decimal.Truncate(quantity) && quantity <= int.MaxValue ? (int)quantity : 0, amount));
+            else
+                unlinked += amount; // merchandise whose order line is not named: an order-level amount
+        }
+        var anyItems = Array(refund, "line_items").Any() || Array(refund, "shipping_lines").Any() || Array(refund, "fee_lines").Any();
+        var other = anyItems ? unlinked : MerchandiseShare(order, Math.Abs(Money(refund, "amount", path + ".amount") ?? 0m));
+        return new RefundEvent(shop, new ExternalOrderId(id), refundId, at, lines, other);
+    }
+
+    /// <summary>
+    /// The part of a refunded order-level amount that is merchandise: amount x (sum of line totals) / order total, at most
+    /// the merchandise (the whole amount, capped, when the order total is not above the merchandise).
+    /// </summary>
+    public static decimal MerchandiseShare(JsonElement order, decimal amount)
+    {
+        var merchandise = Array(order, "line_items").Select((item, i) => Money(item, "total", $"line_items[{i}].total") ?? 0m).Sum();
+        var total = Money(order, "total", "total") ?? 0m;
+        if (amount <= 0m || merchandise <= 0m) return 0m;
+        var ratio = total > merchandise ? merchandise / total : 1m;
+        return Math.Min(merchandise, Math.Round(amount * ratio, 4, MidpointRounding.AwayFromZero));
+    }
+
+    private static string? RefundIdOf(JsonElement refund, string path) => Id(refund, "id", path + ".id");
+
+    /// <summary><c>line_item_id</c> when present (and not 0), else the <c>_refunded_item_id</c> meta.</summary>
+    private static string? RefundedLineId(JsonElement item, string path)
+    {
+        if (Id(item, "line_item_id", path + ".line_item_id") is { } direct && direct != "0")
+            return direct;
+        return Array(item, "meta_data")
+            .Where(m => Str(m, "key") == "_refunded_item_id")
+            .Select(m => Str(m, "value")?.Trim())
+            .FirstOrDefault(v => v is { Length: > 0 } && v != "0" && v.All(char.IsAsciiDigit));
     }
 
     /// <summary>An <c>order.deleted</c> body, <c>{"id":N}</c>: the order's id.</summary>

@@ -63,7 +63,7 @@ public sealed class WooOrderMapperTests
     }
 
     [Fact]
-    public void ProtocolsExampleRefundIsAnOrderLevelAmount()
+    public void ProtocolsExampleRefundTotalIsSpreadOverTheOrder()
     {
         var refund = Assert.Single(WooOrderMapper.MapRefunds(JsonDocument.Parse(ProtocolsOrder).RootElement, Shop));
 
@@ -72,7 +72,105 @@ public sealed class WooOrderMapperTests
         Assert.Equal("731", refund.RefundId);
         Assert.Equal(new DateTime(2025, 3, 14, 15, 30, 10, DateTimeKind.Utc), refund.CreatedAt);
         Assert.Empty(refund.Lines);
-        Assert.Equal(10.00m, refund.OtherAmount);
+        // 10.00 of a 49.90 order that holds 45.00 of merchandise (the rest is shipping): 10 x 45 / 49.90.
+        Assert.Equal(9.0180m, refund.OtherAmount);
+        Assert.Equal(["731"], WooOrderMapper.RefundIds(JsonDocument.Parse(ProtocolsOrder).RootElement));
+    }
+
+    [Theory]
+    [InlineData("49.90", "49.90", "45.00")] // the whole order: all the merchandise
+    [InlineData("60.00", "49.90", "45.00")] // more than the order (a store's rounding or a manual amount): capped
+    [InlineData("10.00", "45.00", "10.00")] // no shipping or tax: all merchandise
+    [InlineData("10.00", "0.00", "10.00")]  // a total of 0 (a free order): the amount, capped at the merchandise
+    [InlineData("0.00", "49.90", "0")]
+    public void MerchandiseShareOfAnOrderLevelAmount(string amount, string total, string expected)
+    {
+        var order = JsonNode.Parse(ProtocolsOrder)!.AsObject();
+        order["total"] = total;
+
+        var share = WooOrderMapper.MerchandiseShare(JsonDocument.Parse(order.ToJsonString()).RootElement, decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), share);
+    }
+
+    /// <summary>A refund as WooCommerce's v3 <c>GET /orders/727/refunds</c> lists it: one unit of line 315 (45.00) and the shipping.</summary>
+    private const string RefundDetail = """
+        {"id":731,"date_created":"2025-03-15T10:00:00","date_created_gmt":"2025-03-15T09:00:00","amount":"49.90","reason":"Returned",
+         "refunded_by":1,"refunded_payment":true,"meta_data":[],
+         "line_items":[{"id":905,"name":"Hoodie","product_id":93,"variation_id":0,"quantity":-1,"tax_class":"","subtotal":"-45.00",
+           "subtotal_tax":"0.00","total":"-45.00","total_tax":"0.00","taxes":[],
+           "meta_data":[{"id":6001,"key":"_refunded_item_id","value":"315","display_key":"_refunded_item_id","display_value":"315"}],
+           "sku":"H-1","price":-45}],
+         "shipping_lines":[{"id":906,"method_title":"Flat rate","method_id":"flat_rate","total":"-4.90","total_tax":"0.00",
+           "meta_data":[{"id":6002,"key":"_refunded_item_id","value":"316"}]}],
+         "tax_lines":[],"fee_lines":[]}
+        """;
+
+    private static RefundEvent Detail(string refund) =>
+        WooOrderMapper.MapRefundDetail(JsonDocument.Parse(ProtocolsOrder).RootElement, JsonDocument.Parse(refund).RootElement, Shop);
+
+    [Fact]
+    public void RefundDetailNamesTheOrderLinesItRefunds()
+    {
+        var refund = Detail(RefundDetail);
+
+        Assert.Equal((Shop, new ExternalOrderId("727"), "731"), (refund.ShopId, refund.ExternalOrderId, refund.RefundId));
+        Assert.Equal(new DateTime(2025, 3, 15, 9, 0, 0, DateTimeKind.Utc), refund.CreatedAt);
+        // The order line (315, from _refunded_item_id), not the refund's own item (905); the shipping is not merchandise.
+        Assert.Equal([new RefundLine("315", 1, 45.00m)], refund.Lines);
+        Assert.Equal(0m, refund.OtherAmount);
+    }
+
+    [Fact]
+    public void RefundDetailReadsLineItemIdAndRefundTotalWhereTheStoreSendsThem()
+    {
+        var refund = Detail("""
+            {"id":732,"date_created_gmt":"2025-03-15T09:00:00","amount":"12.50",
+             "line_items":[{"id":907,"line_item_id":315,"quantity":0,"refund_total":12.5,"refund_tax":[]}]}
+            """);
+
+        Assert.Equal([new RefundLine("315", 0, 12.50m)], refund.Lines); // quantity 0: an amount only
+        Assert.Equal(0m, refund.OtherAmount);
+    }
+
+    [Fact]
+    public void RefundLineThatNamesNoOrderLineIsAnOrderLevelAmount()
+    {
+        var refund = Detail("""
+            {"id":735,"date_created_gmt":"2025-03-15T09:00:00","amount":"8.00",
+             "line_items":[{"id":909,"product_id":93,"quantity":0,"total":"-8.00","meta_data":[]}]}
+            """);
+
+        Assert.Empty(refund.Lines);
+        Assert.Equal(8.00m, refund.OtherAmount);
+    }
+
+    [Fact]
+    public void ShippingOnlyRefundTakesNoMerchandise()
+    {
+        var refund = Detail("""
+            {"id":733,"date_created_gmt":"2025-03-15T09:00:00","amount":"4.90","line_items":[],
+             "shipping_lines":[{"id":908,"total":"-4.90","meta_data":[{"key":"_refunded_item_id","value":"316"}]}]}
+            """);
+
+        Assert.Empty(refund.Lines);
+        Assert.Equal(0m, refund.OtherAmount);
+    }
+
+    [Fact]
+    public void AmountOnlyRefundIsSpreadOverTheOrder()
+    {
+        var refund = Detail("""{"id":734,"date_created_gmt":"2025-03-15T09:00:00","amount":"10.00","line_items":[],"shipping_lines":[],"fee_lines":[]}""");
+
+        Assert.Empty(refund.Lines);
+        Assert.Equal(9.0180m, refund.OtherAmount);
+    }
+
+    [Fact]
+    public void RefundDetailWithoutAnIdIsAPayloadError()
+    {
+        var e = Assert.Throws<WooPayloadException>(() => Detail("""{"amount":"10.00","line_items":[]}"""));
+        Assert.Contains("727", e.Message);
     }
 
     [Theory]
