@@ -85,9 +85,13 @@ public static class WooOrderMapper
         }).ToList();
     }
 
-    /// <summary>The ids of the order's <c>refunds[]</c>, in order.</summary>
-    public static IReadOnlyList<string> RefundIds(JsonElement order) =>
-        Array(order, "refunds").Select((refund, i) => RefundIdOf(refund, $"refunds[{i}]")).OfType<string>().ToList();
+    /// <summary>The ids of the order's <c>refunds[]</c>, in order; a refund without one is a <see cref="WooPayloadException"/>.</summary>
+    public static IReadOnlyList<string> RefundIds(JsonElement order)
+    {
+        var id = OrderId(order);
+        return Array(order, "refunds").Select((refund, i) =>
+            RefundIdOf(refund, $"refunds[{i}]") ?? throw new WooPayloadException($"WooCommerce order {id}: refunds[{i}] has no id.")).ToList();
+    }
 
     /// <summary>
     /// A refund as <c>GET /orders/{id}/refunds</c> gives it, with its lines. Each <c>line_items[]</c> entry names the order

@@ -167,6 +167,17 @@ public sealed class WooOrderMapperTests
     }
 
     [Fact]
+    public void OrderRefundWithoutAnIdIsAPayloadError()
+    {
+        var order = JsonNode.Parse(ProtocolsOrder)!.AsObject();
+        order["refunds"] = JsonNode.Parse("""[{"id":731,"total":"-1.00"},{"reason":"","total":"-10.00"}]""");
+        var root = JsonDocument.Parse(order.ToJsonString()).RootElement;
+
+        Assert.Contains("refunds[1] has no id", Assert.Throws<WooPayloadException>(() => WooOrderMapper.RefundIds(root)).Message);
+        Assert.Contains("refunds[1] has no id", Assert.Throws<WooPayloadException>(() => WooOrderMapper.MapRefunds(root, Shop)).Message);
+    }
+
+    [Fact]
     public void RefundDetailWithoutAnIdIsAPayloadError()
     {
         var e = Assert.Throws<WooPayloadException>(() => Detail("""{"amount":"10.00","line_items":[]}"""));
