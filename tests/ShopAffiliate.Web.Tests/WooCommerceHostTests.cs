@@ -484,6 +484,35 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
     }
 
     [Fact]
+    public async Task RefundLinesThatKeepFailingFallBackToTheTotalsOnTheLastAttempt()
+    {
+        StubStore();
+        StubRefunds(503, """{"code":"internal_server_error","message":"Try later.","data":{"status":503}}""");
+        await using var app = await AppAsync();
+        var shop = await ConnectAsync(app);
+        await new Scenario(app).ApprovedAffiliateAsync("Jane Doe", "jane");
+        var secret = await WebhookSecretAsync(app, shop);
+
+        await DeliverAsync(app, shop, "order.updated", Order("processing", "2025-03-15T09:00:00", refunds: """{"id":731,"reason":"","total":"-10.00"}"""), secret);
+        await Eventually.HoldsAsync(() => CountAsync(app, db => db.Inbox.Where(m => m.LastError != null)), n => n == 1, "the first attempt to fail");
+
+        // Skip the backoff: the next attempt is the last one.
+        await using (var scope = app.Scope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AppDbContext>().Inbox.ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Attempts, InboxMessage.MaxAttempts - 1)
+                .SetProperty(m => m.NextAttemptAt, DateTime.UtcNow.AddMinutes(-1)));
+            scope.ServiceProvider.GetRequiredService<InboxSignal>().Notify();
+        }
+        await Eventually.HoldsAsync(() => CountAsync(app, db => db.Inbox.Where(m => m.Status == InboxStatus.Processed)), n => n == 1,
+            "the last attempt to go through", timeoutMs: 20_000);
+
+        // Applied from the totals, spread over the order (as when the store refuses): 3.598, not left unapplied.
+        Assert.Equal(3.60m, Assert.Single(await CommissionsAsync(app)).Amount);
+        Assert.Equal(2, Requests("GET", "/wp-json/wc/v3/orders/727/refunds").Count());
+    }
+
+    [Fact]
     public async Task FailedAndTrashedOrdersAreReversed()
     {
         StubStore();
