@@ -428,7 +428,7 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
         // left to approve, so the commission is closed as Reversed.
         Assert.Equal((OrderState.Paid, 0m, CommissionStatus.Reversed), await Deliver("order.updated", Order("refunded", "2025-03-20T09:00:00",
             refunds: """{"id":740,"reason":"","total":"-39.90"},{"id":731,"reason":"","total":"-10.00"}""")));
-        Assert.Equal("Order refunded in full.", Assert.Single(await CommissionsAsync(app)).StatusReason);
+        Assert.Equal("Refunds took the whole commission.", Assert.Single(await CommissionsAsync(app)).StatusReason);
         // The store was asked once per new refund: not again for deliveries that carried only refunds already applied.
         Assert.Equal(2, Requests("GET", "/wp-json/wc/v3/orders/727/refunds").Count());
     }

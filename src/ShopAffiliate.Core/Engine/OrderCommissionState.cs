@@ -264,10 +264,10 @@ public sealed record OrderCommissionState
         var remaining = Remaining(key.Tier);
         if (remaining == 0m && Refunds.Count > 0 && QuotedFor(key.Tier) > 0m)
         {
-            // Refunded in full: nothing is left to approve or pay. A paid one stays Paid (its clawback is carried).
+            // Refunds left nothing (after rounding): nothing to approve or pay. A paid one stays Paid (its clawback is carried).
             return moneyStatus == CommissionStatus.Paid
-                ? (0m, CommissionStatus.Paid, "Order refunded in full after payment: the commission is taken back from the next payout.", false)
-                : (0m, CommissionStatus.Reversed, "Order refunded in full.", false);
+                ? (0m, CommissionStatus.Paid, "Refunds after payment took the whole commission: it is taken back from the next payout.", false)
+                : (0m, CommissionStatus.Reversed, "Refunds took the whole commission.", false);
         }
 
         var held = Attribution.Disposition == CommissionDisposition.HoldForReview && !staffApproved;

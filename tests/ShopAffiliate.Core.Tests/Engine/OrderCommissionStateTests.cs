@@ -157,7 +157,7 @@ public class OrderCommissionStateTests
         var commission = state.Commission(JaneTier1)!;
         Assert.Equal(0m, commission.Booked);
         // Nothing left to approve: the commission is closed as Reversed, not left as a 0.00 Pending one.
-        Assert.Equal((CommissionStatus.Reversed, "Order refunded in full."), (commission.Status, commission.StatusReason));
+        Assert.Equal((CommissionStatus.Reversed, "Refunds took the whole commission."), (commission.Status, commission.StatusReason));
         Assert.False(state.Approve(T0.AddDays(30), 30).Changed);
     }
 
@@ -360,7 +360,7 @@ public class OrderCommissionStateTests
         Assert.Equal(0m, entries.Sum(e => e.Amount.Amount));
         var commission = state.Commission(JaneTier1)!;
         Assert.Equal(CommissionStatus.Paid, commission.Status);
-        Assert.Contains("refunded in full after payment", commission.StatusReason);
+        Assert.Equal("Refunds after payment took the whole commission: it is taken back from the next payout.", commission.StatusReason);
     }
 
     [Fact]
