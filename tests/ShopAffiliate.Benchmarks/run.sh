@@ -373,7 +373,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
 done
 
 # ---------------------------------------------------------------------------------------------------------------
-# 6. Stop the app gracefully right after its last round (its click queue is not empty: that is the point)
+# 6. Stop the app gracefully right after its last round, with whatever its click queue still holds
 # ---------------------------------------------------------------------------------------------------------------
 QUEUED=${R[app$ROUNDS.backlog]}
 echo "Stopping the app (SIGTERM) with $QUEUED clicks not yet stored..."
