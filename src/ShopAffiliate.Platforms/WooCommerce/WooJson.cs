@@ -16,10 +16,12 @@ internal static class WooJson
     public static decimal? Money(JsonElement parent, string name, string path) =>
         PayloadJson<WooPayloadException>.Decimal(parent, name, path, "an amount");
 
-    /// <summary>A whole quantity; a fractional one (some plugins sell by weight) is 0, the engine's "unknown".</summary>
-    public static int Quantity(JsonElement parent, string name, string path)
+    /// <summary>A whole quantity; a fractional one (some plugins sell by weight) is 0, the engine's "unknown".
+    /// <paramref name="absolute"/>: read a negative quantity (a refund's) as its size.</summary>
+    public static int Quantity(JsonElement parent, string name, string path, bool absolute = false)
     {
         var quantity = PayloadJson<WooPayloadException>.Decimal(parent, name, path, "a quantity") ?? 0m;
+        if (absolute) quantity = Math.Abs(quantity);
         return quantity == decimal.Truncate(quantity) && quantity is > 0m and <= int.MaxValue ? (int)quantity : 0;
     }
 }

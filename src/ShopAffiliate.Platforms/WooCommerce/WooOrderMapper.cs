@@ -113,10 +113,9 @@ public static class WooOrderMapper
         foreach (var (item, i) in Array(refund, "line_items").Select((item, i) => (item, i)))
         {
             var itemPath = $"{path}.line_items[{i}]";
-            var quantity = Math.Abs(PayloadJson<WooPayloadException>.Decimal(item, "quantity", itemPath + ".quantity", "a quantity") ?? 0m);
             var amount = Math.Abs(Money(item, "refund_total", itemPath + ".refund_total") ?? Money(item, "total", itemPath + ".total") ?? 0m);
             if (RefundedLineId(item, itemPath) is { } lineId)
-                lines.Add(new RefundLine(lineId, quantity == decimal.Truncate(quantity) && quantity <= int.MaxValue ? (int)quantity : 0, amount));
+                lines.Add(new RefundLine(lineId, Quantity(item, "quantity", itemPath + ".quantity", absolute: true), amount));
             else
                 unlinked += amount; // merchandise whose order line is not named: an order-level amount
         }

@@ -49,8 +49,10 @@ public sealed partial class WooInboxHandler(
     /// <summary>The order's refunds the engine does not hold yet, with their lines when the store gives them.</summary>
     private async Task<IReadOnlyList<RefundEvent>> NewRefundsAsync(Shop shop, JsonElement body, OrderEvent order, bool lastAttempt, CancellationToken ct)
     {
+        var listed = WooOrderMapper.RefundIds(body);
+        if (listed.Count == 0) return []; // most deliveries: no refunds, no reads
         var known = await orders.RefundIdsAsync(order.ShopId, order.ExternalOrderId, ct);
-        var missing = WooOrderMapper.RefundIds(body).Where(r => !known.Contains(r)).ToHashSet(StringComparer.Ordinal);
+        var missing = listed.Where(r => !known.Contains(r)).ToHashSet(StringComparer.Ordinal);
         if (missing.Count == 0) return [];
 
         var estimates = WooOrderMapper.MapRefunds(body, order.ShopId).Where(r => missing.Contains(r.RefundId)).ToList();
