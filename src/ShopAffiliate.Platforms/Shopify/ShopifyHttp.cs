@@ -48,33 +48,14 @@ public static class ShopifyHttp
         };
         var detail = string.Join("; ", new[] { what, code, description }.Where(s => !string.IsNullOrWhiteSpace(s)));
         if (detail.Length == 0 && !string.IsNullOrWhiteSpace(content))
-            detail = Truncate(content);
+            detail = ErrorBody.Cut(content);
         return new($"Shopify {operation} for {shop} failed with HTTP {(int?)status}{(detail.Length > 0 ? ": " + detail : "")}.",
             status, code, response.Error);
     }
 
     /// <summary>Reads OAuth-style <c>{error, error_description}</c> and REST-style <c>{errors}</c> bodies.</summary>
-    private static (string? Code, string? Description) ReadError(string? content)
-    {
-        if (string.IsNullOrWhiteSpace(content))
-            return (null, null);
-        try
-        {
-            using var document = JsonDocument.Parse(content);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                return (null, Truncate(content));
-            var code = root.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
-            var description = root.TryGetProperty("error_description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()
-                : root.TryGetProperty("errors", out var errors) ? errors.ValueKind == JsonValueKind.String ? errors.GetString() : errors.GetRawText()
-                : null;
-            return (code, description is null ? null : Truncate(description));
-        }
-        catch (JsonException)
-        {
-            return (null, Truncate(content));
-        }
-    }
-
-    private static string Truncate(string text) => text.Length <= 300 ? text.Trim() : text[..300].Trim() + "…";
+    private static (string? Code, string? Description) ReadError(string? content) => ErrorBody.Read(content, root =>
+        (ErrorBody.Text(root, "error"),
+            ErrorBody.Text(root, "error_description")
+            ?? (root.TryGetProperty("errors", out var errors) ? errors.ValueKind == JsonValueKind.String ? errors.GetString() : errors.GetRawText() : null)));
 }

@@ -86,37 +86,17 @@ internal static class WooHttp
     }
 
     /// <summary>The WordPress error <c>{"code","message","data":{"status","errors":{field: text}}}</c>; other bodies are cut short.</summary>
-    public static (string? Code, string? Message) ReadError(string? content)
+    public static (string? Code, string? Message) ReadError(string? content) => ErrorBody.Read(content, root =>
     {
-        if (string.IsNullOrWhiteSpace(content))
-            return (null, null);
-        try
+        var message = new StringBuilder(ErrorBody.Text(root, "message") ?? "");
+        if (root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
+            && data.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
         {
-            using var document = JsonDocument.Parse(content);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                return (null, Truncate(content));
-            var code = Text(root, "code");
-            var message = new StringBuilder(Text(root, "message") ?? "");
-            if (root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
-                && data.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
-            {
-                foreach (var field in errors.EnumerateObject().Where(f => f.Value.ValueKind == JsonValueKind.String))
-                    message.Append(message.Length > 0 ? " " : "").Append(field.Value.GetString());
-            }
-
-            return (code, message.Length > 0 ? Truncate(message.ToString()) : null);
+            foreach (var field in errors.EnumerateObject().Where(f => f.Value.ValueKind == JsonValueKind.String))
+                message.Append(message.Length > 0 ? " " : "").Append(field.Value.GetString());
         }
-        catch (JsonException)
-        {
-            return (null, Truncate(content));
-        }
-    }
-
-    private static string? Text(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static string Truncate(string text) => text.Length <= 300 ? text.Trim() : text[..300].Trim() + "…";
+        return (ErrorBody.Text(root, "code"), message.ToString());
+    });
 }
 
 /// <summary>
