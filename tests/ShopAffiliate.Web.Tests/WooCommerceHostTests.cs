@@ -123,6 +123,14 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
         return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Shops.IgnoreQueryFilters().SingleAsync();
     }
 
+    /// <summary>Connects the store and approves Jane Doe (code "jane", the UTM source of <see cref="Order"/>); returns the shop and its webhook secret.</summary>
+    private async Task<(Shop Shop, string Secret)> ConnectWithJaneAsync(TestApp app)
+    {
+        var shop = await ConnectAsync(app);
+        await new Scenario(app).ApprovedAffiliateAsync("Jane Doe", "jane");
+        return (shop, await WebhookSecretAsync(app, shop));
+    }
+
     private static async Task<HttpResponseMessage> PostKeysAsync(TestApp app, string json)
     {
         var content = new StringContent(json, Encoding.UTF8);
@@ -396,9 +404,7 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
         // Refund 731: 10.00 of the hoodie line; refund 740: the other 35.00 of it and the 4.90 shipping.
         StubRefunds(200, $"[{RefundJson(740, "2025-03-20T09:00:00", 35.00m, 4.90m)},{RefundJson(731, "2025-03-15T09:00:00", 10.00m)}]");
         await using var app = await AppAsync();
-        var shop = await ConnectAsync(app);
-        await new Scenario(app).ApprovedAffiliateAsync("Jane Doe", "jane");
-        var secret = await WebhookSecretAsync(app, shop);
+        var (shop, secret) = await ConnectWithJaneAsync(app);
 
         async Task<(OrderState? State, decimal Amount, CommissionStatus Status)> Deliver(string topic, string body)
         {
@@ -439,9 +445,7 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
         StubStore();
         StubRefunds(403, """{"code":"woocommerce_rest_cannot_view","message":"Sorry, you cannot list resources.","data":{"status":403}}""");
         await using var app = await AppAsync();
-        var shop = await ConnectAsync(app);
-        await new Scenario(app).ApprovedAffiliateAsync("Jane Doe", "jane");
-        var secret = await WebhookSecretAsync(app, shop);
+        var (shop, secret) = await ConnectWithJaneAsync(app);
 
         await DeliverAsync(app, shop, "order.updated", Order("processing", "2025-03-15T09:00:00", refunds: """{"id":731,"reason":"","total":"-10.00"}"""), secret);
         await WaitForInboxAsync(app);
@@ -458,9 +462,7 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
         StubStore();
         var failing = StubRefunds(503, """{"code":"internal_server_error","message":"Try later.","data":{"status":503}}""");
         await using var app = await AppAsync();
-        var shop = await ConnectAsync(app);
-        await new Scenario(app).ApprovedAffiliateAsync("Jane Doe", "jane");
-        var secret = await WebhookSecretAsync(app, shop);
+        var (shop, secret) = await ConnectWithJaneAsync(app);
 
         await DeliverAsync(app, shop, "order.updated", Order("processing", "2025-03-15T09:00:00", refunds: """{"id":731,"reason":"","total":"-10.00"}"""), secret);
 
@@ -489,9 +491,7 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
         StubStore();
         StubRefunds(503, """{"code":"internal_server_error","message":"Try later.","data":{"status":503}}""");
         await using var app = await AppAsync();
-        var shop = await ConnectAsync(app);
-        await new Scenario(app).ApprovedAffiliateAsync("Jane Doe", "jane");
-        var secret = await WebhookSecretAsync(app, shop);
+        var (shop, secret) = await ConnectWithJaneAsync(app);
 
         await DeliverAsync(app, shop, "order.updated", Order("processing", "2025-03-15T09:00:00", refunds: """{"id":731,"reason":"","total":"-10.00"}"""), secret);
         await Eventually.HoldsAsync(() => CountAsync(app, db => db.Inbox.Where(m => m.LastError != null)), n => n == 1, "the first attempt to fail");
@@ -517,9 +517,7 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
     {
         StubStore();
         await using var app = await AppAsync();
-        var shop = await ConnectAsync(app);
-        await new Scenario(app).ApprovedAffiliateAsync("Jane Doe", "jane");
-        var secret = await WebhookSecretAsync(app, shop);
+        var (shop, secret) = await ConnectWithJaneAsync(app);
 
         await DeliverAsync(app, shop, "order.created", Order("processing", "2025-03-14T15:30:10", id: 800), secret);
         await DeliverAsync(app, shop, "order.created", Order("processing", "2025-03-14T15:30:10", id: 801), secret);
