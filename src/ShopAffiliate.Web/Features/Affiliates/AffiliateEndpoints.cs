@@ -7,6 +7,7 @@ using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Errors;
 using ShopAffiliate.Core.Settings;
 using ShopAffiliate.Core.Tracking;
+using ShopAffiliate.Core.Urls;
 using ShopAffiliate.Core.Workspaces;
 
 namespace ShopAffiliate.Web.Features.Affiliates;
@@ -73,8 +74,12 @@ public static partial class AffiliateEndpoints
         var code = request.ReferralCode?.Trim().ToLowerInvariant();
         if (code is not null && !ReferralCodePattern().IsMatch(code))
             errors["referralCode"] = ["A referral code is 2 to 64 letters, digits, '-' or '_'."];
-        if (request.Website is { Length: > 0 } site && !Uri.TryCreate(site, UriKind.Absolute, out _))
-            errors["website"] = [$"'{site}' is not an absolute URL."];
+        string? website = null;
+        if (!string.IsNullOrWhiteSpace(request.Website))
+        {
+            if (SafeUrl.TryParse(request.Website, out var site, out var problem)) website = site.AbsoluteUri;
+            else errors["website"] = [WebsiteProblem(problem)];
+        }
         if (errors.Count > 0) throw new ValidationFailedException("The affiliate is not valid: " + string.Join(" ", errors.Values.SelectMany(v => v)), errors);
 
         if (await db.Affiliates.AnyAsync(a => a.Email == email, ct))
@@ -94,7 +99,7 @@ public static partial class AffiliateEndpoints
             Name = name,
             Email = email,
             ReferralCode = code,
-            Website = string.IsNullOrWhiteSpace(request.Website) ? null : request.Website.Trim(),
+            Website = website,
             ParentAffiliateId = request.ParentAffiliateId,
             GroupId = request.GroupId,
             Status = (await SettingsStore.GetAsync(db, tenant.WorkspaceId!.Value, ct)).AutoApproveAffiliates ? AffiliateStatus.Approved : AffiliateStatus.Pending,
@@ -117,8 +122,9 @@ public static partial class AffiliateEndpoints
         }
         if (request.Website is { } site)
         {
-            if (site.Length > 0 && !Uri.TryCreate(site, UriKind.Absolute, out _)) throw ValidationFailedException.For("website", $"'{site}' is not an absolute URL.");
-            affiliate.Website = site.Length == 0 ? null : site.Trim();
+            if (string.IsNullOrWhiteSpace(site)) affiliate.Website = null;
+            else if (SafeUrl.TryParse(site, out var uri, out var problem)) affiliate.Website = uri.AbsoluteUri;
+            else throw ValidationFailedException.For("website", WebsiteProblem(problem));
         }
         if (request.GroupId is { } groupId)
         {
@@ -178,6 +184,9 @@ public static partial class AffiliateEndpoints
         for (var n = 2; await db.Affiliates.AnyAsync(a => a.ReferralCode == code, ct); n++) code = $"{stem}{n}";
         return code;
     }
+
+    /// <summary>Staff open the website to review the affiliate, so only an address that is safe to click is stored.</summary>
+    private static string WebsiteProblem(string problem) => "The website must be an http(s) address a person can open. " + problem;
 
     private static bool IsEmail(string email) =>
         email.Length <= 254 && MailAddress.TryCreate(email, out var parsed) && parsed.Address == email && email.Contains('.');

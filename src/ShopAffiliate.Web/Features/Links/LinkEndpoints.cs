@@ -6,6 +6,7 @@ using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Errors;
 using ShopAffiliate.Core.Settings;
 using ShopAffiliate.Core.Tracking;
+using ShopAffiliate.Core.Urls;
 using ShopAffiliate.Web.Hosting;
 
 namespace ShopAffiliate.Web.Features.Links;
@@ -76,10 +77,14 @@ public static class LinkEndpoints
                 ?? throw ValidationFailedException.For("destination", "Give a destination URL: no shop is connected yet to use as the default.");
             return "https://" + shop.TrimEnd('/') + "/";
         }
-        if (!Uri.TryCreate(requested.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-            throw ValidationFailedException.For("destination", $"'{requested}' is not an absolute http(s) URL.");
-        if (!string.IsNullOrEmpty(uri.UserInfo))
-            throw ValidationFailedException.For("destination", "A destination may not carry a user name or password.");
+        if (!SafeUrl.TryParse(requested, out var uri, out var problem))
+            throw ValidationFailedException.For("destination", "The destination must be an http(s) address. " + problem);
+        // Also for hosts allowed before this rule: a link never sends shoppers to an internal or metadata address.
+        if (NetworkAddresses.ClassifyHost(uri.IdnHost) is not AddressClass.Public and var kind)
+        {
+            throw ValidationFailedException.For("destination",
+                $"Links may point only at public web hosts; '{uri.IdnHost}' is {NetworkAddresses.Describe(kind)}.");
+        }
         if (!allowedHosts.Contains(uri.IdnHost))
         {
             throw ValidationFailedException.For("destination",

@@ -4,6 +4,7 @@ using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Engine;
 using ShopAffiliate.Core.Errors;
 using ShopAffiliate.Core.Settings;
+using ShopAffiliate.Core.Urls;
 
 namespace ShopAffiliate.Web.Features.Settings;
 
@@ -45,9 +46,16 @@ public static class SettingsEndpoints
         Check(body.DefaultCommissionRate is null or >= 0 and <= 1, "defaultCommissionRate", "A rate is a fraction from 0 to 1 (0.1 = 10%).");
         Check(body.PayoutThreshold is null or >= 0 and <= 1_000_000, "payoutThreshold", "The payout threshold is 0 or more.");
         Check(body.DuplicateClickWindowMinutes is null or >= 0 and <= 1440, "duplicateClickWindowMinutes", "The repeat-click window is 0 to 1440 minutes.");
-        var hosts = body.AllowedDestinationHosts?.Select(h => h.Trim().ToLowerInvariant()).Where(h => h.Length > 0).Distinct().ToList();
-        var badHost = hosts?.FirstOrDefault(h => Uri.CheckHostName(h) is not (UriHostNameType.Dns or UriHostNameType.IPv4) || h.Contains('/'));
+        // IPv6 literals are kept without brackets, as Uri.IdnHost gives them when a link is checked against the list.
+        var hosts = body.AllowedDestinationHosts?.Select(h => h.Trim().ToLowerInvariant().TrimStart('[').TrimEnd(']'))
+            .Where(h => h.Length > 0).Distinct().ToList();
+        var badHost = hosts?.FirstOrDefault(h => Uri.CheckHostName(h) is not (UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6) || h.Contains('/'));
         Check(badHost is null, "allowedDestinationHosts", $"'{badHost}' is not a host name (write shop.example.com, without https:// or a path).");
+        if (badHost is null && hosts?.FirstOrDefault(h => NetworkAddresses.ClassifyHost(h) != AddressClass.Public) is { } internalHost)
+        {
+            Check(false, "allowedDestinationHosts",
+                $"'{internalHost}' is {NetworkAddresses.Describe(NetworkAddresses.ClassifyHost(internalHost))}; links may point only at public web hosts.");
+        }
         Check(hosts is null || hosts.Count <= 100, "allowedDestinationHosts", "At most 100 extra hosts.");
         if (errors.Count > 0)
             throw new ValidationFailedException("The settings are not valid: " + string.Join(" ", errors.Values.SelectMany(v => v)), errors);
