@@ -109,6 +109,9 @@ builder.Services.ConfigureApplicationCookie(o =>
     o.Cookie.Name = "sa_staff";
     o.Cookie.SameSite = SameSiteMode.Lax;
 });
+// The cookie's security stamp is checked on every request, so signing out, a password change or a lowered staff role
+// ends every other session of that user at once (ADR 0013).
+builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(AuthConstants.ApiPolicy, p => p
         .AddAuthenticationSchemes(AuthConstants.ApiBearerScheme)

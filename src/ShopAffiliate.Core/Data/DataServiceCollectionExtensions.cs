@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using ShopAffiliate.Core.Identity;
 
 namespace ShopAffiliate.Core.Data;
 
@@ -11,7 +12,8 @@ public static class DataServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="AppDbContext"/> on the configured provider, the tenant context, the audit interceptor,
-    /// the migrator and Data Protection keys stored in the database (so every web node can decrypt credentials).
+    /// the staff revocation interceptor, the migrator and Data Protection keys stored in the database (so every web
+    /// node can decrypt credentials).
     /// </summary>
     public static IServiceCollection AddShopAffiliateData(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,6 +25,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<TenantContext>();
         services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
         services.AddSingleton<AuditInterceptor>();
+        services.AddSingleton<StaffRevocationInterceptor>();
         services.AddSingleton(TimeProvider.System);
 
         // Both provider contexts are registered; which one serves AppDbContext is decided when it is resolved,
@@ -45,7 +48,7 @@ public static class DataServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             UseProvider(builder, options);
-            builder.AddInterceptors(sp.GetRequiredService<AuditInterceptor>());
+            builder.AddInterceptors(sp.GetRequiredService<AuditInterceptor>(), sp.GetRequiredService<StaffRevocationInterceptor>());
         }
     }
 

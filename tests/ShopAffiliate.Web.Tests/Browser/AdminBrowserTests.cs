@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Playwright;
+using ShopAffiliate.Web.Tests.Infrastructure;
 
 namespace ShopAffiliate.Web.Tests.Browser;
 
@@ -48,5 +49,31 @@ public sealed class AdminBrowserTests(ChromiumFixture chromium)
         // The key shown works on the API.
         using var api = app.ApiClient(apiKey);
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/v1/affiliates")).StatusCode);
+    }
+    [Fact]
+    public async Task SignOutFromTheLayoutEndsTheSessionAndACookieCapturedBeforeStopsWorking()
+    {
+        await using var app = BrowserApp.Start(bootstrapped: true);
+        await using var context = await chromium.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync($"{app.BaseUrl}/admin");
+        Assert.StartsWith($"{app.BaseUrl}/admin/login", page.Url);
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(TestApp.OwnerEmail);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(TestApp.OwnerPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync($"{app.BaseUrl}/admin");
+        var captured = (await context.CookiesAsync([app.BaseUrl])).Single(c => c.Name == "sa_staff");
+        using var thief = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(app.BaseUrl) };
+        thief.DefaultRequestHeaders.Add("Cookie", $"sa_staff={captured.Value}");
+        Assert.Equal(HttpStatusCode.OK, (await thief.GetAsync("/admin/api-keys")).StatusCode); // the copy works while signed in
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.WaitForURLAsync($"{app.BaseUrl}/admin/login");
+
+        Assert.DoesNotContain(await context.CookiesAsync([app.BaseUrl]), c => c.Name == "sa_staff");
+        await page.GotoAsync($"{app.BaseUrl}/admin/api-keys");
+        Assert.StartsWith($"{app.BaseUrl}/admin/login", page.Url);
+        Staff.AssertSentToSignIn(await thief.GetAsync("/admin/api-keys"));
     }
 }
