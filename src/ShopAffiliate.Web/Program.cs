@@ -112,6 +112,7 @@ builder.Services.ConfigureApplicationCookie(o =>
 // The cookie's security stamp is checked on every request, so signing out, a password change or a lowered staff role
 // ends every other session of that user at once (ADR 0013).
 builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+builder.Services.AddSignInLimit();
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(AuthConstants.ApiPolicy, p => p
         .AddAuthenticationSchemes(AuthConstants.ApiBearerScheme)
@@ -139,6 +140,7 @@ app.UseMiddleware<RedirectMiddleware>();
 app.UseRouting();
 app.UseStatusCodePages();
 app.UseStaticFiles();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseMiddleware<TenantMiddleware>();

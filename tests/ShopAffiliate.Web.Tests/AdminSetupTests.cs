@@ -71,7 +71,7 @@ public abstract partial class AdminSetupTests(Db provider)
         var wrong = await Forms.SubmitAsync(browser, "/admin/login",
             new Dictionary<string, string> { ["Input.Email"] = TestApp.OwnerEmail, ["Input.Password"] = "not-the-password" });
         Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
-        Assert.Contains("do not match", await wrong.Content.ReadAsStringAsync());
+        Assert.Contains(ShopAffiliate.Admin.Pages.Admin.LoginModel.Refused, await wrong.Content.ReadAsStringAsync());
 
         var right = await Forms.SubmitAsync(browser, "/admin/login",
             new Dictionary<string, string> { ["Input.Email"] = TestApp.OwnerEmail, ["Input.Password"] = TestApp.OwnerPassword });

@@ -2,14 +2,26 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Identity;
 
 namespace ShopAffiliate.Admin.Pages.Admin;
 
-public sealed class LoginModel(AppDbContext db, SignInManager<AppUser> signIn) : PageModel
+/// <summary>
+/// Staff sign-in. An unknown email, a wrong password and a locked account get the same page and about the same work
+/// (one password hash), so the page cannot be used to find out which emails have accounts. The host puts a
+/// per-client limit (<see cref="RateLimitPolicy"/>) in front of the per-account lockout.
+/// </summary>
+[EnableRateLimiting(RateLimitPolicy)]
+public sealed class LoginModel(AppDbContext db, SignInManager<AppUser> signIn, IPasswordHasher<AppUser> hasher) : PageModel
 {
+    public const string RateLimitPolicy = "staff-sign-in";
+
+    public const string Refused =
+        "We could not sign you in with that email and password. After repeated failed attempts an account waits a few minutes before it can sign in again.";
+
     [BindProperty] public LoginInput Input { get; set; } = new();
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
 
@@ -19,14 +31,17 @@ public sealed class LoginModel(AppDbContext db, SignInManager<AppUser> signIn) :
     public async Task<IActionResult> OnPostAsync()
     {
         if (!ModelState.IsValid) return Page();
-        var result = await signIn.PasswordSignInAsync(Input.Email.Trim(), Input.Password, Input.RememberMe, lockoutOnFailure: true);
-        if (result.Succeeded)
+        var user = await signIn.UserManager.FindByNameAsync(Input.Email.Trim());
+        if (user is null || await signIn.UserManager.IsLockedOutAsync(user))
+        {
+            // Identity answers these without hashing; hash anyway, so the time taken tells nothing either.
+            hasher.HashPassword(user ?? new AppUser(), Input.Password);
+        }
+        else if ((await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: true)).Succeeded)
         {
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/admin");
         }
-        ModelState.AddModelError("", result.IsLockedOut
-            ? "Too many failed attempts: this account is locked for a few minutes."
-            : "That email and password do not match an account.");
+        ModelState.AddModelError("", Refused);
         return Page();
     }
 
