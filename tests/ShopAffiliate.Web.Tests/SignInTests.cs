@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ShopAffiliate.Admin.Pages.Admin;
 using ShopAffiliate.Core.Identity;
 using ShopAffiliate.Core.Workspaces;
+using ShopAffiliate.Web.Auth;
 using ShopAffiliate.Web.Tests.Infrastructure;
 
 namespace ShopAffiliate.Web.Tests;
@@ -121,6 +122,15 @@ public abstract partial class SignInTests(SignInApp fixture)
         var sameBlock = await Staff.SignInAsync(Staff.Client(App, prefix + "ffff"), "nobody@example.com", "some-password");
 
         Assert.Equal(HttpStatusCode.TooManyRequests, sameBlock.StatusCode);
+    }
+
+    [Fact]
+    public void TheDefaultPerClientLimitIsBelowTheAccountLockout()
+    {
+        var lockout = App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value.Lockout;
+
+        Assert.True(new SignInLimitOptions().PermitLimit < lockout.MaxFailedAccessAttempts,
+            "One client could lock an account within one window of the per-client limit.");
     }
 
     private async Task<T> WithUserAsync<T>(Guid id, Func<UserManager<AppUser>, AppUser, Task<T>> use)

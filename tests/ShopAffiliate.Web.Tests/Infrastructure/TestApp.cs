@@ -65,6 +65,9 @@ public class TestApp : WebApplicationFactory<Program>
         // Keep CI output readable: warnings and errors only, and not EF's "no history table yet" on every fresh database.
         all.TryAdd("Logging:LogLevel:Default", "Warning");
         all.TryAdd("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "None");
+        // Host tests sign in many times, mostly from TestServer's one empty client address; the per-client sign-in
+        // limit has its own tests (SignInTests), which set it low.
+        all.TryAdd("RateLimits:SignIn:PermitLimit", "1000");
         if (provider == Db.Postgres)
         {
             var server = await PostgresServer.InstanceAsync();
