@@ -69,6 +69,7 @@ builder.Services.AddOptions<WooCommerceOptions>().BindConfiguration(WooCommerceO
 builder.Services.AddWooCommerceClients();
 builder.Services.AddScoped<WooConnector>();
 builder.Services.AddScoped<WooReconciler>();
+builder.Services.AddScoped<WooRefundReader>();
 builder.Services.AddHostedService<WooReconcileLoop>();
 builder.Services.AddScoped<IInboxHandler, WooInboxHandler>();
 builder.Services.AddMemoryCache();

@@ -439,21 +439,101 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
         Assert.Equal(2, Requests("GET", "/wp-json/wc/v3/orders/727/refunds").Count());
     }
 
+    private const string Refund731 = """{"id":731,"reason":"","total":"-10.00"}""";
+
+    /// <summary>
+    /// Connects the store with Jane, whose order 727 then arrives with refund 731 while the store refuses to list refunds
+    /// (403): the refund is spread over the order. Returns the refusing stub, to take away.
+    /// </summary>
+    private async Task<(Shop Shop, string Secret, Guid Refusal)> SpreadRefund731Async(TestApp app)
+    {
+        var refusal = StubRefunds(403, """{"code":"woocommerce_rest_cannot_view","message":"Sorry, you cannot list resources.","data":{"status":403}}""");
+        var (shop, secret) = await ConnectWithJaneAsync(app);
+        await DeliverAsync(app, shop, "order.updated", Order("processing", "2025-03-15T09:00:00", refunds: Refund731), secret);
+        await WaitForInboxAsync(app);
+        return (shop, secret, refusal);
+    }
+
     [Fact]
     public async Task RefundWhoseLinesTheStoreWillNotGiveIsSpreadOverTheOrder()
     {
         StubStore();
-        StubRefunds(403, """{"code":"woocommerce_rest_cannot_view","message":"Sorry, you cannot list resources.","data":{"status":403}}""");
         await using var app = await AppAsync();
-        var (shop, secret) = await ConnectWithJaneAsync(app);
 
-        await DeliverAsync(app, shop, "order.updated", Order("processing", "2025-03-15T09:00:00", refunds: """{"id":731,"reason":"","total":"-10.00"}"""), secret);
-        await WaitForInboxAsync(app);
+        await SpreadRefund731Async(app);
 
         // 10.00 of a 49.90 order with 45.00 of merchandise: 9.018 of merchandise, so 4.50 x (45 - 9.018) / 45 = 3.598.
         Assert.Equal(3.60m, Assert.Single(await CommissionsAsync(app)).Amount);
+        Assert.True((await OrderRowAsync(app)).RefundsFromTotals);
         Assert.Equal(1, await CountAsync(app, db => db.Inbox.Where(m => m.Status == InboxStatus.Processed)));
         Assert.Single(Requests("GET", "/wp-json/wc/v3/orders/727/refunds"));
+    }
+
+    [Fact]
+    public async Task RefundSpreadOverTheOrderIsCorrectedByItsLinesOnTheOrdersNextDelivery()
+    {
+        StubStore();
+        await using var app = await AppAsync();
+        var (shop, secret, refused) = await SpreadRefund731Async(app);
+        Assert.Equal(3.60m, Assert.Single(await CommissionsAsync(app)).Amount);
+
+        // The merchant gave the key its rights back; the order's next delivery (marked completed) reads the lines.
+        _store.DeleteMapping(refused);
+        StubRefunds(200, $"[{RefundJson(731, "2025-03-15T09:00:00", 10.00m)}]");
+        await DeliverAsync(app, shop, "order.updated", Order("completed", "2025-03-16T09:00:00", refunds: Refund731), secret);
+        await WaitForInboxAsync(app);
+
+        // 10.00 of the 45.00 line: 35/45 of 4.50, in place of the spread 3.60.
+        var commission = Assert.Single(await CommissionsAsync(app));
+        Assert.Equal(3.50m, commission.Amount);
+        Assert.False((await OrderRowAsync(app)).RefundsFromTotals);
+        var ledger = await LedgerAsync(app);
+        Assert.Equal(3.50m, ledger.Sum(e => e.Amount));
+        Assert.Contains(ledger, e => e.Amount == -0.10m && e.Description.Contains("read again with its lines", StringComparison.Ordinal));
+
+        // Read once: later deliveries ask the store nothing.
+        await DeliverAsync(app, shop, "order.updated", Order("completed", "2025-03-17T09:00:00", refunds: Refund731), secret);
+        await WaitForInboxAsync(app);
+        Assert.Equal(3.50m, Assert.Single(await CommissionsAsync(app)).Amount);
+        Assert.Equal(2, Requests("GET", "/wp-json/wc/v3/orders/727/refunds").Count());
+    }
+
+    [Fact]
+    public async Task ReconciliationReadsASpreadRefundAgainOnceTheStoreGivesItsLines()
+    {
+        StubStore();
+        await using var app = await AppAsync();
+        var (_, _, refused) = await SpreadRefund731Async(app);
+        StubJson("/wp-json/wc/v3/orders/727", "GET", Order("processing", "2025-03-15T09:00:00", refunds: Refund731));
+
+        async Task<Shop> ReconcileAsync()
+        {
+            await using var scope = app.Scope();
+            await scope.ServiceProvider.GetRequiredService<WooReconciler>().RunOnceAsync(CancellationToken.None);
+            return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Shops.IgnoreQueryFilters().AsNoTracking().SingleAsync();
+        }
+
+        // Still refused: the estimate stays, and the merchant sees why.
+        var stillRefused = await ReconcileAsync();
+        Assert.Contains("Refund lines could not be read", stillRefused.SyncError);
+        Assert.Contains("Sorry, you cannot list resources.", stillRefused.SyncError);
+        Assert.NotNull(stillRefused.SyncedThrough); // the poll itself went on
+        Assert.Equal(3.60m, Assert.Single(await CommissionsAsync(app)).Amount);
+
+        _store.DeleteMapping(refused);
+        StubRefunds(200, $"[{RefundJson(731, "2025-03-15T09:00:00", 10.00m)}]");
+        var fixedShop = await ReconcileAsync();
+
+        Assert.Null(fixedShop.SyncError);
+        Assert.Equal(3.50m, Assert.Single(await CommissionsAsync(app)).Amount);
+        Assert.False((await OrderRowAsync(app)).RefundsFromTotals);
+        Assert.Equal(3.50m, (await LedgerAsync(app)).Sum(e => e.Amount));
+
+        // Nothing is left estimated: the next run asks about no order.
+        _store.ResetLogEntries();
+        await ReconcileAsync();
+        Assert.Empty(Requests("GET", "/wp-json/wc/v3/orders/727"));
+        Assert.Empty(Requests("GET", "/wp-json/wc/v3/orders/727/refunds"));
     }
 
     [Fact]

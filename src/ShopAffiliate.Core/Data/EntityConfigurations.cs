@@ -130,6 +130,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Orders.Order
         b.HasIndex(o => new { o.ShopId, o.ExternalId }).IsUnique();
         b.HasIndex(o => new { o.WorkspaceId, o.PlacedAt });
         b.HasIndex(o => new { o.WorkspaceId, o.AffiliateId });
+        b.HasIndex(o => new { o.ShopId, o.RefundsFromTotals });
         b.Property(o => o.Number).HasMaxLength(64);
         b.Property(o => o.Currency).HasMaxLength(3);
         b.Property(o => o.CustomerEmail).HasMaxLength(254);

@@ -148,16 +148,20 @@ public sealed record OrderCommissionState
             .Reconcile(order.UpdatedAt, $"Order {order.DisplayName} {verb}", null);
     }
 
-    /// <summary>Records a refund once per RefundId; before the order arrives it waits and counts when it does.</summary>
+    /// <summary>
+    /// Records a refund once per RefundId; before the order arrives it waits and counts when it does. One estimated from
+    /// the order's totals (<see cref="RefundEvent.FromTotals"/>) is replaced once by the same refund with its lines.
+    /// </summary>
     public StateChange ApplyRefund(RefundEvent refund)
     {
         ArgumentNullException.ThrowIfNull(refund);
         RequireSameOrder(refund.Key);
-        if (Refunds.Exists(r => r.RefundId == refund.RefundId))
+        var held = Refunds.Find(r => r.RefundId == refund.RefundId);
+        if (held is not null && !(held.FromTotals && !refund.FromTotals))
             return Unchanged();
-        var refunds = Refunds.Add(refund).Sort((a, b) => string.CompareOrdinal(a.RefundId, b.RefundId));
-        return (this with { Refunds = refunds })
-            .Reconcile(refund.CreatedAt, $"Refund {refund.RefundId} on order {Order?.DisplayName ?? Key.Order.Value}", refund.RefundId);
+        var refunds = (held is null ? Refunds : Refunds.Remove(held)).Add(refund).Sort((a, b) => string.CompareOrdinal(a.RefundId, b.RefundId));
+        var cause = $"Refund {refund.RefundId} on order {Order?.DisplayName ?? Key.Order.Value}{(held is null ? "" : " read again with its lines")}";
+        return (this with { Refunds = refunds }).Reconcile(refund.CreatedAt, cause, refund.RefundId);
     }
 
     /// <summary>Staff credit the held order to someone else (or to nobody): the old commissions are reversed.</summary>

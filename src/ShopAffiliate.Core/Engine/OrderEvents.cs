@@ -77,7 +77,9 @@ public sealed record ReferralTouch(string ReferralCode, Guid? ClickId, DateTime?
 /// <summary>
 /// A refund. Line amounts are positive (WooCommerce's negative refund totals are accepted and read as their absolute
 /// value). <see cref="OtherAmount"/> is an order-level merchandise refund not tied to a line (leave shipping refunds
-/// out): it reduces every line's commission in proportion to the line's NetRevenue.
+/// out): it reduces every line's commission in proportion to the line's NetRevenue. <see cref="FromTotals"/>: the
+/// platform's lines could not be read, so this is an estimate from the order's totals; the same refund read later with
+/// its lines replaces it (once).
 /// </summary>
 public sealed record RefundEvent(
     ShopId ShopId,
@@ -85,7 +87,8 @@ public sealed record RefundEvent(
     string RefundId,
     DateTime CreatedAt,
     IReadOnlyList<RefundLine> Lines,
-    decimal OtherAmount = 0m)
+    decimal OtherAmount = 0m,
+    bool FromTotals = false)
 {
     public OrderKey Key => new(ShopId, ExternalOrderId);
 }

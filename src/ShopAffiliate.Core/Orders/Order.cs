@@ -28,6 +28,9 @@ public sealed class Order : ITenantOwned
     public decimal NetRevenue { get; set; }
     public decimal RefundedAmount { get; set; }
 
+    /// <summary>A refund is held as estimated from the order's totals (<see cref="RefundEvent.FromTotals"/>): its lines are still to be read.</summary>
+    public bool RefundsFromTotals { get; set; }
+
     /// <summary>Personal data: erased by a customer redaction.</summary>
     public string? CustomerEmail { get; set; }
 

@@ -43,12 +43,17 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
     public Task<ApplyOutcome> ApplyRefundAsync(RefundEvent refund, CancellationToken ct) =>
         WithRetryAsync(refund.ShopId, refund.ExternalOrderId, (_, state) => Task.FromResult<StateChange?>(state.ApplyRefund(refund)), ct);
 
-    /// <summary>The ids of the refunds the engine holds for this order (none for an order it never saw).</summary>
-    public async Task<IReadOnlySet<string>> RefundIdsAsync(ShopId shop, ExternalOrderId id, CancellationToken ct)
+    /// <summary>
+    /// The refunds the engine holds for this order by id (none for an order it never saw), each with whether it was
+    /// estimated from the order's totals (<see cref="RefundEvent.FromTotals"/>).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, bool>> HeldRefundsAsync(ShopId shop, ExternalOrderId id, CancellationToken ct)
     {
         var json = await db.Orders.IgnoreQueryFilters().AsNoTracking()
             .Where(o => o.ShopId == shop.Value && o.ExternalId == id.Value).Select(o => o.StateJson).FirstOrDefaultAsync(ct);
-        return json is null ? new HashSet<string>() : OrderStateJson.Deserialize(json).Refunds.Select(r => r.RefundId).ToHashSet(StringComparer.Ordinal);
+        return json is null
+            ? new Dictionary<string, bool>()
+            : OrderStateJson.Deserialize(json).Refunds.ToDictionary(r => r.RefundId, r => r.FromTotals, StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -150,6 +155,7 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
             row.CustomerEmail = string.IsNullOrWhiteSpace(order.CustomerEmail) ? null : order.CustomerEmail.Trim().ToLowerInvariant();
         }
         row.RefundedAmount = state.Refunds.Sum(r => r.Lines.Sum(l => Math.Abs(l.Amount)) + Math.Abs(r.OtherAmount));
+        row.RefundsFromTotals = state.Refunds.Exists(r => r.FromTotals);
         if (state.Attribution is { } attribution)
         {
             row.AffiliateId = attribution.AffiliateId?.Value;

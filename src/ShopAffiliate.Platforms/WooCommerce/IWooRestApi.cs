@@ -30,7 +30,12 @@ internal interface IWooRestApi
         [Property(WooHttp.CallKey)] WooCall call,
         string orderId,
         [AliasAs("per_page")] int perPage,
+        [AliasAs("page")] int page,
         CancellationToken cancellationToken = default);
+
+    [Get("/wp-json/wc/v3/orders/{orderId}")]
+    Task<IApiResponse<JsonElement>> OrderAsync(
+        [Property(WooHttp.CallKey)] WooCall call, string orderId, CancellationToken cancellationToken = default);
 
     [Get("/wp-json/wc/v3/webhooks")]
     Task<IApiResponse<List<WooWebhookJson>>> WebhooksAsync(

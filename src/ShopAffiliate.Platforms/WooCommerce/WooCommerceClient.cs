@@ -28,6 +28,10 @@ public sealed class WooCommerceClient(IHttpClientFactory httpClientFactory, IOpt
     // 2,000 webhooks: far more than any store has; stops a server that always reports another page.
     private const int MaxWebhookPages = 20;
 
+    // 2,000 refunds of one order: a list that claims more is not to be trusted, and a partial one would be read as
+    // "these refunds are not in the store's list".
+    private const int MaxRefundPages = 20;
+
     private WooCommerceOptions Options => options.Value;
 
     /// <summary>
@@ -164,21 +168,45 @@ public sealed class WooCommerceClient(IHttpClientFactory httpClientFactory, IOpt
     }
 
     /// <summary>
-    /// <c>GET /orders/{id}/refunds</c>: the order's refunds with their lines (up to 100, newest first, as WooCommerce lists
-    /// them; an order has a handful). Map each with <see cref="WooOrderMapper.MapRefundDetail"/>.
+    /// <c>GET /orders/{id}/refunds</c>: every refund of the order with its lines, newest first as WooCommerce lists them,
+    /// 100 a page for as many pages as <c>X-WP-TotalPages</c> says (an order refunded line by line can pass 100).
+    /// Map each with <see cref="WooOrderMapper.MapRefundDetail"/>.
     /// </summary>
     public async Task<IReadOnlyList<JsonElement>> ListRefundsAsync(WooStore store, string orderId, CancellationToken ct)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(orderId);
-        if (!orderId.All(char.IsAsciiDigit))
-            throw new ArgumentException($"A WooCommerce order id is digits, not '{orderId}'.", nameof(orderId));
-        using var response = await Api(store).RefundsAsync(Call(store), orderId, PageSize, ct);
+        RequireOrderId(orderId);
+        var api = Api(store);
+        var refunds = new List<JsonElement>();
+        for (var page = 1; page <= MaxRefundPages; page++)
+        {
+            using var response = await api.RefundsAsync(Call(store), orderId, PageSize, page, ct);
+            if (!response.IsSuccessful)
+                throw WooHttp.Failure(response, $"refund list of order {orderId}", store.BaseUrl);
+            if (response.Content.ValueKind != JsonValueKind.Array)
+                throw new WooApiException($"WooCommerce refund list of order {orderId} for {WooStoreUrl.DomainOf(store.BaseUrl)} returned something other than a list.",
+                    response.StatusCode);
+            refunds.AddRange(response.Content.EnumerateArray().Select(r => r.Clone()));
+            if (page >= TotalPages(response) || response.Content.GetArrayLength() == 0)
+                break;
+            if (page == MaxRefundPages)
+                throw new WooApiException(
+                    $"WooCommerce refund list of order {orderId} for {WooStoreUrl.DomainOf(store.BaseUrl)} reports more than {MaxRefundPages} pages of {PageSize}.",
+                    response.StatusCode);
+        }
+
+        return refunds;
+    }
+
+    /// <summary><c>GET /orders/{id}</c>: the order as the REST API gives it (the shape of an order webhook body).</summary>
+    public async Task<JsonElement> GetOrderAsync(WooStore store, string orderId, CancellationToken ct)
+    {
+        RequireOrderId(orderId);
+        using var response = await Api(store).OrderAsync(Call(store), orderId, ct);
         if (!response.IsSuccessful)
-            throw WooHttp.Failure(response, $"refund list of order {orderId}", store.BaseUrl);
-        if (response.Content.ValueKind != JsonValueKind.Array)
-            throw new WooApiException($"WooCommerce refund list of order {orderId} for {WooStoreUrl.DomainOf(store.BaseUrl)} returned something other than a list.",
-                response.StatusCode);
-        return response.Content.EnumerateArray().Select(r => r.Clone()).ToList();
+            throw WooHttp.Failure(response, $"order {orderId}", store.BaseUrl);
+        if (response.Content.ValueKind != JsonValueKind.Object)
+            throw new WooApiException($"WooCommerce order {orderId} for {WooStoreUrl.DomainOf(store.BaseUrl)} is not a JSON object.", response.StatusCode);
+        return response.Content.Clone();
     }
 
     /// <summary>
@@ -226,6 +254,13 @@ public sealed class WooCommerceClient(IHttpClientFactory httpClientFactory, IOpt
     }
 
     private WooCall Call(WooStore store) => WooCall.For(store, clock.GetUtcNow());
+
+    private static void RequireOrderId(string orderId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(orderId);
+        if (!orderId.All(char.IsAsciiDigit))
+            throw new ArgumentException($"A WooCommerce order id is digits, not '{orderId}'.", nameof(orderId));
+    }
 
     private void RequireReachable(Uri store)
     {

@@ -72,6 +72,7 @@ public static class WooOrderMapper
     /// (<c>"-10.00"</c>), which may include tax and shipping, so it is spread over the order: the merchandise share is
     /// total x merchandise / order total (<see cref="MerchandiseShare"/>), an order-level amount with no lines.
     /// <see cref="RefundEvent.CreatedAt"/> is the order's <c>date_modified_gmt</c> (the refund's own date is not in the order).
+    /// Each is marked <see cref="RefundEvent.FromTotals"/>, so the engine takes its lines in its place when they are read later.
     /// </summary>
     public static IReadOnlyList<RefundEvent> MapRefunds(JsonElement order, ShopId shop)
     {
@@ -81,7 +82,8 @@ public static class WooOrderMapper
         {
             var path = $"refunds[{i}]";
             var refundId = RefundIdOf(refund, path) ?? throw new WooPayloadException($"WooCommerce order {id}: {path} has no id.");
-            return new RefundEvent(shop, new ExternalOrderId(id), refundId, at, [], MerchandiseShare(order, Math.Abs(Money(refund, "total", path + ".total") ?? 0m)));
+            return new RefundEvent(shop, new ExternalOrderId(id), refundId, at, [], MerchandiseShare(order, Math.Abs(Money(refund, "total", path + ".total") ?? 0m)),
+                FromTotals: true);
         }).ToList();
     }
 

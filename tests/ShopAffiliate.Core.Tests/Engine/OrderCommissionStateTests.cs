@@ -143,6 +143,33 @@ public class OrderCommissionStateTests
     }
 
     [Fact]
+    public void RefundEstimatedFromTotalsIsReplacedOnceByItsLines()
+    {
+        var order = TwoLineOrder();
+        var estimate = Refund("R1", order, T0.AddDays(1)) with { OtherAmount = 25m, FromTotals = true };
+        var withLines = Refund("R1", order, T0.AddDays(1), new RefundLine("L2", 1, 20m));
+
+        var (state, _) = Fresh(order).Run(s => s.Credit(order), s => s.ApplyRefund(estimate));
+        Assert.Equal(7.5m, state.Commission(JaneTier1)!.Booked);
+
+        // The lines say only L2 (2.00 of commission) went back: 8.00 stays, the estimate's 2.50 is given back less 2.00.
+        var corrected = state.ApplyRefund(withLines);
+        Assert.Equal(8m, corrected.State.Commission(JaneTier1)!.Booked);
+        var entry = Assert.Single(corrected.Entries);
+        Assert.Equal(LedgerEntryKind.Adjusted, entry.Kind);
+        Assert.Equal(0.5m, entry.Amount.Amount);
+        Assert.Equal("R1", entry.Reference);
+        Assert.Contains("read again with its lines", entry.Description);
+        Assert.False(Assert.Single(corrected.State.Refunds).FromTotals);
+
+        // Once read, the refund is final: neither its lines again nor a new estimate change anything.
+        Assert.False(corrected.State.ApplyRefund(withLines).Changed);
+        Assert.False(corrected.State.ApplyRefund(estimate).Changed);
+        // And an estimate never replaces an estimate.
+        Assert.False(state.ApplyRefund(estimate with { OtherAmount = 50m }).Changed);
+    }
+
+    [Fact]
     public void FullRefundBeforePayoutReversesToZero()
     {
         var order = TwoLineOrder();

@@ -21,6 +21,12 @@ public static class HostQueries
         return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Commissions.IgnoreQueryFilters().AsNoTracking().ToListAsync();
     }
 
+    public static async Task<List<LedgerRecord>> LedgerAsync(TestApp app)
+    {
+        await using var scope = app.Scope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Ledger.IgnoreQueryFilters().AsNoTracking().OrderBy(e => e.Id).ToListAsync();
+    }
+
     public static Task WaitForInboxAsync(TestApp app) =>
         Eventually.HoldsAsync(() => CountAsync(app, db => db.Inbox.Where(m => m.Status == InboxStatus.Pending)), n => n == 0, "the inbox to be processed");
 }

@@ -153,6 +153,60 @@ public sealed class WooCommerceClientTests : IDisposable
     }
 
     [Fact]
+    public async Task RefundListReadsEveryPageTheStoreReports()
+    {
+        for (var page = 1; page <= 3; page++)
+        {
+            var ids = page < 3 ? new[] { 1000 - page * 10, 1000 - page * 10 - 1 } : [970];
+            _woo.Server.Given(Request.Create().WithPath("/wp-json/wc/v3/orders/727/refunds").UsingGet()
+                    .WithParam("page", page.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithHeader("X-WP-TotalPages", "3").WithHeader("X-WP-Total", "5")
+                    .WithBody(JsonSerializer.Serialize(ids.Select(id => new { id, amount = "1.00", line_items = Array.Empty<object>() }))));
+        }
+
+        var refunds = await _woo.Client.ListRefundsAsync(FakeWooCommerce.Store(), "727", CancellationToken.None);
+
+        Assert.Equal([990, 989, 980, 979, 970], refunds.Select(r => r.GetProperty("id").GetInt32()));
+        Assert.Equal(["1", "2", "3"], _woo.Requests.Select(r => FakeWooCommerce.Param(r, "page")));
+        Assert.All(_woo.Requests, r => Assert.Equal("100", FakeWooCommerce.Param(r, "per_page")));
+    }
+
+    [Fact]
+    public async Task RefundListWithoutTotalPagesIsOnePage()
+    {
+        _woo.Stub("GET", "/wp-json/wc/v3/orders/727/refunds", """[{"id":731,"amount":"10.00","line_items":[]}]""");
+
+        var refunds = await _woo.Client.ListRefundsAsync(FakeWooCommerce.Store(), "727", CancellationToken.None);
+
+        Assert.Equal(731, Assert.Single(refunds).GetProperty("id").GetInt32());
+        Assert.Equal("1", FakeWooCommerce.Param(Assert.Single(_woo.Requests), "page"));
+    }
+
+    [Fact]
+    public async Task RefundListThatNeverEndsIsRefusedNotCutShort()
+    {
+        _woo.Stub("GET", "/wp-json/wc/v3/orders/727/refunds", """[{"id":731,"amount":"10.00","line_items":[]}]""", 200, ("X-WP-TotalPages", "999"));
+
+        var error = await Assert.ThrowsAsync<WooApiException>(() => _woo.Client.ListRefundsAsync(FakeWooCommerce.Store(), "727", CancellationToken.None));
+
+        Assert.Contains("more than 20 pages", error.Message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, error.StatusCode);
+        Assert.Equal(20, _woo.Requests.Count);
+    }
+
+    [Fact]
+    public async Task OneOrderIsReadById()
+    {
+        _woo.Stub("GET", "/wp-json/wc/v3/orders/727", """{"id":727,"status":"processing","refunds":[{"id":731,"total":"-10.00"}]}""");
+
+        var order = await _woo.Client.GetOrderAsync(FakeWooCommerce.Store(), "727", CancellationToken.None);
+
+        Assert.Equal(731, order.GetProperty("refunds")[0].GetProperty("id").GetInt32());
+        Assert.Equal("Basic " + BasicCredentials, FakeWooCommerce.Header(Assert.Single(_woo.Requests), "Authorization"));
+        await Assert.ThrowsAsync<ArgumentException>(() => _woo.Client.GetOrderAsync(FakeWooCommerce.Store(), "727/notes", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task WebhookIsCreatedActiveWithOurSecret()
     {
         _woo.Stub("POST", "/wp-json/wc/v3/webhooks", Webhook(42), 201);

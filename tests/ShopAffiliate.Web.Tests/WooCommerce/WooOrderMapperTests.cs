@@ -74,6 +74,7 @@ public sealed class WooOrderMapperTests
         Assert.Empty(refund.Lines);
         // 10.00 of a 49.90 order that holds 45.00 of merchandise (the rest is shipping): 10 x 45 / 49.90.
         Assert.Equal(9.0180m, refund.OtherAmount);
+        Assert.True(refund.FromTotals); // an estimate: its lines replace it when they can be read
         Assert.Equal(["731"], WooOrderMapper.RefundIds(JsonDocument.Parse(ProtocolsOrder).RootElement));
     }
 
@@ -164,6 +165,7 @@ public sealed class WooOrderMapperTests
 
         Assert.Empty(refund.Lines);
         Assert.Equal(9.0180m, refund.OtherAmount);
+        Assert.False(refund.FromTotals); // what the store holds, not an estimate: nothing more to read
     }
 
     [Fact]

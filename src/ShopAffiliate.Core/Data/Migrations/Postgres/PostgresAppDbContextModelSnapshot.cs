@@ -770,6 +770,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .HasPrecision(18, 4)
                         .HasColumnType("numeric(18,4)");
 
+                    b.Property<bool>("RefundsFromTotals")
+                        .HasColumnType("boolean");
+
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
@@ -795,6 +798,8 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
 
                     b.HasIndex("ShopId", "ExternalId")
                         .IsUnique();
+
+                    b.HasIndex("ShopId", "RefundsFromTotals");
 
                     b.HasIndex("WorkspaceId", "AffiliateId");
 

@@ -754,6 +754,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                         .HasPrecision(18, 4)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("RefundsFromTotals")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
@@ -779,6 +782,8 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("ShopId", "ExternalId")
                         .IsUnique();
+
+                    b.HasIndex("ShopId", "RefundsFromTotals");
 
                     b.HasIndex("WorkspaceId", "AffiliateId");
 
