@@ -5,12 +5,13 @@ namespace ShopAffiliate.Platforms.Shopify;
 
 /// <summary>
 /// Retries what is worth retrying against Shopify: 429 (after its Retry-After, capped), 5xx and connection failures, with
-/// exponential backoff, at most <see cref="MaxAttempts"/> attempts. Other 4xx answers are final. The request body is
-/// buffered first so every attempt sends the same bytes.
+/// exponential backoff, and a GraphQL <c>THROTTLED</c> error (after the time the cost bucket needs to hold the query's
+/// cost again), at most <see cref="MaxAttempts"/> attempts. Other 4xx answers are final. The request body is buffered
+/// first so every attempt sends the same bytes.
 /// </summary>
 /// <remarks>
 /// A 5xx can arrive after Shopify ran a mutation, so a retried discount creation may come back as "code taken":
-/// callers treat that as possibly their own code.
+/// callers treat that as possibly their own code. A throttled query did not run, so retrying it is always safe.
 /// </remarks>
 public sealed class ShopifyRetryHandler : DelegatingHandler
 {
@@ -46,10 +47,11 @@ public sealed class ShopifyRetryHandler : DelegatingHandler
                 continue;
             }
 
-            if (attempt >= MaxAttempts || !IsTransient(response.StatusCode))
+            var throttled = attempt < MaxAttempts ? await ShopifyThrottle.WaitAsync(request, response, cancellationToken) : null;
+            if (attempt >= MaxAttempts || (throttled is null && !IsTransient(response.StatusCode)))
                 return response;
 
-            var wait = RetryAfter(response) ?? Backoff(attempt);
+            var wait = throttled ?? RetryAfter(response) ?? Backoff(attempt);
             response.Dispose();
             await _delay(wait, cancellationToken);
         }

@@ -281,13 +281,62 @@ public sealed class ShopifyAdminClientTests : IDisposable
         Assert.Equal([TimeSpan.FromSeconds(2)], _shopify.Delays);
     }
 
-    [Fact]
-    public async Task GraphQlThrottlingIsReportedAsThrottled()
+    /// <summary>Shopify's THROTTLED answer: the query did not run; the bucket holds <paramref name="available"/> of the <paramref name="requested"/> points.</summary>
+    private static string Throttled(int requested, double available, double restoreRate = 100.0, double maximum = 2000.0) => $$$"""
+        {"errors":[{"message":"Throttled","extensions":{"code":"THROTTLED","documentation":"https://shopify.dev/api/usage/rate-limits"}}],
+         "extensions":{"cost":{"requestedQueryCost":{{{requested}}},"actualQueryCost":null,
+           "throttleStatus":{"maximumAvailable":{{{maximum:0.0}}},"currentlyAvailable":{{{available}}},"restoreRate":{{{restoreRate:0.0}}} } } } }
+        """;
+
+    /// <summary>The first GraphQL call answers <paramref name="first"/>, every later one <paramref name="then"/>.</summary>
+    private void GraphQlOnceThen(string first, string then, int firstStatus = 200)
     {
-        GraphQl("discountCodeBasicCreate", """
-            {"errors":[{"message":"Throttled","extensions":{"code":"THROTTLED","documentation":"https://shopify.dev/api/usage/rate-limits"}}],
-             "extensions":{"cost":{"requestedQueryCost":10,"actualQueryCost":null,"throttleStatus":{"maximumAvailable":100.0,"currentlyAvailable":2,"restoreRate":100.0}}}}
-            """);
+        _shopify.Server.Given(Request.Create().WithPath(GraphQlPath()).UsingPost()).InScenario("graphql").WillSetStateTo("answered")
+            .RespondWith(Response.Create().WithStatusCode(firstStatus).WithHeader("Content-Type", "application/json").WithBody(first));
+        _shopify.Server.Given(Request.Create().WithPath(GraphQlPath()).UsingPost()).InScenario("graphql").WhenStateIs("answered")
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(then));
+    }
+
+    [Fact]
+    public async Task GraphQlThrottlingIsRetriedOnceTheBucketHoldsTheQuerysCost()
+    {
+        GraphQlOnceThen(Throttled(requested: 10, available: 2), DiscountCreated);
+
+        var result = await _shopify.Admin.CreateDiscountCodeAsync(FakeShopify.Shop, AccessToken, Jane10, CancellationToken.None);
+
+        Assert.True(result.Success);
+        // 8 points short at 100 points a second.
+        Assert.Equal([TimeSpan.FromMilliseconds(80)], _shopify.Delays);
+        var bodies = _shopify.Requests.Select(r => r.RequestMessage!.Body).ToList();
+        Assert.Equal(2, bodies.Count);
+        Assert.Equal(bodies[0], bodies[1]);
+    }
+
+    [Fact]
+    public async Task GraphQlThrottlingAnsweredWith429WaitsForTheCostNotABackoff()
+    {
+        GraphQlOnceThen(Throttled(requested: 252, available: 2, restoreRate: 50.0), DiscountCreated, firstStatus: 429);
+
+        var result = await _shopify.Admin.CreateDiscountCodeAsync(FakeShopify.Shop, AccessToken, Jane10, CancellationToken.None);
+
+        Assert.True(result.Success);
+        Assert.Equal([TimeSpan.FromSeconds(5)], _shopify.Delays);
+    }
+
+    [Fact]
+    public async Task GraphQlThrottlingWaitsAtMostTenSeconds()
+    {
+        GraphQlOnceThen(Throttled(requested: 1000, available: 0, restoreRate: 50.0), DiscountCreated);
+
+        await _shopify.Admin.CreateDiscountCodeAsync(FakeShopify.Shop, AccessToken, Jane10, CancellationToken.None);
+
+        Assert.Equal([TimeSpan.FromSeconds(10)], _shopify.Delays);
+    }
+
+    [Fact]
+    public async Task GraphQlThrottlingThatLastsIsReportedAsThrottledAfterFourAttempts()
+    {
+        GraphQl("discountCodeBasicCreate", Throttled(requested: 10, available: 2));
 
         var error = await Assert.ThrowsAsync<ShopifyApiException>(() =>
             _shopify.Admin.CreateDiscountCodeAsync(FakeShopify.Shop, AccessToken, Jane10, CancellationToken.None));
@@ -295,6 +344,36 @@ public sealed class ShopifyAdminClientTests : IDisposable
         Assert.True(error.Throttled);
         Assert.Equal("THROTTLED", error.ErrorCode);
         Assert.Contains("Throttled", error.Message);
+        Assert.Equal(ShopifyRetryHandler.MaxAttempts, _shopify.Requests.Count);
+        Assert.Equal(Enumerable.Repeat(TimeSpan.FromMilliseconds(80), ShopifyRetryHandler.MaxAttempts - 1), _shopify.Delays);
+    }
+
+    [Fact]
+    public async Task QueryCostingMoreThanTheBucketHoldsIsNotRetried()
+    {
+        GraphQl("discountCodeBasicCreate", Throttled(requested: 1500, available: 1000, restoreRate: 50.0, maximum: 1000.0));
+
+        var error = await Assert.ThrowsAsync<ShopifyApiException>(() =>
+            _shopify.Admin.CreateDiscountCodeAsync(FakeShopify.Shop, AccessToken, Jane10, CancellationToken.None));
+
+        Assert.True(error.Throttled);
+        Assert.Single(_shopify.Requests);
+        Assert.Empty(_shopify.Delays);
+    }
+
+    [Fact]
+    public async Task OtherGraphQlErrorsAreNotRetried()
+    {
+        GraphQl("discountCodeBasicCreate", """
+            {"errors":[{"message":"Field 'nope' doesn't exist on type 'QueryRoot'","extensions":{"code":"undefinedField"}}]}
+            """);
+
+        var error = await Assert.ThrowsAsync<ShopifyApiException>(() =>
+            _shopify.Admin.CreateDiscountCodeAsync(FakeShopify.Shop, AccessToken, Jane10, CancellationToken.None));
+
+        Assert.False(error.Throttled);
+        Assert.Single(_shopify.Requests);
+        Assert.Empty(_shopify.Delays);
     }
 
     [Theory]
