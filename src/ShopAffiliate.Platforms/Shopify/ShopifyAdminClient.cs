@@ -19,6 +19,11 @@ public sealed record DiscountCodeRequest(string Code, string Title, DiscountType
 /// <param name="CodeTaken">The shop already has a discount with this code (ours from an earlier push, or the merchant's).</param>
 public sealed record DiscountPushResult(bool Success, string? ExternalId, bool CodeTaken, IReadOnlyList<string> Errors);
 
+/// <param name="Created">Topics subscribed to the address now (as given, e.g. <c>orders/create</c>).</param>
+/// <param name="Removed">Topics whose subscription at another (an old) address was deleted.</param>
+/// <param name="Problems">Shopify's refusals to delete an old subscription; the new ones are in place regardless.</param>
+public sealed record WebhookSync(IReadOnlyList<string> Created, IReadOnlyList<string> Removed, IReadOnlyList<string> Problems);
+
 /// <summary>The GraphQL Admin API calls the app makes: webhook subscriptions and affiliate discount codes.</summary>
 public sealed class ShopifyAdminClient(IHttpClientFactory httpClientFactory, IOptions<ShopifyOptions> options)
 {
@@ -58,6 +63,15 @@ public sealed class ShopifyAdminClient(IHttpClientFactory httpClientFactory, IOp
         }
         """;
 
+    private const string DeleteSubscriptionMutation = """
+        mutation webhookSubscriptionDelete($id: ID!) {
+          webhookSubscriptionDelete(id: $id) {
+            deletedWebhookSubscriptionId
+            userErrors { field message }
+          }
+        }
+        """;
+
     private const string CreateDiscountMutation = """
         mutation discountCodeBasicCreate($basicCodeDiscount: DiscountCodeBasicInput!) {
           discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {
@@ -70,10 +84,11 @@ public sealed class ShopifyAdminClient(IHttpClientFactory httpClientFactory, IOp
     private ShopifyOptions Options => options.Value;
 
     /// <summary>
-    /// Subscribes the shop to each topic that has no subscription to <paramref name="callbackUrl"/> yet; returns the
-    /// topics it created (as given, e.g. <c>orders/create</c>). Safe to call on every install and start-up.
+    /// Subscribes the shop to each topic that has no subscription to <paramref name="callbackUrl"/> yet, then deletes the
+    /// subscriptions of those topics at any other address: the app's own, left from an earlier public URL, which would
+    /// otherwise keep receiving (and failing) every delivery. Safe to call on every install and start-up.
     /// </summary>
-    public async Task<IReadOnlyList<string>> EnsureWebhooksAsync(
+    public async Task<WebhookSync> EnsureWebhooksAsync(
         string shop, string accessToken, string callbackUrl, IEnumerable<string> topics, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(callbackUrl, UriKind.Absolute, out _))
@@ -86,7 +101,7 @@ public sealed class ShopifyAdminClient(IHttpClientFactory httpClientFactory, IOp
         var created = new List<string>();
         foreach (var (topic, topicEnum) in wanted)
         {
-            if (existing.Contains((topicEnum, callbackUrl)))
+            if (existing.Any(e => e.Topic == topicEnum && SameAddress(e.Address, callbackUrl)))
                 continue;
             var variables = new JsonObject
             {
@@ -106,7 +121,24 @@ public sealed class ShopifyAdminClient(IHttpClientFactory httpClientFactory, IOp
             created.Add(topic);
         }
 
-        return created;
+        // After the creates, so no delivery falls between the old subscription and the new one.
+        var removed = new List<string>();
+        var problems = new List<string>();
+        foreach (var (topic, topicEnum) in wanted)
+        {
+            foreach (var old in existing.Where(e => e.Topic == topicEnum && !SameAddress(e.Address, callbackUrl)))
+            {
+                var data = await ExecuteAsync(shop, accessToken, DeleteSubscriptionMutation, new JsonObject { ["id"] = old.Id },
+                    "webhook subscription removal", cancellationToken);
+                var errors = UserErrors(Payload(data, "webhookSubscriptionDelete", shop));
+                if (errors.Count == 0)
+                    removed.Add(topic);
+                else
+                    problems.Add($"The {topic} webhook at {old.Address} could not be removed: {string.Join("; ", errors.Select(e => e.Message))}");
+            }
+        }
+
+        return new(created, removed, problems);
     }
 
     /// <summary>
@@ -189,10 +221,13 @@ public sealed class ShopifyAdminClient(IHttpClientFactory httpClientFactory, IOp
         return input;
     }
 
-    private async Task<HashSet<(string Topic, string Address)>> ExistingSubscriptionsAsync(
+    private sealed record Subscription(string Id, string Topic, string Address);
+
+    /// <summary>The shop's HTTP subscriptions of this app (other endpoint kinds have no address we could compare).</summary>
+    private async Task<List<Subscription>> ExistingSubscriptionsAsync(
         string shop, string accessToken, bool useUri, CancellationToken cancellationToken)
     {
-        var found = new HashSet<(string, string)>();
+        var found = new List<Subscription>();
         string? after = null;
         for (var page = 0; page < MaxSubscriptionPages; page++)
         {
@@ -201,12 +236,12 @@ public sealed class ShopifyAdminClient(IHttpClientFactory httpClientFactory, IOp
             var connection = Payload(data, "webhookSubscriptions", shop);
             foreach (var edge in Array(connection, "edges"))
             {
-                if (!edge.TryGetProperty("node", out var node) || Str(node, "topic") is not { } topic)
+                if (!edge.TryGetProperty("node", out var node) || Str(node, "topic") is not { } topic || Str(node, "id") is not { } id)
                     continue;
                 var address = Str(node, "uri")
                     ?? (node.TryGetProperty("endpoint", out var endpoint) && endpoint.ValueKind == JsonValueKind.Object ? Str(endpoint, "callbackUrl") : null);
-                if (address is not null)
-                    found.Add((topic, address));
+                if (address is not null && (address.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || address.StartsWith("http://", StringComparison.OrdinalIgnoreCase)))
+                    found.Add(new(id, topic, address));
             }
 
             if (!connection.TryGetProperty("pageInfo", out var pageInfo)
@@ -218,6 +253,10 @@ public sealed class ShopifyAdminClient(IHttpClientFactory httpClientFactory, IOp
 
         return found;
     }
+
+    /// <summary>A trailing slash or the host's case does not make another address.</summary>
+    private static bool SameAddress(string a, string b) =>
+        string.Equals(a.TrimEnd('/'), b.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Runs one GraphQL call and returns its <c>data</c>; transport, HTTP and top-level GraphQL errors throw.</summary>
     private async Task<JsonElement> ExecuteAsync(

@@ -38,17 +38,23 @@ public sealed class ShopifyAdminClientTests : IDisposable
         {"data":{"webhookSubscriptionCreate":{"webhookSubscription":{"id":"gid://shopify/WebhookSubscription/9","topic":"ORDERS_PAID"},"userErrors":[]}}}
         """;
 
+    private const string SubscriptionDeleted = """
+        {"data":{"webhookSubscriptionDelete":{"deletedWebhookSubscriptionId":"gid://shopify/WebhookSubscription/3","userErrors":[]}}}
+        """;
+
     [Fact]
     public async Task WebhookRegistrationCreatesOnlyTheMissingTopics()
     {
         GraphQl("webhookSubscriptions(", ExistingSubscriptions);
         GraphQl("webhookSubscriptionCreate", SubscriptionCreated);
+        GraphQl("webhookSubscriptionDelete", SubscriptionDeleted);
 
-        var created = await _shopify.Admin.EnsureWebhooksAsync(FakeShopify.Shop, AccessToken, Callback,
+        var sync = await _shopify.Admin.EnsureWebhooksAsync(FakeShopify.Shop, AccessToken, Callback,
             ["orders/create", "orders/paid", "refunds/create", "app/uninstalled", "orders/create"], CancellationToken.None);
 
-        // ORDERS_PAID exists, but for another address: ours is still missing.
-        Assert.Equal(["orders/paid", "refunds/create"], created);
+        // ORDERS_PAID exists, but for another address: ours is still missing (and the old one goes).
+        Assert.Equal(["orders/paid", "refunds/create"], sync.Created);
+        Assert.Equal(["orders/paid"], sync.Removed);
         Assert.All(_shopify.Requests, r =>
         {
             Assert.Equal(GraphQlPath(), r.RequestMessage!.Path);
@@ -74,10 +80,12 @@ public sealed class ShopifyAdminClientTests : IDisposable
     {
         GraphQl("webhookSubscriptions(", ExistingSubscriptions);
 
-        var created = await _shopify.Admin.EnsureWebhooksAsync(FakeShopify.Shop, AccessToken, Callback,
+        var sync = await _shopify.Admin.EnsureWebhooksAsync(FakeShopify.Shop, AccessToken, Callback,
             ["orders/create", "app/uninstalled"], CancellationToken.None);
 
-        Assert.Empty(created);
+        // ORDERS_PAID at the old address is not among these topics: left alone.
+        Assert.Empty(sync.Created);
+        Assert.Empty(sync.Removed);
         Assert.Single(_shopify.Requests);
     }
 
@@ -97,10 +105,10 @@ public sealed class ShopifyAdminClientTests : IDisposable
                  "pageInfo":{"hasNextPage":false,"endCursor":"cursor-2"}}}}
                 """));
 
-        var created = await _shopify.Admin.EnsureWebhooksAsync(FakeShopify.Shop, AccessToken, Callback,
+        var sync = await _shopify.Admin.EnsureWebhooksAsync(FakeShopify.Shop, AccessToken, Callback,
             ["orders/create", "refunds/create"], CancellationToken.None);
 
-        Assert.Empty(created);
+        Assert.Empty(sync.Created);
         Assert.Equal(2, _shopify.Requests.Count);
     }
 
@@ -119,14 +127,59 @@ public sealed class ShopifyAdminClientTests : IDisposable
             .Given(Request.Create().WithPath(GraphQlPath("2025-07")).UsingPost().WithBody((string? b) => b is not null && b.Contains("webhookSubscriptionCreate")))
             .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(SubscriptionCreated));
 
-        var created = await shopify.Admin.EnsureWebhooksAsync(FakeShopify.Shop, AccessToken, Callback,
+        var sync = await shopify.Admin.EnsureWebhooksAsync(FakeShopify.Shop, AccessToken, Callback,
             ["orders/create", "orders/updated"], CancellationToken.None);
 
-        Assert.Equal(["orders/updated"], created);
+        Assert.Equal(["orders/updated"], sync.Created);
         Assert.Contains("WebhookHttpEndpoint", Assert.Single(shopify.GraphQlCalls("webhookSubscriptions(")).GetProperty("query").GetString());
         var subscription = Assert.Single(shopify.GraphQlCalls("webhookSubscriptionCreate")).GetProperty("variables").GetProperty("webhookSubscription");
         Assert.Equal(Callback, subscription.GetProperty("callbackUrl").GetString());
         Assert.False(subscription.TryGetProperty("uri", out _));
+    }
+
+    [Fact]
+    public async Task SubscriptionsAtAnOldAddressAreRemovedOnceTheNewOnesExist()
+    {
+        GraphQl("webhookSubscriptions(", """
+            {"data":{"webhookSubscriptions":{"edges":[
+              {"node":{"id":"gid://shopify/WebhookSubscription/1","topic":"ORDERS_CREATE","uri":"https://APP.example.com/webhooks/shopify/"}},
+              {"node":{"id":"gid://shopify/WebhookSubscription/4","topic":"ORDERS_CREATE","uri":"https://old-host.example.com/webhooks/shopify"}},
+              {"node":{"id":"gid://shopify/WebhookSubscription/3","topic":"ORDERS_PAID","uri":"https://old-host.example.com/webhooks/shopify"}},
+              {"node":{"id":"gid://shopify/WebhookSubscription/5","topic":"PRODUCTS_UPDATE","uri":"https://old-host.example.com/webhooks/shopify"}}],
+             "pageInfo":{"hasNextPage":false,"endCursor":null}}}}
+            """);
+        GraphQl("webhookSubscriptionCreate", SubscriptionCreated);
+        GraphQl("webhookSubscriptionDelete", SubscriptionDeleted);
+
+        var sync = await _shopify.Admin.EnsureWebhooksAsync(FakeShopify.Shop, AccessToken, Callback, ["orders/create", "orders/paid"], CancellationToken.None);
+
+        // Ours for ORDERS_CREATE is there (a trailing slash and the host's case make no other address).
+        Assert.Equal(["orders/paid"], sync.Created);
+        Assert.Equal(["orders/create", "orders/paid"], sync.Removed);
+        Assert.Empty(sync.Problems);
+        var operations = _shopify.Bodies().Select(b => b.GetProperty("query").GetString()!.Split('(')[0].Trim().Split(' ').Last()).ToList();
+        Assert.Equal(["WebhookSubscriptions", "webhookSubscriptionCreate", "webhookSubscriptionDelete", "webhookSubscriptionDelete"], operations);
+        // The old ones of our topics; not our subscription at the current address, nor another topic's.
+        Assert.Equal(["gid://shopify/WebhookSubscription/4", "gid://shopify/WebhookSubscription/3"],
+            _shopify.GraphQlCalls("webhookSubscriptionDelete").Select(c => c.GetProperty("variables").GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task AnOldSubscriptionShopifyWillNotDeleteIsReportedNotThrown()
+    {
+        GraphQl("webhookSubscriptions(", ExistingSubscriptions);
+        GraphQl("webhookSubscriptionCreate", SubscriptionCreated);
+        GraphQl("webhookSubscriptionDelete", """
+            {"data":{"webhookSubscriptionDelete":{"deletedWebhookSubscriptionId":null,"userErrors":[{"field":["id"],"message":"Webhook subscription does not exist"}]}}}
+            """);
+
+        var sync = await _shopify.Admin.EnsureWebhooksAsync(FakeShopify.Shop, AccessToken, Callback, ["orders/paid"], CancellationToken.None);
+
+        Assert.Equal(["orders/paid"], sync.Created);
+        Assert.Empty(sync.Removed);
+        var problem = Assert.Single(sync.Problems);
+        Assert.Contains("https://old-host.example.com/webhooks/shopify", problem);
+        Assert.Contains("Webhook subscription does not exist", problem);
     }
 
     [Fact]

@@ -31,17 +31,23 @@ public sealed partial class ShopifyInstaller(
         shop.EncryptedCredentials = secrets.Protect(new ShopCredentials(token.AccessToken, token.Scope, token.ExpiresAt, token.RefreshToken, token.RefreshTokenExpiresAt));
         await db.SaveChangesAsync(ct);
 
-        var created = await admin.EnsureWebhooksAsync(domain, token.AccessToken, CallbackUrl, Topics, ct);
+        var webhooks = await admin.EnsureWebhooksAsync(domain, token.AccessToken, CallbackUrl, Topics, ct);
+        foreach (var problem in webhooks.Problems)
+            LogOldWebhookKept(domain, problem);
         await ShopifyBackfill.EnqueueAsync(db, shop, clock.GetUtcNow().UtcDateTime, cursor: null, ct);
         signal.Notify();
-        LogInstalled(domain, shop.WorkspaceId, created.Count);
+        LogInstalled(domain, shop.WorkspaceId, webhooks.Created.Count, webhooks.Removed.Count);
         return shop;
     }
 
     public string CallbackUrl => app.Value.PublicBaseUrl.TrimEnd('/') + "/webhooks/shopify";
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Shopify store {Shop} connected to workspace {WorkspaceId}; {Created} webhook subscription(s) created")]
-    private partial void LogInstalled(string shop, Guid workspaceId, int created);
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Shopify store {Shop} connected to workspace {WorkspaceId}; {Created} webhook subscription(s) created, {Removed} at an old address removed")]
+    private partial void LogInstalled(string shop, Guid workspaceId, int created, int removed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify store {Shop}: {Problem}")]
+    private partial void LogOldWebhookKept(string shop, string problem);
 }
 
 /// <summary>
