@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ShopAffiliate.Core.Data;
@@ -82,8 +83,7 @@ public abstract class ShopifyCouponTests(Db provider) : IDisposable
     [Fact]
     public async Task ACodeTheShopAlreadyUsesShowsAsTakenWithAnExplanation()
     {
-        _shopify.Given(Request.Create().WithPath(GraphQl).UsingPost()).RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(
-            """{"data":{"discountCodeBasicCreate":{"codeDiscountNode":null,"userErrors":[{"field":["basicCodeDiscount","code"],"code":"TAKEN","message":"Code must be unique. Please try a different code."}]}}}"""));
+        StubCodeTaken(underTheCode: "The merchant's summer sale");
         var (app, s, jane) = await ProgramAsync();
         await using var _ = app;
 
@@ -92,6 +92,46 @@ public abstract class ShopifyCouponTests(Db provider) : IDisposable
         var shop = Assert.Single((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("shops").EnumerateArray());
         Assert.Equal("Taken", shop.GetProperty("status").GetString());
         Assert.Contains("already has a discount with the code SUMMER", shop.GetProperty("error").GetString());
+    }
+
+    /// <summary>The shop answers "code taken"; under the code is a 5.00 fixed-amount discount titled <paramref name="underTheCode"/>.</summary>
+    private void StubCodeTaken(string underTheCode)
+    {
+        _shopify.Given(Request.Create().WithPath(GraphQl).UsingPost().WithBody((string? b) => b is not null && b.Contains("discountCodeBasicCreate")))
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(
+                """{"data":{"discountCodeBasicCreate":{"codeDiscountNode":null,"userErrors":[{"field":["basicCodeDiscount","code"],"code":"TAKEN","message":"Code must be unique. Please try a different code."}]}}}"""));
+        _shopify.Given(Request.Create().WithPath(GraphQl).UsingPost().WithBody((string? b) => b is not null && b.Contains("codeDiscountNodeByCode")))
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(JsonSerializer.Serialize(new
+            {
+                data = new
+                {
+                    codeDiscountNodeByCode = new
+                    {
+                        id = "gid://shopify/DiscountCodeNode/42",
+                        codeDiscount = new
+                        {
+                            __typename = "DiscountCodeBasic", title = underTheCode,
+                            customerGets = new { value = new { __typename = "DiscountAmount", amount = new { amount = "5.0", currencyCode = "USD" }, appliesOnEachItem = false } },
+                        },
+                    },
+                },
+            })));
+    }
+
+    [Fact]
+    public async Task ACodeTakenByOurOwnEarlierPushShowsAsSyncedWithThatDiscount()
+    {
+        StubCodeTaken(underTheCode: "Affiliate Jane Doe");
+        var (app, s, jane) = await ProgramAsync();
+        await using var _ = app;
+
+        var response = await s.Api.PostAsJsonAsync("/api/v1/coupons", new { affiliateId = jane, code = "JANE5", discountType = "FixedAmount", amount = 5 });
+
+        var shop = Assert.Single((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("shops").EnumerateArray());
+        Assert.Equal("Synced", shop.GetProperty("status").GetString());
+        Assert.False(shop.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String);
+        var external = await s.WithDbAsync(db => db.CouponSyncs.Select(c => c.ExternalId).SingleAsync());
+        Assert.Equal("gid://shopify/DiscountCodeNode/42", external);
     }
 
     [Fact]

@@ -15,9 +15,10 @@ public sealed record DiscountCodeRequest(string Code, string Title, DiscountType
     public static string TitleFor(string affiliateName) => $"Affiliate {affiliateName}";
 }
 
-/// <param name="ExternalId">The <c>DiscountCodeNode</c> gid when created.</param>
-/// <param name="CodeTaken">The shop already has a discount with this code (ours from an earlier push, or the merchant's).</param>
-public sealed record DiscountPushResult(bool Success, string? ExternalId, bool CodeTaken, IReadOnlyList<string> Errors);
+/// <param name="ExternalId">The <c>DiscountCodeNode</c> gid when created, or of our own discount found under the code.</param>
+/// <param name="CodeTaken">The shop has a discount with this code that is not ours (the merchant's, or another affiliate's).</param>
+/// <param name="AlreadyThere">The code was taken by this very discount (an earlier attempt went through): success, nothing created.</param>
+public sealed record DiscountPushResult(bool Success, string? ExternalId, bool CodeTaken, IReadOnlyList<string> Errors, bool AlreadyThere = false);
 
 /// <param name="Created">Topics subscribed to the address now (as given, e.g. <c>orders/create</c>).</param>
 /// <param name="Removed">Topics whose subscription at another (an old) address was deleted.</param>
@@ -77,6 +78,27 @@ public sealed class ShopifyAdminClient(IHttpClientFactory httpClientFactory, IOp
           discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {
             codeDiscountNode { id }
             userErrors { field code message }
+          }
+        }
+        """;
+
+    private const string DiscountByCodeQuery = """
+        query codeDiscountNodeByCode($code: String!) {
+          codeDiscountNodeByCode(code: $code) {
+            id
+            codeDiscount {
+              __typename
+              ... on DiscountCodeBasic {
+                title
+                customerGets {
+                  value {
+                    __typename
+                    ... on DiscountPercentage { percentage }
+                    ... on DiscountAmount { amount { amount } appliesOnEachItem }
+                  }
+                }
+              }
+            }
           }
         }
         """;
@@ -144,12 +166,15 @@ public sealed class ShopifyAdminClient(IHttpClientFactory httpClientFactory, IOp
     /// <summary>
     /// Creates a basic code discount for the whole order (<c>discountCodeBasicCreate</c>). Shopify's refusals come back in the
     /// result (<see cref="DiscountPushResult.CodeTaken"/>, <see cref="DiscountPushResult.Errors"/>); a failed call throws
-    /// <see cref="ShopifyApiException"/>.
+    /// <see cref="ShopifyApiException"/>. A code Shopify calls taken is looked up first (<c>codeDiscountNodeByCode</c>):
+    /// an earlier attempt may have created it (a retried call whose first answer was lost, or a push that failed after
+    /// Shopify ran it). When the discount under the code is ours, with our title and value, it is a success with its id.
     /// </summary>
     public async Task<DiscountPushResult> CreateDiscountCodeAsync(
         string shop, string accessToken, DiscountCodeRequest request, CancellationToken cancellationToken)
     {
-        var variables = new JsonObject { ["basicCodeDiscount"] = DiscountInput(request) };
+        var input = DiscountInput(request);
+        var variables = new JsonObject { ["basicCodeDiscount"] = input };
         var data = await ExecuteAsync(shop, accessToken, CreateDiscountMutation, variables, "discount code creation", cancellationToken);
         var payload = Payload(data, "discountCodeBasicCreate", shop);
         var errors = UserErrors(payload);
@@ -158,8 +183,36 @@ public sealed class ShopifyAdminClient(IHttpClientFactory httpClientFactory, IOp
         var taken = errors.Any(e => e.Code == "TAKEN"
             || e.Message.Contains("taken", StringComparison.OrdinalIgnoreCase)
             || e.Message.Contains("must be unique", StringComparison.OrdinalIgnoreCase));
+        if (taken && await OwnDiscountAsync(shop, accessToken, request, input, cancellationToken) is { } ours)
+            return new(true, ours, false, [], AlreadyThere: true);
         return new(errors.Count == 0 && id is not null, id, taken, errors.Select(e => e.Message).ToList());
     }
+
+    /// <summary>The id of the discount under <paramref name="request"/>'s code when it is a basic one with our title and value.</summary>
+    private async Task<string?> OwnDiscountAsync(
+        string shop, string accessToken, DiscountCodeRequest request, JsonObject input, CancellationToken cancellationToken)
+    {
+        var data = await ExecuteAsync(shop, accessToken, DiscountByCodeQuery, new JsonObject { ["code"] = request.Code.Trim() },
+            "discount code lookup", cancellationToken);
+        if (!data.TryGetProperty("codeDiscountNodeByCode", out var node) || node.ValueKind != JsonValueKind.Object
+            || Str(node, "id") is not { } id
+            || !node.TryGetProperty("codeDiscount", out var discount) || Str(discount, "__typename") != "DiscountCodeBasic"
+            || Str(discount, "title") != (string?)input["title"])
+            return null;
+        var value = discount.TryGetProperty("customerGets", out var gets) && gets.ValueKind == JsonValueKind.Object
+            && gets.TryGetProperty("value", out var v) ? v : default;
+        var sameValue = request.Type switch
+        {
+            DiscountType.Percentage => Number(value, "percentage") is { } fraction && Math.Abs(fraction * 100m - request.Amount) < 0.0001m,
+            _ => Str(value, "__typename") == "DiscountAmount" && value.TryGetProperty("amount", out var money)
+                 && decimal.TryParse(Str(money, "amount"), NumberStyles.Number, CultureInfo.InvariantCulture, out var amount) && amount == request.Amount,
+        };
+        return sameValue ? id : null;
+    }
+
+    private static decimal? Number(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
+            && value.TryGetDecimal(out var number) ? number : null;
 
     /// <summary>One page of orders created since <paramref name="since"/> (needs read_orders; beyond 60 days read_all_orders).</summary>
     public async Task<ShopifyOrderPage> OrdersAsync(string shop, string accessToken, DateTime since, string? cursor, CancellationToken cancellationToken)

@@ -269,13 +269,24 @@ public sealed class ShopifyAdminClientTests : IDisposable
         Assert.True(input.GetProperty("customerSelection").GetProperty("all").GetBoolean());
     }
 
+    private const string CodeTaken = """
+        {"data":{"discountCodeBasicCreate":{"codeDiscountNode":null,
+          "userErrors":[{"field":["basicCodeDiscount","code"],"code":"TAKEN","message":"Code must be unique. Please try a different code."}]}}}
+        """;
+
+    /// <summary>What <c>codeDiscountNodeByCode</c> finds under the code: a basic discount with this title and value.</summary>
+    private static string DiscountUnderTheCode(string title, string value, string type = "DiscountCodeBasic") => $$"""
+        {"data":{"codeDiscountNodeByCode":{"id":"gid://shopify/DiscountCodeNode/777","codeDiscount":{"__typename":"{{type}}","title":"{{title}}",
+          "customerGets":{"value":{{value}} } } } } }
+        """;
+
+    private const string TenPercent = """{"__typename":"DiscountPercentage","percentage":0.1}""";
+
     [Fact]
     public async Task CodeTakenInTheShopIsReportedNotThrown()
     {
-        GraphQl("discountCodeBasicCreate", """
-            {"data":{"discountCodeBasicCreate":{"codeDiscountNode":null,
-              "userErrors":[{"field":["basicCodeDiscount","code"],"code":"TAKEN","message":"Code must be unique. Please try a different code."}]}}}
-            """);
+        GraphQl("discountCodeBasicCreate", CodeTaken);
+        GraphQl("codeDiscountNodeByCode", DiscountUnderTheCode("Spring sale", TenPercent));
 
         var result = await _shopify.Admin.CreateDiscountCodeAsync(FakeShopify.Shop, AccessToken, Jane10, CancellationToken.None);
 
@@ -283,6 +294,8 @@ public sealed class ShopifyAdminClientTests : IDisposable
         Assert.True(result.CodeTaken);
         Assert.Null(result.ExternalId);
         Assert.Equal(["Code must be unique. Please try a different code."], result.Errors);
+        var lookup = Assert.Single(_shopify.GraphQlCalls("codeDiscountNodeByCode"));
+        Assert.Equal("JANE10", lookup.GetProperty("variables").GetProperty("code").GetString());
     }
 
     [Fact]
@@ -291,10 +304,63 @@ public sealed class ShopifyAdminClientTests : IDisposable
         GraphQl("discountCodeBasicCreate", """
             {"data":{"discountCodeBasicCreate":{"codeDiscountNode":null,"userErrors":[{"field":["basicCodeDiscount","code"],"code":null,"message":"Code has already been taken"}]}}}
             """);
+        GraphQl("codeDiscountNodeByCode", """{"data":{"codeDiscountNodeByCode":null}}""");
 
         var result = await _shopify.Admin.CreateDiscountCodeAsync(FakeShopify.Shop, AccessToken, Jane10, CancellationToken.None);
 
         Assert.True(result.CodeTaken);
+    }
+
+    [Fact]
+    public async Task ARetriedCreateWhoseFirstAttemptWentThroughFindsItsOwnDiscount()
+    {
+        // The first attempt ran in Shopify but its answer was a 503; the retry finds the code taken, by that discount.
+        _shopify.Server.Given(Request.Create().WithPath(GraphQlPath()).UsingPost().WithBody((string? b) => b is not null && b.Contains("discountCodeBasicCreate")))
+            .InScenario("lost answer").WillSetStateTo("created")
+            .RespondWith(Response.Create().WithStatusCode(503).WithBody("Service Unavailable"));
+        _shopify.Server.Given(Request.Create().WithPath(GraphQlPath()).UsingPost().WithBody((string? b) => b is not null && b.Contains("discountCodeBasicCreate")))
+            .InScenario("lost answer").WhenStateIs("created")
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(CodeTaken));
+        GraphQl("codeDiscountNodeByCode", DiscountUnderTheCode("Affiliate Jane", TenPercent));
+
+        var result = await _shopify.Admin.CreateDiscountCodeAsync(FakeShopify.Shop, AccessToken, Jane10, CancellationToken.None);
+
+        Assert.Equal(new DiscountPushResult(true, "gid://shopify/DiscountCodeNode/777", false, [], AlreadyThere: true), result with { Errors = [] });
+        Assert.Empty(result.Errors);
+        Assert.Equal(2, _shopify.GraphQlCalls("discountCodeBasicCreate").Count);
+    }
+
+    [Fact]
+    public async Task OurOwnFixedAmountDiscountIsRecognisedByItsAmount()
+    {
+        GraphQl("discountCodeBasicCreate", CodeTaken);
+        GraphQl("codeDiscountNodeByCode", DiscountUnderTheCode("Affiliate Jane",
+            """{"__typename":"DiscountAmount","amount":{"amount":"5.0","currencyCode":"DKK"},"appliesOnEachItem":false}"""));
+
+        var result = await _shopify.Admin.CreateDiscountCodeAsync(FakeShopify.Shop, AccessToken,
+            Jane10 with { Code = "JANE5", Type = DiscountType.FixedAmount, Amount = 5m }, CancellationToken.None);
+
+        Assert.True(result.Success);
+        Assert.True(result.AlreadyThere);
+        Assert.Equal("gid://shopify/DiscountCodeNode/777", result.ExternalId);
+    }
+
+    [Theory]
+    [InlineData("Affiliate Jane", """{"__typename":"DiscountPercentage","percentage":0.2}""", "DiscountCodeBasic")] // another value
+    [InlineData("Affiliate Janet", """{"__typename":"DiscountPercentage","percentage":0.1}""", "DiscountCodeBasic")] // another title
+    [InlineData("Affiliate Jane", """{"__typename":"DiscountAmount","amount":{"amount":"10.0"},"appliesOnEachItem":false}""", "DiscountCodeBasic")]
+    [InlineData("Affiliate Jane", """{"__typename":"DiscountPercentage","percentage":0.1}""", "DiscountCodeBxgy")] // not a basic discount
+    public async Task ADiscountUnderTheCodeThatDiffersFromOursIsTaken(string title, string value, string type)
+    {
+        GraphQl("discountCodeBasicCreate", CodeTaken);
+        GraphQl("codeDiscountNodeByCode", DiscountUnderTheCode(title, value, type));
+
+        var result = await _shopify.Admin.CreateDiscountCodeAsync(FakeShopify.Shop, AccessToken, Jane10, CancellationToken.None);
+
+        Assert.False(result.Success);
+        Assert.True(result.CodeTaken);
+        Assert.False(result.AlreadyThere);
+        Assert.Null(result.ExternalId);
     }
 
     [Fact]
