@@ -4,7 +4,8 @@
 // UpdatedAt, its attribution and commission quote, every refund by RefundId, staff decisions, and per commission the
 // approval and payout facts). From the facts it derives each commission's Target; every change returns the ledger
 // entries that move the Booked amount to the Target. So duplicates (no fact changes) book nothing, an older version is
-// ignored, a refund before its order waits in Refunds, and any arrival order ends in the same Target.
+// ignored, a refund before its order waits in Refunds, and any arrival order ends in the same Target. A refund estimated
+// from the order's totals (FromTotals) is the one fact that may be replaced: once, by the same refund with its lines.
 //
 // One state per ORDER, not per order+affiliate+tier as first sketched: it holds one CommissionState per
 // (affiliate, tier), because a re-attribution or a version that drops the parent must reverse one commission and book
