@@ -21,13 +21,17 @@ public static class CommissionPlans
     public static string WriteRules(IEnumerable<CommissionRule> rules) => JsonSerializer.Serialize(rules.ToList(), RuleJson);
 
     public static CommissionPlan ToPlan(CommissionGroup group, WorkspaceSettings settings) =>
-        new(group.Name, ReadRules(group.RulesJson)) { SecondTierRate = group.SecondTierRate, Basis = settings.CommissionBasis };
+        new(group.Name, ReadRules(group.RulesJson))
+        {
+            SecondTierRate = group.SecondTierRate, Basis = settings.CommissionBasis, CommissionOnGiftCards = settings.CommissionOnGiftCards,
+        };
 
     /// <summary>The program's built-in plan when no group is set up: the default rate on everything.</summary>
     public static CommissionPlan BuiltIn(WorkspaceSettings settings) =>
         new("Default", [new CommissionRule(RuleScope.All, RuleKind.Percent, settings.DefaultCommissionRate) { Name = "Default rate" }])
         {
             Basis = settings.CommissionBasis,
+            CommissionOnGiftCards = settings.CommissionOnGiftCards,
         };
 
     /// <summary>The affiliate's group, else the workspace's default group, else the built-in plan.</summary>

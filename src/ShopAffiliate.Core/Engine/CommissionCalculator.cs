@@ -100,9 +100,11 @@ public static class CommissionCalculator
         return new(currency, quoteLines, applications, sum, secondMoney, Explain(plan, order, applications, quoteLines, sum, secondMoney, covered.Sum(i => basis[i])));
     }
 
-    /// <summary>Most specific scope wins; among equals, the first rule in the plan.</summary>
+    /// <summary>Most specific scope wins; among equals, the first rule in the plan. A gift card wins none unless the plan pays on them.</summary>
     private static int? Winner(CommissionPlan plan, OrderLine line, OrderEvent order, string currency)
     {
+        if (line.IsGiftCard && !plan.CommissionOnGiftCards)
+            return null;
         int? best = null;
         for (var r = 0; r < plan.Rules.Count; r++)
         {
@@ -151,7 +153,11 @@ public static class CommissionCalculator
     {
         var currency = total.Currency;
         if (applications.Count == 0)
-            return $"No rule of plan {plan.Name} covers the lines of order {order.DisplayName}: no commission.";
+        {
+            return order.Lines.Count > 0 && order.Lines.All(l => l.IsGiftCard) && !plan.CommissionOnGiftCards
+                ? $"Order {order.DisplayName} buys only gift cards, which earn no commission (the order that spends them does)."
+                : $"No rule of plan {plan.Name} covers the lines of order {order.DisplayName}: no commission.";
+        }
 
         var parts = applications.Select(a =>
         {
@@ -164,9 +170,12 @@ public static class CommissionCalculator
             return $"{rate} under rule \"{a.RuleName}\" on {LineList(a.LineIds)} = {a.Amount}";
         });
         var text = $"Plan {plan.Name}: " + string.Join("; ", parts) + $". Total {total}.";
-        var uncovered = lines.Where(l => l.Rule is null).Select(l => l.LineId).ToArray();
+        var giftCards = order.Lines.Where(l => l.IsGiftCard && !plan.CommissionOnGiftCards).Select(l => l.LineId).ToHashSet(StringComparer.Ordinal);
+        var uncovered = lines.Where(l => l.Rule is null && !giftCards.Contains(l.LineId)).Select(l => l.LineId).ToArray();
         if (uncovered.Length > 0)
             text += $" No rule covers {LineList(uncovered)}.";
+        if (giftCards.Count > 0)
+            text += $" Gift cards earn no commission ({LineList([.. giftCards])}).";
         if (plan.SecondTierRate > 0m)
             text += $" Second tier: {Percent(plan.SecondTierRate)} of {new Money(secondBasis, currency)} = {second}.";
         return text;

@@ -86,8 +86,11 @@ public sealed record CommissionRule(RuleScope Scope, RuleKind Kind, decimal Valu
 
 public enum CommissionBasis
 {
-    /// <summary>Line revenue after discounts, before tax and shipping.</summary>
+    /// <summary>Line revenue after discounts, before tax and shipping (prices that include tax have it taken out).</summary>
     NetRevenue,
+
+    /// <summary>The gross line amount after discounts, tax included, before shipping: what a merchant reads on the
+    /// receipt when prices include tax.</summary>
     NetRevenueIncludingTax,
 }
 
@@ -98,6 +101,9 @@ public sealed record CommissionPlan(string Name, IReadOnlyList<CommissionRule> R
     public decimal SecondTierRate { get; init; }
 
     public CommissionBasis Basis { get; init; } = CommissionBasis.NetRevenue;
+
+    /// <summary>Gift-card lines earn like merchandise. Off by default: the order that spends the card earns again.</summary>
+    public bool CommissionOnGiftCards { get; init; }
 
     /// <summary>Throws <see cref="ValidationFailedException"/> (a 400 for the API) on rates outside 0..1 or negative amounts.</summary>
     public void Validate()

@@ -18,7 +18,8 @@
 //
 // Rounding. Quotes are rounded per rule, half away from zero (Money.RoundCommission). After refunds a commission is
 // sum(line amount * share not refunded), rounded once, half away from zero: it never exceeds the quote. A refund of q of
-// Q units takes q/Q of the line; with unknown quantity it takes Amount/NetRevenue; OtherAmount takes its share of the
+// Q units takes q/Q of the line; with unknown quantity it takes Amount/NetRevenue (Amount less its tax where prices
+// include tax); OtherAmount takes its share of the
 // order's NetRevenue from every line. Refund lines that name no line of the order are ignored.
 //
 // Choices the caller should know: versions with the same UpdatedAt are ordered Pending < Paid < Cancelled (the later
@@ -297,8 +298,9 @@ public sealed record OrderCommissionState
             {
                 if (!lines.TryGetValue(part.LineId, out var line))
                     continue;
+                var amount = Math.Abs(part.Amount) - (order.TaxesIncluded ? Math.Abs(part.Tax) : 0m);
                 var share = part.Quantity > 0 && line.Quantity > 0 ? (decimal)part.Quantity / line.Quantity
-                    : line.NetRevenue > 0m ? Math.Abs(part.Amount) / line.NetRevenue
+                    : line.NetRevenue > 0m ? Math.Max(0m, amount) / line.NetRevenue
                     : 0m;
                 refunded[part.LineId] = refunded.GetValueOrDefault(part.LineId) + share;
             }

@@ -11,7 +11,9 @@ public enum OrderState
 /// <summary>
 /// One version of a platform order, normalised by the platform adapter. <see cref="UpdatedAt"/> is the version: an
 /// older version never overwrites a newer one. All times are UTC. Money fields are in <see cref="Currency"/>, the shop
-/// currency (never the buyer's presentment currency).
+/// currency (never the buyer's presentment currency). <see cref="TaxesIncluded"/>: the shop's prices contain the tax
+/// (Shopify <c>taxes_included</c>); the lines' <see cref="OrderLine.NetRevenue"/> has it taken out either way, but a
+/// refund line's amount still contains it (see <see cref="RefundLine.Tax"/>).
 /// </summary>
 public sealed record OrderEvent(
     ShopId ShopId,
@@ -28,7 +30,8 @@ public sealed record OrderEvent(
     IReadOnlyList<string> DiscountCodes,
     IReadOnlyList<ReferralTouch> Touches,
     decimal ShippingTotal,
-    decimal TaxTotal)
+    decimal TaxTotal,
+    bool TaxesIncluded = false)
 {
     public OrderKey Key => new(ShopId, ExternalOrderId);
 
@@ -39,8 +42,10 @@ public sealed record OrderEvent(
 }
 
 /// <summary>
-/// A line: <see cref="NetRevenue"/> is the line's revenue after discounts, before tax and shipping. The basis of
-/// commissions and of partial refunds. <see cref="Quantity"/> 0 means unknown.
+/// A line: <see cref="NetRevenue"/> is the line's revenue after discounts, before tax and shipping, also when the shop's
+/// prices include tax (the tax is taken out); <see cref="Tax"/> is the tax on it. The basis of commissions and of partial
+/// refunds. <see cref="Quantity"/> 0 means unknown. A gift card (<see cref="IsGiftCard"/>) is not merchandise: it earns
+/// only where the program pays commission on gift cards, since the order that spends it earns again.
 /// </summary>
 public sealed record OrderLine(
     string LineId,
@@ -48,7 +53,8 @@ public sealed record OrderLine(
     IReadOnlyList<string> CollectionIds,
     int Quantity,
     decimal NetRevenue,
-    decimal Tax);
+    decimal Tax,
+    bool IsGiftCard = false);
 
 public enum TouchSource
 {
@@ -93,5 +99,9 @@ public sealed record RefundEvent(
     public OrderKey Key => new(ShopId, ExternalOrderId);
 }
 
-/// <summary>Quantity 0 = unknown: the refund then counts by <see cref="Amount"/> as a share of the line's NetRevenue.</summary>
-public sealed record RefundLine(string LineId, int Quantity, decimal Amount);
+/// <summary>
+/// Quantity 0 = unknown: the refund then counts by <see cref="Amount"/> as a share of the line's NetRevenue. Where the
+/// order's prices include tax, <see cref="Amount"/> is what the platform reports (tax included) and <see cref="Tax"/> the
+/// tax in it, which comes out before the share is taken.
+/// </summary>
+public sealed record RefundLine(string LineId, int Quantity, decimal Amount, decimal Tax = 0m);

@@ -20,7 +20,7 @@ public static class ShopifyGraphQlOrders
           orders(first: $first, after: $after, query: $query, sortKey: CREATED_AT) {
             pageInfo { hasNextPage endCursor }
             nodes {
-              id name createdAt updatedAt test currencyCode displayFinancialStatus cancelledAt email
+              id name createdAt updatedAt test currencyCode displayFinancialStatus cancelledAt email taxesIncluded
               customer { id email }
               discountCodes
               customAttributes { key value }
@@ -29,7 +29,7 @@ public static class ShopifyGraphQlOrders
               totalShippingPriceSet { shopMoney { amount } }
               lineItems(first: 100) {
                 nodes {
-                  id quantity
+                  id quantity currentQuantity isGiftCard
                   product { id }
                   originalUnitPriceSet { shopMoney { amount } }
                   discountAllocations { allocatedAmountSet { shopMoney { amount } } }
@@ -38,7 +38,7 @@ public static class ShopifyGraphQlOrders
               }
               refunds(first: 50) {
                 id createdAt
-                refundLineItems(first: 100) { nodes { lineItem { id } quantity subtotalSet { shopMoney { amount } } } }
+                refundLineItems(first: 100) { nodes { lineItem { id } quantity subtotalSet { shopMoney { amount } } totalTaxSet { shopMoney { amount } } } }
               }
             }
           }
@@ -57,8 +57,7 @@ public static class ShopifyGraphQlOrders
         {
             var order = ToRestOrder(node);
             rest.Add(order);
-            if (node.TryGetProperty("refunds", out var list) && list.ValueKind == JsonValueKind.Array)
-                refunds.AddRange(list.EnumerateArray().Select(r => ToRestRefund(r, order["id"]!.GetValue<long>())));
+            refunds.AddRange(order["refunds"]!.AsArray().Select(r => r!.DeepClone().AsObject()));
         }
         var info = orders.GetProperty("pageInfo");
         var next = info.GetProperty("hasNextPage").GetBoolean() && info.GetProperty("endCursor").ValueKind == JsonValueKind.String
@@ -77,6 +76,7 @@ public static class ShopifyGraphQlOrders
             ["created_at"] = Str(n, "createdAt"),
             ["updated_at"] = Str(n, "updatedAt"),
             ["test"] = n.TryGetProperty("test", out var test) && test.ValueKind == JsonValueKind.True,
+            ["taxes_included"] = n.TryGetProperty("taxesIncluded", out var included) && included.ValueKind == JsonValueKind.True,
             ["currency"] = Str(n, "currencyCode"),
             ["financial_status"] = status,
             ["cancelled_at"] = Str(n, "cancelledAt"),
@@ -100,6 +100,8 @@ public static class ShopifyGraphQlOrders
                 ["id"] = Gid(Str(line, "id")),
                 ["product_id"] = line.TryGetProperty("product", out var product) && product.ValueKind == JsonValueKind.Object ? Gid(Str(product, "id")) : null,
                 ["quantity"] = line.TryGetProperty("quantity", out var q) && q.ValueKind == JsonValueKind.Number ? q.GetInt32() : 0,
+                ["current_quantity"] = line.TryGetProperty("currentQuantity", out var cq) && cq.ValueKind == JsonValueKind.Number ? cq.GetInt32() : null,
+                ["gift_card"] = line.TryGetProperty("isGiftCard", out var gift) && gift.ValueKind == JsonValueKind.True,
                 ["price"] = Money(line, "originalUnitPriceSet"),
                 ["discount_allocations"] = new JsonArray(Array(line, "discountAllocations")
                     .Select(d => (JsonNode)new JsonObject { ["amount"] = Money(d, "allocatedAmountSet") }).ToArray()),
@@ -107,6 +109,9 @@ public static class ShopifyGraphQlOrders
             });
         }
         order["line_items"] = lines;
+        // The order's own refunds too, as in a webhook body: the mapper counts the refunded units in current quantities.
+        var id = order["id"]?.GetValue<long>() ?? 0;
+        order["refunds"] = new JsonArray(Array(n, "refunds").Select(r => (JsonNode)ToRestRefund(r, id)).ToArray());
         return order;
     }
 
@@ -120,6 +125,7 @@ public static class ShopifyGraphQlOrders
             ["line_item_id"] = i.TryGetProperty("lineItem", out var li) && li.ValueKind == JsonValueKind.Object ? Gid(Str(li, "id")) : null,
             ["quantity"] = i.TryGetProperty("quantity", out var q) && q.ValueKind == JsonValueKind.Number ? q.GetInt32() : 0,
             ["subtotal"] = Money(i, "subtotalSet"),
+            ["total_tax"] = Money(i, "totalTaxSet"),
         }).ToArray()),
     };
 

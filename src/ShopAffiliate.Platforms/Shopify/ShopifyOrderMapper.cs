@@ -14,6 +14,12 @@ namespace ShopAffiliate.Platforms.Shopify;
 /// and <c>refunded</c> -> Paid: the money was captured, and what went back arrives as refunds/create events that claw back
 /// per line. <c>pending</c>, <c>authorized</c> and <c>partially_paid</c> -> Pending: nothing is earned until the order is
 /// fully paid (orders/paid then sends the paid version).
+/// <para>Prices that include tax (<c>taxes_included</c>, as in most EU shops): a line's price and discounts contain the
+/// tax, so the tax of the line (its <c>tax_lines</c>, computed on the discounted amount) comes out of the net revenue;
+/// a refund line's <c>subtotal</c> then contains tax too and carries its <c>total_tax</c> (ADR 0013).</para>
+/// <para>Order edits: a line counts the units the customer still buys. Shopify lowers <c>current_quantity</c> for units
+/// an edit removed and for refunded units alike; refunded units come back as refunds/create events, so here only the
+/// units an edit removed leave the line (current quantity + units refunded in <c>refunds[]</c>, at most the quantity).</para>
 /// </remarks>
 public static class ShopifyOrderMapper
 {
@@ -41,9 +47,10 @@ public static class ShopifyOrderMapper
         var createdAt = Time(order, "created_at", "created_at") ?? Time(order, "processed_at", "processed_at")
             ?? throw new ShopifyPayloadException($"Shopify order {id} has no created_at.");
         var updatedAt = Time(order, "updated_at", "updated_at") ?? createdAt;
-        var currency = Str(order, "currency")
+        var currency = (Str(order, "currency")
             ?? (TryGet(order, "total_price_set", out var set) && TryGet(set, "shop_money", out var money) ? Str(money, "currency_code") : null)
-            ?? throw new ShopifyPayloadException($"Shopify order {id} has no currency.");
+            ?? throw new ShopifyPayloadException($"Shopify order {id} has no currency.")).Trim().ToUpperInvariant();
+        var taxesIncluded = Bool(order, "taxes_included");
 
         var customer = TryGet(order, "customer", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
         var email = NonEmpty(Str(order, "email")) ?? NonEmpty(Str(order, "contact_email")) ?? NonEmpty(Str(customer, "email"));
@@ -54,16 +61,17 @@ public static class ShopifyOrderMapper
             NonEmpty(Str(order, "name")) ?? NonEmpty(Str(order, "order_number")),
             createdAt,
             updatedAt,
-            currency.Trim().ToUpperInvariant(),
+            currency,
             State(order),
             Bool(order, "test"),
             Id(customer, "id", "customer.id"),
             email,
-            Lines(order, id),
+            Lines(order, id, currency, taxesIncluded),
             Array(order, "discount_codes").Select(d => NonEmpty(Str(d, "code"))).OfType<string>().ToList(),
             Touches(order),
             Array(order, "shipping_lines").Select((s, i) => ShopMoney(s, "price", $"shipping_lines[{i}].price") ?? 0m).Sum(),
-            ShopMoney(order, "total_tax", "total_tax") ?? 0m);
+            ShopMoney(order, "total_tax", "total_tax") ?? 0m,
+            taxesIncluded);
     }
 
     /// <summary>
@@ -81,11 +89,9 @@ public static class ShopifyOrderMapper
         var lines = Array(refund, "refund_line_items").Select((item, i) =>
         {
             var path = $"refund_line_items[{i}]";
-            var lineId = Id(item, "line_item_id", path + ".line_item_id")
-                ?? (TryGet(item, "line_item", out var li) ? Id(li, "id", path + ".line_item.id") : null)
-                ?? throw new ShopifyPayloadException($"Shopify refund {id}: {path} names no line item.");
+            var lineId = RefundedLineId(item, path) ?? throw new ShopifyPayloadException($"Shopify refund {id}: {path} names no line item.");
             return new RefundLine(lineId, Math.Max(0, Int(item, "quantity", path + ".quantity")),
-                Math.Abs(ShopMoney(item, "subtotal", path + ".subtotal") ?? 0m));
+                Math.Abs(ShopMoney(item, "subtotal", path + ".subtotal") ?? 0m), Math.Abs(ShopMoney(item, "total_tax", path + ".total_tax") ?? 0m));
         }).ToList();
 
         return new RefundEvent(shop, new ExternalOrderId(orderId), id, createdAt, lines);
@@ -103,20 +109,58 @@ public static class ShopifyOrderMapper
         };
     }
 
-    /// <summary>Net revenue = price x quantity - the discounts allocated to the line, before tax and shipping.</summary>
-    private static List<OrderLine> Lines(JsonElement order, string orderId) =>
-        Array(order, "line_items").Select((item, i) =>
+    /// <summary>
+    /// Net revenue = price x quantity - the discounts allocated to the line (an order-level discount is allocated to the
+    /// lines too), less the line's tax where prices include it; shipping is never in a line. Scaled to the units the
+    /// customer still buys after an edit (see the remarks on the class).
+    /// </summary>
+    private static List<OrderLine> Lines(JsonElement order, string orderId, string currency, bool taxesIncluded)
+    {
+        var refunded = RefundedUnits(order);
+        return Array(order, "line_items").Select((item, i) =>
         {
             var path = $"line_items[{i}]";
             var lineId = Id(item, "id", path + ".id") ?? throw new ShopifyPayloadException($"Shopify order {orderId}: {path} has no id.");
             var quantity = Math.Max(0, Int(item, "quantity", path + ".quantity"));
             var price = ShopMoney(item, "price", path + ".price") ?? 0m;
-            var discounts = Array(item, "discount_allocations")
-                .Select((d, j) => ShopMoney(d, "amount", $"{path}.discount_allocations[{j}].amount") ?? 0m).Sum();
+            var discounts = TryGet(item, "discount_allocations", out var allocations) && allocations.ValueKind == JsonValueKind.Array
+                ? Array(item, "discount_allocations").Select((d, j) => ShopMoney(d, "amount", $"{path}.discount_allocations[{j}].amount") ?? 0m).Sum()
+                : ShopMoney(item, "total_discount", path + ".total_discount") ?? 0m;
             var tax = Array(item, "tax_lines").Select((t, j) => ShopMoney(t, "price", $"{path}.tax_lines[{j}].price") ?? 0m).Sum();
-            return new OrderLine(lineId, Id(item, "product_id", path + ".product_id"), [], quantity,
-                Math.Max(0m, price * quantity - discounts), tax);
+            var net = price * quantity - discounts - (taxesIncluded ? tax : 0m);
+
+            var kept = quantity;
+            if (TryGet(item, "current_quantity", out var current) && current.ValueKind == JsonValueKind.Number)
+                kept = Math.Clamp(Int(item, "current_quantity", path + ".current_quantity") + refunded.GetValueOrDefault(lineId), 0, quantity);
+            if (kept < quantity)
+            {
+                net = Currencies.Round(net * kept / quantity, currency);
+                tax = Currencies.Round(tax * kept / quantity, currency);
+            }
+
+            return new OrderLine(lineId, Id(item, "product_id", path + ".product_id"), [], kept, Math.Max(0m, net), tax, Bool(item, "gift_card"));
         }).ToList();
+    }
+
+    /// <summary>Units per line in the order's <c>refunds[].refund_line_items</c> (the refunds this version knows of).</summary>
+    private static Dictionary<string, int> RefundedUnits(JsonElement order)
+    {
+        var units = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (refund, r) in Array(order, "refunds").Select((refund, r) => (refund, r)))
+        {
+            foreach (var (item, i) in Array(refund, "refund_line_items").Select((item, i) => (item, i)))
+            {
+                var path = $"refunds[{r}].refund_line_items[{i}]";
+                if (RefundedLineId(item, path) is { } lineId)
+                    units[lineId] = units.GetValueOrDefault(lineId) + Math.Max(0, Int(item, "quantity", path + ".quantity"));
+            }
+        }
+        return units;
+    }
+
+    private static string? RefundedLineId(JsonElement refundLine, string path) =>
+        Id(refundLine, "line_item_id", path + ".line_item_id")
+        ?? (TryGet(refundLine, "line_item", out var li) ? Id(li, "id", path + ".line_item.id") : null);
 
     private static List<ReferralTouch> Touches(JsonElement order)
     {

@@ -262,7 +262,7 @@ public sealed class ShopifyOrderMapperTests
         Assert.Equal(new ExternalOrderId("5812345678901"), refund.ExternalOrderId);
         Assert.Equal("929361462", refund.RefundId);
         Assert.Equal(new DateTime(2025, 3, 20, 13, 15, 2, DateTimeKind.Utc), refund.CreatedAt);
-        Assert.Equal([new RefundLine("14012345678901", 1, 45.00m)], refund.Lines);
+        Assert.Equal([new RefundLine("14012345678901", 1, 45.00m, 3.60m)], refund.Lines); // total_tax kept: it comes out where prices include tax
         Assert.Equal(0m, refund.OtherAmount); // the 5.00 shipping refund is not merchandise
     }
 
@@ -276,7 +276,7 @@ public sealed class ShopifyOrderMapperTests
              "refund_line_items":[{"id":3,"line_item_id":14012345678901,"quantity":1,"subtotal":{{subtotal}},"total_tax":3.6}]}
             """).RootElement, Shop);
 
-        Assert.Equal([new RefundLine("14012345678901", 1, 45.00m)], refund.Lines);
+        Assert.Equal([new RefundLine("14012345678901", 1, 45.00m, 3.60m)], refund.Lines); // total_tax kept: it comes out where prices include tax
     }
 
     [Fact]
