@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -49,8 +50,13 @@ public abstract class ShopifyHostTests(Db provider) : IDisposable
         return bootstrap ? TestApp.BootstrappedAsync(provider, settings, Services) : TestApp.CreateAsync(provider, settings, Services);
     }
 
-    private void StubShopify()
+    private void StubShopify(string currency = "USD", string timeZone = "America/New_York")
     {
+        _shopify.Given(Request.Create().WithPath("/admin/api/2026-01/graphql.json").UsingPost().WithBody((string? b) => b is not null && b.Contains("shop {")))
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(new JsonObject
+            {
+                ["data"] = new JsonObject { ["shop"] = new JsonObject { ["currencyCode"] = currency, ["ianaTimezone"] = timeZone } },
+            }.ToJsonString()));
         _shopify.Given(Request.Create().WithPath("/admin/oauth/access_token").UsingPost())
             .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(
                 """{"access_token":"shpat_offline","scope":"read_orders,write_discounts","expires_in":3600,"refresh_token":"shprt_1","refresh_token_expires_in":7776000}"""));
@@ -136,6 +142,46 @@ public abstract class ShopifyHostTests(Db provider) : IDisposable
         var shop = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Shops.IgnoreQueryFilters().SingleAsync();
         Assert.Equal(workspaceId, shop.WorkspaceId); // attached, not a new program
         Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<AppDbContext>().Workspaces.CountAsync());
+    }
+
+    [Fact]
+    public async Task InstallingADanishShopCreatesADkkProgramInCopenhagenTimeWhosePayoutsDefaultToDkk()
+    {
+        StubShopify(currency: "DKK", timeZone: "Europe/Copenhagen");
+        await using var app = await AppAsync(bootstrap: false);
+        var browser = Browser(app);
+        var launch = await browser.GetAsync("/shopify?" + SignedQuery(new Dictionary<string, string>()));
+        var state = HttpUtility.ParseQueryString(launch.Headers.Location!.Query)["state"]!;
+        var callback = await browser.GetAsync("/shopify/callback?" + SignedQuery(new Dictionary<string, string> { ["code"] = "auth-code-dk", ["state"] = state }));
+        Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
+
+        await using (var scope = app.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            Assert.Equal("DKK", (await db.Workspaces.SingleAsync()).Currency);
+            var shop = await db.Shops.IgnoreQueryFilters().SingleAsync();
+            Assert.Equal(("DKK", "Europe/Copenhagen"), (shop.Currency, shop.TimeZone));
+        }
+        var api = app.CreateClient(); // the embedded admin's session token: a shop-created program has no API key
+        api.DefaultRequestHeaders.Authorization = new("Bearer", SessionTokens.Create(SessionTokens.Claims()));
+        var settings = await api.GetFromJsonAsync<JsonElement>("/api/v1/settings/program");
+        Assert.Equal("Europe/Copenhagen", settings.GetProperty("timeZone").GetString());
+
+        var created = await api.PostAsJsonAsync("/api/v1/affiliates", new { name = "Jane Doe", email = "jane@example.dk", referralCode = "jane" });
+        var jane = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/v1/affiliates/{jane}/approve", new { reason = "Danish blogger" })).StatusCode);
+        await DeliverAsync(app, "orders/create", DanishOrderPayloads.Placed);
+        await WaitForInboxAsync(app);
+        var commission = Assert.Single(await CommissionsAsync(app));
+        Assert.Equal((89.58m, "DKK"), (commission.Amount, commission.Currency));
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/v1/commissions/{commission.Id}/approve", new { reason = "Checked" })).StatusCode);
+
+        var batch = await api.PostAsJsonAsync("/api/v1/payouts/batches", new { });
+
+        Assert.True(batch.StatusCode == HttpStatusCode.Created, await batch.Content.ReadAsStringAsync());
+        var body = await batch.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("DKK", body.GetProperty("currency").GetString());
+        Assert.Equal("89.58", body.GetProperty("total").GetProperty("amount").GetString());
     }
 
     private static readonly string[] ShopifyInstaller_Topics = ShopAffiliate.Web.Features.Shopify.ShopifyInstaller.Topics;

@@ -48,6 +48,7 @@ internal sealed class ShopConfiguration : IEntityTypeConfiguration<Shop>
         b.Property(s => s.Domain).HasMaxLength(255);
         b.Property(s => s.Name).HasMaxLength(200);
         b.Property(s => s.Currency).HasMaxLength(3);
+        b.Property(s => s.TimeZone).HasMaxLength(64);
         b.Property(s => s.BaseUrl).HasMaxLength(500);
         b.Property(s => s.ApiAuth).HasMaxLength(20);
         b.Property(s => s.SyncError).HasMaxLength(1000);
@@ -84,6 +85,7 @@ internal sealed class WorkspaceSettingsConfiguration : IEntityTypeConfiguration<
         b.HasKey(s => s.WorkspaceId);
         b.Property(s => s.DefaultCommissionRate).HasPrecision(9, 6);
         b.Property(s => s.PayoutThreshold).HasPrecision(18, 4);
+        b.Property(s => s.TimeZone).HasMaxLength(64);
         b.PrimitiveCollection(s => s.AllowedDestinationHosts);
         b.HasOne<Workspace>().WithOne().HasForeignKey<Settings.WorkspaceSettings>(s => s.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
     }

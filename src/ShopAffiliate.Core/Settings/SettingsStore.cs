@@ -10,6 +10,16 @@ public static class SettingsStore
         await db.WorkspaceSettings.IgnoreQueryFilters().FirstOrDefaultAsync(s => s.WorkspaceId == workspaceId, ct)
         ?? new WorkspaceSettings { WorkspaceId = workspaceId };
 
+    /// <summary>The program's time zone: its own setting, else the time zone of its first shop, else UTC.</summary>
+    public static async Task<string> TimeZoneAsync(AppDbContext db, WorkspaceSettings settings, CancellationToken ct)
+    {
+        if (settings.TimeZone is { } chosen)
+            return chosen;
+        var first = await db.Shops.IgnoreQueryFilters().Where(s => s.WorkspaceId == settings.WorkspaceId && s.TimeZone != null)
+            .OrderBy(s => s.CreatedAt).Select(s => s.TimeZone).FirstOrDefaultAsync(ct);
+        return ProgramTimeZone.Normalize(first) ?? ProgramTimeZone.Default;
+    }
+
     /// <summary>Lowercase hosts of the workspace's shops plus the allowed extra hosts: where links may point.</summary>
     public static async Task<HashSet<string>> AllowedHostsAsync(AppDbContext db, WorkspaceSettings settings, CancellationToken ct)
     {

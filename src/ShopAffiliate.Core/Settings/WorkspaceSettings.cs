@@ -52,6 +52,13 @@ public sealed class WorkspaceSettings : ITenantOwned, IAuditable
 
     public bool ExcludeTestOrders { get; set; } = true;
 
+    /// <summary>Gift-card lines earn commission. Off by default: a gift card is paid for again when it is spent.</summary>
+    public bool CommissionOnGiftCards { get; set; }
+
+    /// <summary>The program's IANA time zone (report days, statements); null = the first shop's, else UTC
+    /// (<see cref="SettingsStore.TimeZoneAsync"/>).</summary>
+    public string? TimeZone { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 

@@ -28,6 +28,9 @@ public sealed class Shop : ITenantOwned, IAuditable
 
     public string Name { get; set; } = "";
     public string Currency { get; set; } = "USD";
+
+    /// <summary>The store's IANA time zone as the platform reported it at connect; null when it could not be read.</summary>
+    public string? TimeZone { get; set; }
     public ShopStatus Status { get; set; } = ShopStatus.Active;
 
     /// <summary>Protected (encrypted) JSON of the platform credentials; never logged.</summary>

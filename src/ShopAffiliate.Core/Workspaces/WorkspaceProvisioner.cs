@@ -77,6 +77,24 @@ public sealed class WorkspaceProvisioner(AppDbContext db, UserManager<AppUser> u
         return workspace;
     }
 
+    /// <summary>
+    /// A program's currency follows its first shop: when <paramref name="shopId"/> is the only shop of the workspace and
+    /// no order was booked yet, the workspace takes the shop's <paramref name="currency"/> (a program set up by hand
+    /// before its store was connected says USD until then). Later shops, or a program with orders, keep theirs.
+    /// Saves nothing; the caller saves with its own changes.
+    /// </summary>
+    public async Task AdoptFirstShopCurrencyAsync(Guid workspaceId, Guid shopId, string currency, CancellationToken ct)
+    {
+        currency = currency.Trim().ToUpperInvariant();
+        if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
+            return;
+        if (await db.Shops.IgnoreQueryFilters().AnyAsync(s => s.WorkspaceId == workspaceId && s.Id != shopId, ct)
+            || await db.Orders.IgnoreQueryFilters().AnyAsync(o => o.WorkspaceId == workspaceId, ct))
+            return;
+        var workspace = await db.Workspaces.FirstAsync(w => w.Id == workspaceId, ct);
+        workspace.Currency = currency;
+    }
+
     private async Task<string> UniqueSlugAsync(string name, CancellationToken cancellationToken)
     {
         var baseSlug = Slugify(name);

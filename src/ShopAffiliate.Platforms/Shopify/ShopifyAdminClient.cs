@@ -25,6 +25,9 @@ public sealed record DiscountPushResult(bool Success, string? ExternalId, bool C
 /// <param name="Problems">Shopify's refusals to delete an old subscription; the new ones are in place regardless.</param>
 public sealed record WebhookSync(IReadOnlyList<string> Created, IReadOnlyList<string> Removed, IReadOnlyList<string> Problems);
 
+/// <summary>What the shop says about itself: its currency (ISO 4217) and IANA time zone.</summary>
+public sealed record ShopifyShopSettings(string Currency, string? TimeZone);
+
 /// <summary>The GraphQL Admin API calls the app makes: webhook subscriptions and affiliate discount codes.</summary>
 public sealed class ShopifyAdminClient(IHttpClientFactory httpClientFactory, IOptions<ShopifyOptions> options)
 {
@@ -102,6 +105,8 @@ public sealed class ShopifyAdminClient(IHttpClientFactory httpClientFactory, IOp
           }
         }
         """;
+
+    private const string ShopQuery = "query { shop { currencyCode ianaTimezone } }";
 
     private ShopifyOptions Options => options.Value;
 
@@ -213,6 +218,17 @@ public sealed class ShopifyAdminClient(IHttpClientFactory httpClientFactory, IOp
     private static decimal? Number(JsonElement parent, string name) =>
         parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
             && value.TryGetDecimal(out var number) ? number : null;
+
+    /// <summary>The shop's currency and time zone (GraphQL <c>shop { currencyCode ianaTimezone }</c>, any scope).</summary>
+    public async Task<ShopifyShopSettings> ShopSettingsAsync(string shop, string accessToken, CancellationToken cancellationToken)
+    {
+        var data = await ExecuteAsync(shop, accessToken, ShopQuery, new JsonObject(), "shop settings", cancellationToken);
+        var node = Payload(data, "shop", shop);
+        var currency = Str(node, "currencyCode")?.Trim().ToUpperInvariant();
+        if (currency is not { Length: 3 } || !currency.All(char.IsAsciiLetterUpper))
+            throw new ShopifyApiException($"Shopify gave no currency for {shop}.");
+        return new(currency, Str(node, "ianaTimezone") is { } zone && !string.IsNullOrWhiteSpace(zone) ? zone.Trim() : null);
+    }
 
     /// <summary>One page of orders created since <paramref name="since"/> (needs read_orders; beyond 60 days read_all_orders).</summary>
     public async Task<ShopifyOrderPage> OrdersAsync(string shop, string accessToken, DateTime since, string? cursor, CancellationToken cancellationToken)

@@ -12,14 +12,14 @@ public sealed record ProgramSettingsDto(
     int CookieWindowDays, AttributionModel AttributionModel, int HoldDays, string DefaultCommissionRate,
     bool AutoApproveAffiliates, SelfReferralPolicy SelfReferralPolicy, bool LifetimeCommissions, CommissionBasis CommissionBasis,
     string PayoutThreshold, ConsentMode ConsentMode, int DuplicateClickWindowMinutes, IReadOnlyList<string> AllowedDestinationHosts,
-    bool ExcludeTestOrders);
+    bool ExcludeTestOrders, bool CommissionOnGiftCards, string TimeZone);
 
 /// <summary>Every field optional: what is left out keeps its current value.</summary>
 public sealed record UpdateProgramSettings(
     int? CookieWindowDays, AttributionModel? AttributionModel, int? HoldDays, decimal? DefaultCommissionRate,
     bool? AutoApproveAffiliates, SelfReferralPolicy? SelfReferralPolicy, bool? LifetimeCommissions, CommissionBasis? CommissionBasis,
     decimal? PayoutThreshold, ConsentMode? ConsentMode, int? DuplicateClickWindowMinutes, IReadOnlyList<string>? AllowedDestinationHosts,
-    bool? ExcludeTestOrders);
+    bool? ExcludeTestOrders, bool? CommissionOnGiftCards, string? TimeZone);
 
 public static class SettingsEndpoints
 {
@@ -31,8 +31,11 @@ public static class SettingsEndpoints
         return group;
     }
 
-    private static async Task<Ok<ProgramSettingsDto>> Get(AppDbContext db, ITenantContext tenant, CancellationToken ct) =>
-        TypedResults.Ok(ToDto(await SettingsStore.GetAsync(db, tenant.WorkspaceId!.Value, ct)));
+    private static async Task<Ok<ProgramSettingsDto>> Get(AppDbContext db, ITenantContext tenant, CancellationToken ct)
+    {
+        var settings = await SettingsStore.GetAsync(db, tenant.WorkspaceId!.Value, ct);
+        return TypedResults.Ok(ToDto(settings, await SettingsStore.TimeZoneAsync(db, settings, ct)));
+    }
 
     private static async Task<Ok<ProgramSettingsDto>> Put(AppDbContext db, ITenantContext tenant, UpdateProgramSettings body, CancellationToken ct)
     {
@@ -57,6 +60,9 @@ public static class SettingsEndpoints
                 $"'{internalHost}' is {NetworkAddresses.Describe(NetworkAddresses.ClassifyHost(internalHost))}; links may point only at public web hosts.");
         }
         Check(hosts is null || hosts.Count <= 100, "allowedDestinationHosts", "At most 100 extra hosts.");
+        var timeZone = ProgramTimeZone.Normalize(body.TimeZone);
+        Check(body.TimeZone is null || timeZone is not null, "timeZone",
+            $"'{body.TimeZone}' is not an IANA time zone id (write Europe/Copenhagen, America/New_York or UTC).");
         if (errors.Count > 0)
             throw new ValidationFailedException("The settings are not valid: " + string.Join(" ", errors.Values.SelectMany(v => v)), errors);
 
@@ -76,13 +82,15 @@ public static class SettingsEndpoints
         s.DuplicateClickWindowMinutes = body.DuplicateClickWindowMinutes ?? s.DuplicateClickWindowMinutes;
         if (hosts is not null) s.AllowedDestinationHosts = hosts;
         s.ExcludeTestOrders = body.ExcludeTestOrders ?? s.ExcludeTestOrders;
+        s.CommissionOnGiftCards = body.CommissionOnGiftCards ?? s.CommissionOnGiftCards;
+        s.TimeZone = timeZone ?? s.TimeZone;
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(ToDto(s));
+        return TypedResults.Ok(ToDto(s, await SettingsStore.TimeZoneAsync(db, s, ct)));
     }
 
-    private static ProgramSettingsDto ToDto(WorkspaceSettings s) => new(
+    private static ProgramSettingsDto ToDto(WorkspaceSettings s, string timeZone) => new(
         s.CookieWindowDays, s.AttributionModel, s.HoldDays, s.DefaultCommissionRate.ToString("0.######", CultureInfo.InvariantCulture),
         s.AutoApproveAffiliates, s.SelfReferralPolicy, s.LifetimeCommissions, s.CommissionBasis,
         s.PayoutThreshold.ToString("0.00", CultureInfo.InvariantCulture), s.ConsentMode, s.DuplicateClickWindowMinutes,
-        s.AllowedDestinationHosts, s.ExcludeTestOrders);
+        s.AllowedDestinationHosts, s.ExcludeTestOrders, s.CommissionOnGiftCards, timeZone);
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Settings;
 using ShopAffiliate.Core.Shops;
 using ShopAffiliate.Core.Workspaces;
 using ShopAffiliate.Platforms.Shopify;
@@ -20,13 +21,19 @@ public sealed partial class ShopifyInstaller(
     public async Task<Shop> InstallAsync(string shopDomain, ShopifyToken token, Guid? attachTo, CancellationToken ct)
     {
         var domain = ShopifyShopDomain.Normalize(shopDomain);
+        // The program pays and reports in the shop's currency and counts days in its time zone, so read them first.
+        var details = await admin.ShopSettingsAsync(domain, token.AccessToken, ct);
         var shop = await db.Shops.IgnoreQueryFilters().FirstOrDefaultAsync(s => s.Platform == ShopPlatform.Shopify && s.Domain == domain, ct);
         if (shop is null)
         {
-            var workspaceId = attachTo ?? (await provisioner.CreateForShopAsync(domain.Split('.')[0], "USD", ct)).Id;
+            var workspaceId = attachTo ?? (await provisioner.CreateForShopAsync(domain.Split('.')[0], details.Currency, ct)).Id;
             shop = new Shop { WorkspaceId = workspaceId, Platform = ShopPlatform.Shopify, Domain = domain, Name = domain.Split('.')[0] };
             db.Shops.Add(shop);
+            if (attachTo is { } existing)
+                await provisioner.AdoptFirstShopCurrencyAsync(existing, shop.Id, details.Currency, ct);
         }
+        shop.Currency = details.Currency;
+        shop.TimeZone = ProgramTimeZone.Normalize(details.TimeZone);
         shop.Status = ShopStatus.Active;
         shop.EncryptedCredentials = secrets.Protect(new ShopCredentials(token.AccessToken, token.Scope, token.ExpiresAt, token.RefreshToken, token.RefreshTokenExpiresAt));
         await db.SaveChangesAsync(ct);

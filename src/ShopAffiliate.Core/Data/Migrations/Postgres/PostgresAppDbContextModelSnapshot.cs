@@ -979,6 +979,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<bool>("CommissionOnGiftCards")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("ConsentMode")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -1014,6 +1017,10 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1083,6 +1090,10 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
 
                     b.Property<DateTime?>("SyncedThrough")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");

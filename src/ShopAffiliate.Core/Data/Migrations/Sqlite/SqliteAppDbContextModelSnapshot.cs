@@ -963,6 +963,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("CommissionOnGiftCards")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ConsentMode")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -997,6 +1000,10 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                     b.Property<string>("SelfReferralPolicy")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
@@ -1066,6 +1073,10 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("SyncedThrough")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
