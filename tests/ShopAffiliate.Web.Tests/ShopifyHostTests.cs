@@ -277,20 +277,8 @@ public abstract class ShopifyHostTests(Db provider) : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await fetch.GetAsync("/api/v1/affiliates")).StatusCode); // a fresh token works
     }
 
-    private async Task<HttpResponseMessage> DeliverAsync(TestApp app, string topic, string body, string? webhookId = null, string? signature = "sign")
-    {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/shopify") { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = new("application/json");
-        if (signature == "sign") request.Headers.Add("X-Shopify-Hmac-Sha256", ShopifyHmac.SignWebhook(bytes, FakeShopify.ApiSecret));
-        else if (signature is not null) request.Headers.Add("X-Shopify-Hmac-Sha256", signature);
-        request.Headers.Add("X-Shopify-Topic", topic);
-        request.Headers.Add("X-Shopify-Shop-Domain", Shop);
-        request.Headers.Add("X-Shopify-Webhook-Id", webhookId ?? Guid.NewGuid().ToString());
-        request.Headers.Add("X-Shopify-Event-Id", Guid.NewGuid().ToString());
-        request.Headers.Add("X-Shopify-Triggered-At", _clock.GetUtcNow().ToString("O"));
-        return await app.CreateClient().SendAsync(request);
-    }
+    private Task<HttpResponseMessage> DeliverAsync(TestApp app, string topic, string body, string? webhookId = null, string? signature = "sign") =>
+        ShopifyWebhooks.DeliverAsync(app, topic, body, _clock.GetUtcNow(), webhookId, signature);
 
     [Fact]
     public async Task ARealisticOrdersCreateWithTheCartAttributeCreditsTheAffiliateOnceEvenWhenDeliveredTwice()

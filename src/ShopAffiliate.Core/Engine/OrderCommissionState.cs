@@ -298,9 +298,8 @@ public sealed record OrderCommissionState
             {
                 if (!lines.TryGetValue(part.LineId, out var line))
                     continue;
-                var amount = Math.Abs(part.Amount) - (order.TaxesIncluded ? Math.Abs(part.Tax) : 0m);
                 var share = part.Quantity > 0 && line.Quantity > 0 ? (decimal)part.Quantity / line.Quantity
-                    : line.NetRevenue > 0m ? Math.Max(0m, amount) / line.NetRevenue
+                    : line.NetRevenue > 0m ? part.NetAmount(order.TaxesIncluded) / line.NetRevenue
                     : 0m;
                 refunded[part.LineId] = refunded.GetValueOrDefault(part.LineId) + share;
             }

@@ -104,4 +104,8 @@ public sealed record RefundEvent(
 /// order's prices include tax, <see cref="Amount"/> is what the platform reports (tax included) and <see cref="Tax"/> the
 /// tax in it, which comes out before the share is taken.
 /// </summary>
-public sealed record RefundLine(string LineId, int Quantity, decimal Amount, decimal Tax = 0m);
+public sealed record RefundLine(string LineId, int Quantity, decimal Amount, decimal Tax = 0m)
+{
+    /// <summary>The merchandise refunded, before tax: <see cref="Amount"/>, less <see cref="Tax"/> where prices include it.</summary>
+    public decimal NetAmount(bool taxesIncluded) => Math.Max(0m, Math.Abs(Amount) - (taxesIncluded ? Math.Abs(Tax) : 0m));
+}

@@ -154,7 +154,7 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
             row.NetRevenue = order.NetRevenue;
             row.CustomerEmail = string.IsNullOrWhiteSpace(order.CustomerEmail) ? null : order.CustomerEmail.Trim().ToLowerInvariant();
         }
-        row.RefundedAmount = state.Refunds.Sum(r => r.Lines.Sum(l => Math.Abs(l.Amount)) + Math.Abs(r.OtherAmount));
+        row.RefundedAmount = state.Refunds.Sum(r => r.Lines.Sum(l => l.NetAmount(state.Order?.TaxesIncluded == true)) + Math.Abs(r.OtherAmount));
         row.RefundsFromTotals = state.Refunds.Exists(r => r.FromTotals);
         if (state.Attribution is { } attribution)
         {
