@@ -57,9 +57,23 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
         _store.Given(Request.Create().WithPath(path).UsingMethod(method)).RespondWith(response);
     }
 
-    /// <summary>A WooCommerce store with pretty permalinks, no webhooks yet, the companion plugin, and no orders.</summary>
-    private void StubStore(string webhooks = "[]", string orders = "[]", bool keysWork = true)
+    /// <summary>
+    /// A WooCommerce store with pretty permalinks, no webhooks yet, the companion plugin, and no orders, selling in
+    /// <paramref name="currency"/>. WordPress's own settings answer 401 to the WooCommerce key, as they do in a stock
+    /// install, unless <paramref name="wordPressSettings"/> is given.
+    /// </summary>
+    private void StubStore(string webhooks = "[]", string orders = "[]", bool keysWork = true, string currency = "USD", string? wordPressSettings = null)
     {
+        StubJson("/wp-json/wc/v3/settings/general", "GET", JsonSerializer.Serialize(new object[]
+        {
+            new { id = "woocommerce_store_address", label = "Address line 1", type = "text", @default = "", value = "Nørrebrogade 12" },
+            new { id = "woocommerce_currency", label = "Currency", type = "select", @default = "USD", value = currency },
+            new { id = "woocommerce_price_num_decimals", label = "Number of decimals", type = "number", @default = "2", value = "2" },
+        }));
+        if (wordPressSettings is null)
+            StubJson("/wp-json/wp/v2/settings", "GET", """{"code":"rest_forbidden","message":"Sorry, you are not allowed to do that.","data":{"status":401}}""", 401);
+        else
+            StubJson("/wp-json/wp/v2/settings", "GET", wordPressSettings);
         StubJson("/wp-json/", "GET", """{"name":"Jane's Shop","namespaces":["oembed/1.0","wc/v3","shopaffiliate/v1"]}""");
         StubJson("/wp-json/wc/v3/webhooks", "GET", webhooks, headers: new Dictionary<string, string> { ["X-WP-TotalPages"] = "1" });
         _store.Given(Request.Create().WithPath("/wp-json/wc/v3/webhooks").UsingPost()).RespondWith(Response.Create().WithStatusCode(201)
@@ -304,6 +318,35 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
         Assert.Equal(PublicBaseUrl, config.GetProperty("server_url").GetString());
         Assert.Equal(30, config.GetProperty("cookie_days").GetInt32());
         Assert.True(config.GetProperty("launch_secret").GetString()!.Length >= 32);
+    }
+
+    [Fact]
+    public async Task ConnectingADanishStoreGivesTheProgramItsCurrencyAndTimeZone()
+    {
+        StubStore(currency: "DKK", wordPressSettings: """{"title":"Hygge Hjem","timezone_string":"Europe/Copenhagen","gmt_offset":1,"date_format":"j. F Y"}""");
+        await using var app = await AppAsync();
+
+        var shop = await ConnectAsync(app);
+
+        Assert.Null(shop.SyncError);
+        Assert.Equal(("DKK", "Europe/Copenhagen"), (shop.Currency, shop.TimeZone));
+        var api = app.ApiClient();
+        Assert.Equal("Europe/Copenhagen", (await api.GetFromJsonAsync<JsonElement>("/api/v1/settings/program")).GetProperty("timeZone").GetString());
+        await using var scope = app.Scope();
+        Assert.Equal("DKK", (await scope.ServiceProvider.GetRequiredService<AppDbContext>().Workspaces.SingleAsync()).Currency); // no orders yet
+    }
+
+    [Fact]
+    public async Task AStoreWhoseWordPressSettingsAreClosedToTheKeyLeavesTheProgramOnUtc()
+    {
+        StubStore(currency: "EUR");
+        await using var app = await AppAsync();
+
+        var shop = await ConnectAsync(app);
+
+        Assert.Null(shop.SyncError);
+        Assert.Equal(("EUR", null), (shop.Currency, shop.TimeZone));
+        Assert.Equal("UTC", (await app.ApiClient().GetFromJsonAsync<JsonElement>("/api/v1/settings/program")).GetProperty("timeZone").GetString());
     }
 
     [Fact]

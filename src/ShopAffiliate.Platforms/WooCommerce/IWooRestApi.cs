@@ -56,6 +56,15 @@ internal interface IWooRestApi
     Task<IApiResponse<WooCouponJson>> CreateCouponAsync(
         [Property(WooHttp.CallKey)] WooCall call, [Body] WooCouponCreate body, CancellationToken cancellationToken = default);
 
+    /// <summary>The store's general settings: a list of <c>{id, value, …}</c>, <c>woocommerce_currency</c> among them.</summary>
+    [Get("/wp-json/wc/v3/settings/general")]
+    Task<IApiResponse<JsonElement>> GeneralSettingsAsync([Property(WooHttp.CallKey)] WooCall call, CancellationToken cancellationToken = default);
+
+    /// <summary>WordPress's own settings (<c>timezone_string</c>, <c>gmt_offset</c>); needs manage_options, which a
+    /// WooCommerce key usually does not carry outside <c>/wc/</c>.</summary>
+    [Get("/wp-json/wp/v2/settings")]
+    Task<IApiResponse<JsonElement>> WordPressSettingsAsync([Property(WooHttp.CallKey)] WooCall call, CancellationToken cancellationToken = default);
+
     /// <summary>The companion plugin's route (integrations/woocommerce/README.md section 4).</summary>
     [Post("/wp-json/shopaffiliate/v1/config")]
     Task<IApiResponse<JsonElement>> PushConfigAsync(

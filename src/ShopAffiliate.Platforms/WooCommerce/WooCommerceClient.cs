@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Refit;
 using ShopAffiliate.Core.Coupons;
+using ShopAffiliate.Core.Settings;
 
 namespace ShopAffiliate.Platforms.WooCommerce;
 
@@ -242,6 +243,46 @@ public sealed class WooCommerceClient(IHttpClientFactory httpClientFactory, IOpt
         if (response.StatusCode == HttpStatusCode.NotFound)
             return false;
         throw WooHttp.Failure(response, "plugin configuration", store.BaseUrl);
+    }
+
+    /// <summary>
+    /// The store's currency (<c>GET /settings/general</c>, <c>woocommerce_currency</c>) and, when WordPress lets the key read
+    /// its settings, its time zone: <c>timezone_string</c>, else a whole-hour <c>gmt_offset</c> as <c>Etc/GMT∓N</c>.
+    /// The time zone is null when WordPress refuses (401/403, the usual answer to a WooCommerce key), the route is missing,
+    /// or the store gives only a fractional offset. A store that does not say its currency throws.
+    /// </summary>
+    public async Task<WooStoreSettings> StoreSettingsAsync(WooStore store, CancellationToken ct)
+    {
+        using var general = await Api(store).GeneralSettingsAsync(Call(store), ct);
+        if (!general.IsSuccessful)
+            throw WooHttp.Failure(general, "general settings", store.BaseUrl);
+        var currency = general.Content.ValueKind == JsonValueKind.Array
+            ? general.Content.EnumerateArray()
+                .Where(s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
+                    && id.GetString() == "woocommerce_currency")
+                .Select(s => s.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()?.Trim().ToUpperInvariant() : null)
+                .FirstOrDefault()
+            : null;
+        if (currency is not { Length: 3 } || !currency.All(char.IsAsciiLetterUpper))
+            throw new WooApiException($"WooCommerce at {WooStoreUrl.DomainOf(store.BaseUrl)} did not give its currency (woocommerce_currency).", general.StatusCode);
+
+        using var wordPress = await Api(store).WordPressSettingsAsync(Call(store), ct);
+        string? timeZone = null;
+        if (wordPress.IsSuccessful && wordPress.Content.ValueKind == JsonValueKind.Object)
+        {
+            var content = wordPress.Content;
+            timeZone = ProgramTimeZone.Normalize(content.TryGetProperty("timezone_string", out var zone) && zone.ValueKind == JsonValueKind.String ? zone.GetString() : null)
+                ?? (content.TryGetProperty("gmt_offset", out var offset) && OffsetHours(offset) is { } hours ? ProgramTimeZone.FromUtcOffsetHours(hours) : null);
+        }
+        return new(currency, timeZone);
+
+        // WordPress sends gmt_offset as a number or as a string ("5.5").
+        static decimal? OffsetHours(JsonElement value) => value.ValueKind switch
+        {
+            JsonValueKind.Number when value.TryGetDecimal(out var d) => d,
+            JsonValueKind.String when decimal.TryParse(value.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var d) => d,
+            _ => null,
+        };
     }
 
     private IWooRestApi Api(WooStore store)

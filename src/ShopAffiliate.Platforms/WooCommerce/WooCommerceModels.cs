@@ -48,3 +48,6 @@ public sealed record WooPluginConfig(
         $"WooPluginConfig {{ ShopId = {ShopId}, HasLaunchSecret = {LaunchSecret is not null}, ServerUrl = {ServerUrl}, WorkspaceSlug = {WorkspaceSlug}, " +
         $"CookieDays = {CookieDays}, AttributionModel = {AttributionModel}, ConsentCategory = {ConsentCategory} }}";
 }
+
+/// <summary>What a WooCommerce store says about itself: its currency, and its IANA time zone when WordPress shares it.</summary>
+public sealed record WooStoreSettings(string Currency, string? TimeZone);

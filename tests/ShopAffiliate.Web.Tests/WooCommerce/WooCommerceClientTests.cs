@@ -465,4 +465,30 @@ public sealed class WooCommerceClientTests : IDisposable
         Assert.IsType<HttpRequestException>(error.InnerException);
         Assert.DoesNotContain(FakeWooCommerce.ConsumerSecret, error.ToString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("""{"timezone_string":"","gmt_offset":2}""", "Etc/GMT-2")] // two hours east of UTC, POSIX signs inverted
+    [InlineData("""{"timezone_string":"","gmt_offset":"-5"}""", "Etc/GMT+5")]
+    [InlineData("""{"timezone_string":"","gmt_offset":"5.5"}""", null)] // no IANA zone for a fractional offset
+    [InlineData("""{"timezone_string":"America/Sao_Paulo","gmt_offset":-3}""", "America/Sao_Paulo")]
+    public async Task TheStoreTimeZoneComesFromWordPressTimezoneStringElseAWholeHourOffset(string wordPress, string? expected)
+    {
+        _woo.Stub("GET", "/wp-json/wc/v3/settings/general", """[{"id":"woocommerce_currency","label":"Currency","value":"brl"}]""");
+        _woo.Stub("GET", "/wp-json/wp/v2/settings", wordPress);
+
+        var settings = await _woo.Client.StoreSettingsAsync(FakeWooCommerce.Store(), CancellationToken.None);
+
+        Assert.Equal(new WooStoreSettings("BRL", expected), settings);
+    }
+
+    [Fact]
+    public async Task AStoreThatDoesNotSayItsCurrencyIsAnError()
+    {
+        _woo.Stub("GET", "/wp-json/wc/v3/settings/general", """[{"id":"woocommerce_store_city","value":"Aarhus"}]""");
+
+        var error = await Assert.ThrowsAsync<WooApiException>(() => _woo.Client.StoreSettingsAsync(FakeWooCommerce.Store(), CancellationToken.None));
+
+        Assert.Contains("woocommerce_currency", error.Message);
+        Assert.DoesNotContain(_woo.Requests, r => r.RequestMessage!.Path == "/wp-json/wp/v2/settings");
+    }
 }

@@ -367,4 +367,33 @@ public sealed class WooOrderMapperTests
         Assert.Throws<WooPayloadException>(() => WooOrderMapper.DeletedOrderId(JsonDocument.Parse("{}").RootElement));
         Assert.Throws<WooPayloadException>(() => WooOrderMapper.DeletedOrderId(JsonDocument.Parse("""{"id":"abc"}""").RootElement));
     }
+
+    /// <summary>
+    /// A Danish store whose prices include 25 % moms (<c>prices_include_tax: true</c>): WooCommerce's REST lines still
+    /// give <c>total</c> without tax and <c>total_tax</c> apart, so the net revenue is the total as it is (the shop's
+    /// 250.00 DKK shelf price for the mug is 200.00 + 50.00 moms; the 10 % coupon takes 20.00 + 5.00).
+    /// </summary>
+    [Fact]
+    public void PricesThatIncludeTaxStillGiveLineTotalsWithoutTaxSoTheyAreTheNetRevenue()
+    {
+        var order = Map("""
+            {"id":1201,"number":"1201","status":"processing","currency":"DKK","prices_include_tax":true,
+             "date_created_gmt":"2026-11-20T13:05:09","date_modified_gmt":"2026-11-20T13:06:00",
+             "discount_total":"20.00","discount_tax":"5.00","shipping_total":"39.20","shipping_tax":"9.80",
+             "cart_tax":"45.00","total":"274.00","total_tax":"54.80","customer_id":0,
+             "billing":{"email":"mette@example.dk","country":"DK"},"meta_data":[],
+             "line_items":[{"id":901,"name":"Krus","product_id":55,"variation_id":0,"quantity":1,"tax_class":"",
+               "subtotal":"200.00","subtotal_tax":"50.00","total":"180.00","total_tax":"45.00",
+               "taxes":[{"id":1,"total":"45","subtotal":"50"}],"sku":"KRUS","price":180}],
+             "tax_lines":[{"id":950,"rate_code":"DK-MOMS-1","rate_id":1,"label":"Moms","compound":false,"tax_total":"45.00","shipping_tax_total":"9.80","rate_percent":25}],
+             "shipping_lines":[{"id":951,"method_title":"GLS","method_id":"flat_rate","total":"39.20","total_tax":"9.80"}],
+             "coupon_lines":[{"id":952,"code":"hygge10","discount":"20.00","discount_tax":"5.00"}],"refunds":[]}
+            """);
+
+        var line = Assert.Single(order.Lines);
+        Assert.Equal(180.00m, line.NetRevenue); // not the 225.00 the buyer paid for it
+        Assert.Equal(45.00m, line.Tax);
+        Assert.False(order.TaxesIncluded); // the amounts the mapper hands on carry no tax, whatever the store shows
+        Assert.Equal(18.00m, CommissionCalculator.Calculate(order, new CommissionPlan("Ten", [new CommissionRule(RuleScope.All, RuleKind.Percent, 0.10m)])).Total.Amount);
+    }
 }

@@ -19,7 +19,8 @@ public sealed record WooConnection(Shop Shop, string? Problem);
 /// (WooCommerce disables a webhook after repeated failed deliveries and never retries).
 /// </summary>
 public sealed partial class WooConnector(
-    AppDbContext db, ShopSecrets secrets, WooCommerceClient client, IOptions<AppOptions> app, TimeProvider clock, ILogger<WooConnector> logger)
+    AppDbContext db, ShopSecrets secrets, WooCommerceClient client, WorkspaceProvisioner provisioner, IOptions<AppOptions> app, TimeProvider clock,
+    ILogger<WooConnector> logger)
 {
     /// <summary>What WooCommerce sends us. <c>order.updated</c> also fires on refunds.</summary>
     public static readonly string[] Topics = ["order.created", "order.updated", "order.deleted", "order.restored"];
@@ -60,6 +61,7 @@ public sealed partial class WooConnector(
         await db.SaveChangesAsync(ct);
 
         var problems = new List<string>();
+        if (await AdoptStoreSettingsAsync(shop, store, ct) is { } settingsProblem) problems.Add(settingsProblem);
         if (await EnsureWebhooksAsync(shop, store, ct) is { } webhookProblem) problems.Add(webhookProblem);
         if (await PushConfigAsync(shop, store, workspace, ct) is { } configProblem) problems.Add(configProblem);
         shop.SyncError = problems.Count > 0 ? Truncate(string.Join(" ", problems)) : null;
@@ -100,6 +102,27 @@ public sealed partial class WooConnector(
         {
             LogStepFailed(e, "webhooks", shop.Domain);
             return $"Webhooks could not be set up: {e.Message}";
+        }
+    }
+
+    /// <summary>
+    /// The store's currency and time zone onto the shop row; a first shop of a program without orders gives the program
+    /// its currency too. Null on success, otherwise what went wrong (the shop keeps the program's currency then).
+    /// </summary>
+    private async Task<string?> AdoptStoreSettingsAsync(Shop shop, WooStore store, CancellationToken ct)
+    {
+        try
+        {
+            var settings = await client.StoreSettingsAsync(store, ct);
+            shop.Currency = settings.Currency;
+            shop.TimeZone = settings.TimeZone;
+            await provisioner.AdoptFirstShopCurrencyAsync(shop.WorkspaceId, shop.Id, settings.Currency, ct);
+            return null;
+        }
+        catch (Exception e) when (e is WooApiException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            LogStepFailed(e, "store settings", shop.Domain);
+            return $"The store's currency could not be read: {e.Message}";
         }
     }
 
