@@ -363,7 +363,7 @@ public abstract class ShopifyHostTests(Db provider) : IDisposable
         return new JsonObject
         {
             ["id"] = $"gid://shopify/Order/{id}", ["name"] = $"#{id}", ["createdAt"] = createdAt, ["updatedAt"] = createdAt, ["test"] = test,
-            ["currencyCode"] = "USD", ["displayFinancialStatus"] = "PAID", ["cancelledAt"] = null, ["email"] = $"b{id}@example.com",
+            ["currencyCode"] = "USD", ["taxesIncluded"] = false, ["displayFinancialStatus"] = "PAID", ["cancelledAt"] = null, ["email"] = $"b{id}@example.com",
             ["customer"] = new JsonObject { ["id"] = $"gid://shopify/Customer/{id + 1}", ["email"] = $"b{id}@example.com" },
             ["discountCodes"] = new JsonArray(),
             ["customAttributes"] = saRef is null ? new JsonArray() : new JsonArray(new JsonObject { ["key"] = "_sa_ref", ["value"] = saRef }),
@@ -373,7 +373,9 @@ public abstract class ShopifyHostTests(Db provider) : IDisposable
             {
                 ["nodes"] = new JsonArray(new JsonObject
                 {
-                    ["id"] = lineId, ["quantity"] = 2, ["product"] = new JsonObject { ["id"] = "gid://shopify/Product/77" },
+                    // currentQuantity drops with the refund too: the refund must still take its unit once, not twice.
+                    ["id"] = lineId, ["quantity"] = 2, ["currentQuantity"] = 2 - refundQuantity, ["isGiftCard"] = false,
+                    ["product"] = new JsonObject { ["id"] = "gid://shopify/Product/77" },
                     ["originalUnitPriceSet"] = Money("50.00"), ["discountAllocations"] = new JsonArray(), ["taxLines"] = new JsonArray(),
                 }),
             },
@@ -385,6 +387,7 @@ public abstract class ShopifyHostTests(Db provider) : IDisposable
                     ["nodes"] = new JsonArray(new JsonObject
                     {
                         ["lineItem"] = new JsonObject { ["id"] = lineId }, ["quantity"] = refundQuantity, ["subtotalSet"] = Money("50.00"),
+                        ["totalTaxSet"] = Money("0.00"),
                     }),
                 },
             }),
