@@ -16,7 +16,7 @@ namespace ShopAffiliate.Platforms.Shopify;
 /// fully paid (orders/paid then sends the paid version).
 /// <para>Prices that include tax (<c>taxes_included</c>, as in most EU shops): a line's price and discounts contain the
 /// tax, so the tax of the line (its <c>tax_lines</c>, computed on the discounted amount) comes out of the net revenue;
-/// a refund line's <c>subtotal</c> then contains tax too and carries its <c>total_tax</c> (ADR 0013).</para>
+/// a refund line's <c>subtotal</c> then contains tax too and carries its <c>total_tax</c> (ADR 0015).</para>
 /// <para>Order edits: a line counts the units the customer still buys. Shopify lowers <c>current_quantity</c> for units
 /// an edit removed and for refunded units alike; refunded units come back as refunds/create events, so here only the
 /// units an edit removed leave the line (current quantity + units refunded in <c>refunds[]</c>, at most the quantity).</para>
