@@ -58,6 +58,9 @@ builder.Services.AddHostedService<CommissionApprover>();
 builder.Services.AddScoped<PrivacyService>();
 builder.Services.AddScoped<ShopSecrets>();
 builder.Services.AddSingleton<InboxSignal>();
+builder.Services.AddOptions<InboxOptions>().BindConfiguration(InboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<InboxIntake>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxIntake>());
 builder.Services.AddHostedService<InboxWorker>();
 
 builder.Services.AddOptions<ShopifyOptions>().BindConfiguration(ShopifyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -27,8 +27,10 @@ public sealed class InboxMessage
 
     public long Id { get; init; }
     public ShopPlatform Platform { get; init; }
-    public Guid? ShopId { get; init; }
-    public Guid? WorkspaceId { get; init; }
+    /// <summary>Settable so the intake writer can fill in a Shopify delivery's shop (looked up per batch, by domain).</summary>
+    public Guid? ShopId { get; set; }
+
+    public Guid? WorkspaceId { get; set; }
     public required string ShopDomain { get; init; }
     public required string Topic { get; init; }
 

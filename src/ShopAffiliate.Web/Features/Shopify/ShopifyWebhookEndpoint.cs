@@ -1,19 +1,17 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Inbox;
 using ShopAffiliate.Core.Shops;
 using ShopAffiliate.Platforms.Shopify;
 
 namespace ShopAffiliate.Web.Features.Shopify;
 
-/// <summary><c>POST /webhooks/shopify</c>: verify the raw bytes, store, answer 200. The inbox worker does the rest.</summary>
+/// <summary><c>POST /webhooks/shopify</c>: verify the raw bytes, store (group commit), answer 200 once stored. The inbox worker does the rest.</summary>
 public static class ShopifyWebhookEndpoint
 {
     public const int MaxBodyBytes = 4 * 1024 * 1024;
 
     public static async Task<IResult> ReceiveAsync(
-        HttpRequest request, IOptions<ShopifyOptions> options, AppDbContext db, InboxSignal signal, TimeProvider clock, CancellationToken ct)
+        HttpRequest request, IOptions<ShopifyOptions> options, InboxIntake intake, TimeProvider clock, CancellationToken ct)
     {
         if (!options.Value.Enabled)
             return Results.Problem(statusCode: 404, title: "Shopify is not configured.", detail: "Set Shopify:ApiKey and Shopify:ApiSecret.");
@@ -29,22 +27,16 @@ public static class ShopifyWebhookEndpoint
         if (string.IsNullOrWhiteSpace(topic) || string.IsNullOrWhiteSpace(domain) || string.IsNullOrWhiteSpace(webhookId))
             return Results.Problem(statusCode: 400, title: "Missing webhook headers.", detail: "X-Shopify-Topic, X-Shopify-Shop-Domain and X-Shopify-Webhook-Id are required.");
 
-        var shopDomain = domain.Trim().ToLowerInvariant();
-        var shop = await db.Shops.IgnoreQueryFilters().Where(s => s.Platform == ShopPlatform.Shopify && s.Domain == shopDomain)
-            .Select(s => new { s.Id, s.WorkspaceId }).FirstOrDefaultAsync(ct);
         DateTime? triggeredAt = DateTimeOffset.TryParse(request.Headers["X-Shopify-Triggered-At"], out var t) ? t.UtcDateTime : null;
         var now = clock.GetUtcNow().UtcDateTime;
-        // A retried delivery (same X-Shopify-Webhook-Id) is stored already: a success too.
-        if (await InboxStore.TryAddAsync(db, new InboxMessage
-            {
-                Platform = ShopPlatform.Shopify, ShopId = shop?.Id, WorkspaceId = shop?.WorkspaceId, ShopDomain = shopDomain,
-                Topic = topic.Trim().ToLowerInvariant(), DeliveryId = webhookId.Trim(), EventId = request.Headers["X-Shopify-Event-Id"].ToString() is { Length: > 0 } e ? e : null,
-                TriggeredAt = triggeredAt, Body = System.Text.Encoding.UTF8.GetString(body), ReceivedAt = now, NextAttemptAt = now,
-            }, ct))
+        // The shop is looked up by domain in the intake writer, once per batch. A retried delivery (same
+        // X-Shopify-Webhook-Id) is stored already: a success too.
+        return await WebhookBody.StoreAsync(intake, new InboxMessage
         {
-            signal.Notify();
-        }
-        return Results.Ok();
+            Platform = ShopPlatform.Shopify, ShopDomain = domain.Trim().ToLowerInvariant(),
+            Topic = topic.Trim().ToLowerInvariant(), DeliveryId = webhookId.Trim(), EventId = request.Headers["X-Shopify-Event-Id"].ToString() is { Length: > 0 } e ? e : null,
+            TriggeredAt = triggeredAt, Body = System.Text.Encoding.UTF8.GetString(body), ReceivedAt = now, NextAttemptAt = now,
+        }, ct);
     }
 }
 
@@ -63,5 +55,28 @@ internal static class WebhookBody
             buffer.Write(chunk, 0, read);
         }
         return buffer.ToArray();
+    }
+
+    /// <summary>200 once the delivery is committed (new or a repeat); 503 with Retry-After when it could not be stored.</summary>
+    public static async Task<IResult> StoreAsync(InboxIntake intake, InboxMessage message, CancellationToken ct)
+    {
+        try
+        {
+            await intake.StoreAsync(message, ct);
+            return Results.Ok();
+        }
+        catch (InboxUnavailableException e)
+        {
+            return new RetryLater(Results.Problem(statusCode: 503, title: "The delivery could not be stored.", detail: e.Message + " Send it again."));
+        }
+    }
+
+    private sealed class RetryLater(IResult problem) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return problem.ExecuteAsync(http);
+        }
     }
 }

@@ -190,7 +190,7 @@ public static class WooCommerceEndpoints
     /// dedupes on a hash of topic, resource and body: the same content delivered twice is stored once.
     /// </summary>
     private static async Task<IResult> ReceiveWebhookAsync(
-        string shopId, HttpRequest request, AppDbContext db, ShopSecrets secrets, InboxSignal signal, TimeProvider clock, CancellationToken ct)
+        string shopId, HttpRequest request, AppDbContext db, ShopSecrets secrets, InboxIntake intake, TimeProvider clock, CancellationToken ct)
     {
         var shop = Guid.TryParse(shopId, out var id)
             ? await db.Shops.IgnoreQueryFilters().FirstOrDefaultAsync(s => s.Id == id && s.Platform == ShopPlatform.WooCommerce, ct)
@@ -214,10 +214,7 @@ public static class WooCommerceEndpoints
             return Results.Problem(statusCode: 400, title: "Missing webhook headers.", detail: "X-WC-Webhook-Topic is required.");
         topic = topic.Trim().ToLowerInvariant();
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        var stored = await WooInbox.StoreAsync(db, shop, topic, resource, body, now, ct);
-        if (stored) signal.Notify();
-        return Results.Ok();
+        return await WebhookBody.StoreAsync(intake, WooInbox.Message(shop, topic, resource, body, clock.GetUtcNow().UtcDateTime), ct);
     }
 
     /// <summary>
@@ -274,12 +271,14 @@ public static class WooInbox
 {
     /// <summary>Returns false when the same content was stored before.</summary>
     public static Task<bool> StoreAsync(AppDbContext db, Shop shop, string topic, string? resource, byte[] body, DateTime now, CancellationToken ct) =>
-        InboxStore.TryAddAsync(db, new InboxMessage
-        {
-            Platform = ShopPlatform.WooCommerce, ShopId = shop.Id, WorkspaceId = shop.WorkspaceId, ShopDomain = shop.Domain,
-            Topic = topic, DeliveryId = DeliveryId(topic, resource, body), Body = Encoding.UTF8.GetString(body),
-            ReceivedAt = now, NextAttemptAt = now,
-        }, ct);
+        InboxStore.TryAddAsync(db, Message(shop, topic, resource, body, now), ct);
+
+    public static InboxMessage Message(Shop shop, string topic, string? resource, byte[] body, DateTime now) => new()
+    {
+        Platform = ShopPlatform.WooCommerce, ShopId = shop.Id, WorkspaceId = shop.WorkspaceId, ShopDomain = shop.Domain,
+        Topic = topic, DeliveryId = DeliveryId(topic, resource, body), Body = Encoding.UTF8.GetString(body),
+        ReceivedAt = now, NextAttemptAt = now,
+    };
 
     public static string DeliveryId(string topic, string? resource, byte[] body)
     {
