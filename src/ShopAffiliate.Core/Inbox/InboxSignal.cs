@@ -24,10 +24,29 @@ public sealed class InboxSignal
     }
 }
 
+/// <summary>What the inbox worker does with a delivery: leave it (<see cref="Ignore"/>), apply its order events in the batch, or hand it to <see cref="IInboxHandler.HandleAsync"/> alone.</summary>
+public sealed record InboxPlan(IReadOnlyList<Orders.BatchEvent> Events, bool Alone)
+{
+    /// <summary>Understood and deliberately not acted on (a topic we don't use, a paused shop, an excluded test order).</summary>
+    public static readonly InboxPlan Ignore = new([], false);
+
+    /// <summary>Needs more than the engine (a store call, privacy work, an uninstall): <see cref="IInboxHandler.HandleAsync"/>, one at a time.</summary>
+    public static readonly InboxPlan HandleAlone = new([], true);
+
+    public static InboxPlan Apply(params Orders.BatchEvent[] events) => new(events, false);
+}
+
 /// <summary>Does the work of one delivery. One handler per platform; it dispatches on the topic.</summary>
 public interface IInboxHandler
 {
     Shops.ShopPlatform Platform { get; }
+
+    /// <summary>
+    /// Decides from the delivery alone (no I/O) what to do with it: most order deliveries become engine events for the
+    /// batch. <paramref name="shop"/> and <paramref name="settings"/> are the delivery's shop and its program's settings,
+    /// null when the shop is unknown. Throws for a body it cannot read (the delivery then fails alone).
+    /// </summary>
+    InboxPlan Plan(InboxMessage message, Shops.Shop? shop, Settings.WorkspaceSettings? settings);
 
     /// <summary>Returns false when the message was understood and deliberately ignored.</summary>
     Task<bool> HandleAsync(InboxMessage message, CancellationToken ct);

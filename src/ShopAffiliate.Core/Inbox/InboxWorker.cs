@@ -3,17 +3,23 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Orders;
+using ShopAffiliate.Core.Shops;
 
 namespace ShopAffiliate.Core.Inbox;
 
 /// <summary>
-/// Processes stored deliveries. A message is claimed with one conditional UPDATE (free, or its lock expired), so
-/// several web nodes can run this worker against one database without doing a message twice at the same time;
-/// handlers are idempotent anyway. Failures are retried with backoff, then parked as Failed with the error.
+/// Processes stored deliveries in batches. One statement claims up to <see cref="MaxBatch"/> due messages (a lease;
+/// <c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL, so nodes claiming at once take different messages); the handlers turn
+/// order deliveries into engine events, which <see cref="OrderProcessor.ApplyBatchAsync"/> applies in one transaction
+/// that also marks them processed. A delivery that fails (unreadable, or its event throws) fails alone and is retried
+/// with backoff, then parked as Failed with the error; the rest of its batch is stored. Deliveries that need more than
+/// the engine (store calls, privacy work) are handled one at a time after the batch.
 /// </summary>
 public sealed partial class InboxWorker(IServiceScopeFactory scopes, InboxSignal signal, TimeProvider clock, ILogger<InboxWorker> logger)
     : BackgroundService
 {
+    public const int MaxBatch = 500;
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 
@@ -35,65 +41,174 @@ public sealed partial class InboxWorker(IServiceScopeFactory scopes, InboxSignal
         }
     }
 
-    /// <summary>Processes what is due now; returns how many messages it handled.</summary>
+    /// <summary>Processes what is due now (one batch); returns how many messages it handled.</summary>
     public async Task<int> ProcessBatchAsync(CancellationToken ct)
-    {
-        List<long> due;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var now = clock.GetUtcNow().UtcDateTime;
-            due = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Inbox
-                .Where(m => m.Status == InboxStatus.Pending && m.NextAttemptAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
-                .OrderBy(m => m.Id).Select(m => m.Id).Take(50).ToListAsync(ct);
-        }
-        var handled = 0;
-        foreach (var id in due)
-        {
-            if (await ProcessOneAsync(id, ct)) handled++;
-        }
-        return handled;
-    }
-
-    private async Task<bool> ProcessOneAsync(long id, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var now = clock.GetUtcNow().UtcDateTime;
-        var claimed = await db.Inbox
-            .Where(m => m.Id == id && m.Status == InboxStatus.Pending && (m.LockedUntil == null || m.LockedUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedUntil, now + Lease).SetProperty(m => m.Attempts, m => m.Attempts + 1), ct);
-        if (claimed == 0) return false; // another node has it
+        var claimed = await ClaimAsync(db, ct);
+        if (claimed.Count == 0) return 0;
 
-        var message = await db.Inbox.AsNoTracking().FirstAsync(m => m.Id == id, ct);
-        var handler = scope.ServiceProvider.GetServices<IInboxHandler>().FirstOrDefault(h => h.Platform == message.Platform);
+        var handlers = scope.ServiceProvider.GetServices<IInboxHandler>().ToDictionary(h => h.Platform);
+        var shopIds = claimed.Where(m => m.ShopId is not null).Select(m => m.ShopId!.Value).Distinct().ToList();
+        var shops = await db.Shops.IgnoreQueryFilters().AsNoTracking().Where(s => shopIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+        var workspaceIds = shops.Values.Select(s => s.WorkspaceId).Distinct().ToList();
+        var settings = await db.WorkspaceSettings.IgnoreQueryFilters().AsNoTracking()
+            .Where(s => workspaceIds.Contains(s.WorkspaceId)).ToDictionaryAsync(s => s.WorkspaceId, ct);
+
+        var batched = new List<InboxMessage>();
+        var events = new List<BatchEvent>();
+        var ignored = new List<long>();
+        var alone = new List<InboxMessage>();
+        var failed = new Dictionary<long, Exception>();
+        foreach (var message in claimed)
+        {
+            try
+            {
+                var shop = message.ShopId is { } id ? shops.GetValueOrDefault(id) : null;
+                var plan = handlers.TryGetValue(message.Platform, out var handler)
+                    ? handler.Plan(message, shop, shop is null ? null : settings.GetValueOrDefault(shop.WorkspaceId))
+                    : InboxPlan.Ignore;
+                if (plan.Alone) alone.Add(message);
+                else if (plan.Events.Count == 0) ignored.Add(message.Id);
+                else
+                {
+                    batched.Add(message);
+                    events.AddRange(plan.Events);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failed[message.Id] = e; // an unreadable body: this delivery fails, not its batch
+            }
+        }
+
+        if (events.Count > 0)
+        {
+            try
+            {
+                await ApplyAsync(scope.ServiceProvider, events, ignored, failed, ct);
+                ignored.Clear();
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // The batch as a whole could not be stored (a value the database refuses, say): each delivery alone, in
+                // its own transaction, so only the one at fault fails.
+                LogBatchFailed(e, batched.Count);
+                foreach (var message in batched)
+                {
+                    await using var own = scopes.CreateAsyncScope();
+                    try
+                    {
+                        await ApplyAsync(own.ServiceProvider, [.. events.Where(x => x.Tag == message.Id)], [], failed, ct);
+                    }
+                    catch (Exception single) when (single is not OperationCanceledException || !ct.IsCancellationRequested)
+                    {
+                        failed[message.Id] = single;
+                    }
+                }
+            }
+        }
+        if (ignored.Count > 0) await MarkDoneAsync(db, ignored, InboxStatus.Ignored);
+
+        foreach (var message in alone) await ProcessAloneAsync(message, ct);
+        foreach (var message in claimed)
+        {
+            if (failed.TryGetValue(message.Id, out var error)) await RecordFailureAsync(db, message, error);
+        }
+        return claimed.Count;
+    }
+
+    /// <summary>
+    /// One transaction: the events' effects, their messages marked processed and <paramref name="ignored"/> marked
+    /// ignored. The messages whose event failed are added to <paramref name="failed"/> once it has committed.
+    /// </summary>
+    private async Task ApplyAsync(IServiceProvider services, List<BatchEvent> events, List<long> ignored, Dictionary<long, Exception> failed, CancellationToken ct)
+    {
+        var db = services.GetRequiredService<AppDbContext>();
+        var result = await services.GetRequiredService<OrderProcessor>().ApplyBatchAsync(events, async result =>
+        {
+            var done = events.Select(e => e.Tag).Distinct().Where(tag => !result.Failed.ContainsKey(tag)).ToList();
+            await MarkDoneAsync(db, done, InboxStatus.Processed);
+            if (ignored.Count > 0) await MarkDoneAsync(db, ignored, InboxStatus.Ignored);
+        }, ct);
+        foreach (var (tag, error) in result.Failed) failed[tag] = error;
+    }
+
+    /// <summary>
+    /// Leases up to <see cref="MaxBatch"/> due messages in one statement and returns them (attempt counted). On
+    /// PostgreSQL the rows are picked with FOR UPDATE SKIP LOCKED, so another node claiming at the same moment skips
+    /// them instead of waiting; on SQLite the statement runs under the database's one write lock.
+    /// </summary>
+    private async Task<List<InboxMessage>> ClaimAsync(AppDbContext db, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var until = now + Lease;
+        var pending = nameof(InboxStatus.Pending);
+        var claimed = db.Database.IsNpgsql()
+            ? db.Inbox.FromSql($"""
+                UPDATE "Inbox" SET "LockedUntil" = {until}, "Attempts" = "Attempts" + 1
+                WHERE "Id" IN (SELECT "Id" FROM "Inbox" WHERE "Status" = {pending} AND "NextAttemptAt" <= {now}
+                    AND ("LockedUntil" IS NULL OR "LockedUntil" < {now}) ORDER BY "Id" LIMIT {MaxBatch} FOR UPDATE SKIP LOCKED)
+                RETURNING *
+                """)
+            : db.Inbox.FromSql($"""
+                UPDATE "Inbox" SET "LockedUntil" = {until}, "Attempts" = "Attempts" + 1
+                WHERE "Id" IN (SELECT "Id" FROM "Inbox" WHERE "Status" = {pending} AND "NextAttemptAt" <= {now}
+                    AND ("LockedUntil" IS NULL OR "LockedUntil" < {now}) ORDER BY "Id" LIMIT {MaxBatch})
+                RETURNING *
+                """);
+        var messages = await claimed.AsNoTracking().ToListAsync(ct);
+        messages.Sort((a, b) => a.Id.CompareTo(b.Id)); // RETURNING promises no order; the platform's order is the arrival order
+        return messages;
+    }
+
+    private async Task MarkDoneAsync(AppDbContext db, List<long> ids, InboxStatus status)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.Inbox.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(s => s
+            .SetProperty(m => m.Status, status)
+            .SetProperty(m => m.ProcessedAt, now)
+            .SetProperty(m => m.LockedUntil, (DateTime?)null)
+            .SetProperty(m => m.LastError, (string?)null), CancellationToken.None);
+    }
+
+    /// <summary>A claimed delivery that needs its handler (store calls, privacy work): in its own scope, as before batching.</summary>
+    private async Task ProcessAloneAsync(InboxMessage message, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var handler = scope.ServiceProvider.GetServices<IInboxHandler>().First(h => h.Platform == message.Platform);
         try
         {
             if (message.WorkspaceId is { } workspaceId) scope.ServiceProvider.GetRequiredService<TenantContext>().WorkspaceId = workspaceId;
-            var acted = handler is not null && await handler.HandleAsync(message, ct);
-            await db.Inbox.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
-                .SetProperty(m => m.Status, acted ? InboxStatus.Processed : InboxStatus.Ignored)
-                .SetProperty(m => m.ProcessedAt, clock.GetUtcNow().UtcDateTime)
-                .SetProperty(m => m.LockedUntil, (DateTime?)null)
-                .SetProperty(m => m.LastError, (string?)null), CancellationToken.None);
-            return true;
+            var acted = await handler.HandleAsync(message, ct);
+            await MarkDoneAsync(db, [message.Id], acted ? InboxStatus.Processed : InboxStatus.Ignored);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            var failed = message.Attempts >= InboxMessage.MaxAttempts;
-            var retryAt = clock.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(Math.Min(3600, 5 * Math.Pow(3, message.Attempts - 1)));
-            var error = (e.GetType().Name + ": " + e.Message) is var text && text.Length > 2000 ? text[..2000] : text;
-            await db.Inbox.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
-                .SetProperty(m => m.Status, failed ? InboxStatus.Failed : InboxStatus.Pending)
-                .SetProperty(m => m.NextAttemptAt, retryAt)
-                .SetProperty(m => m.LockedUntil, (DateTime?)null)
-                .SetProperty(m => m.LastError, error), CancellationToken.None);
-            LogFailed(e, message.Platform.ToString(), message.Topic, id, message.Attempts, failed);
-            return true;
+            await RecordFailureAsync(db, message, e);
         }
+    }
+
+    private async Task RecordFailureAsync(AppDbContext db, InboxMessage message, Exception e)
+    {
+        var parked = message.Attempts >= InboxMessage.MaxAttempts;
+        var retryAt = clock.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(Math.Min(3600, 5 * Math.Pow(3, message.Attempts - 1)));
+        var error = (e.GetType().Name + ": " + e.Message) is var text && text.Length > 2000 ? text[..2000] : text;
+        await db.Inbox.Where(m => m.Id == message.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(m => m.Status, parked ? InboxStatus.Failed : InboxStatus.Pending)
+            .SetProperty(m => m.NextAttemptAt, retryAt)
+            .SetProperty(m => m.LockedUntil, (DateTime?)null)
+            .SetProperty(m => m.LastError, error), CancellationToken.None);
+        LogFailed(e, message.Platform.ToString(), message.Topic, message.Id, message.Attempts, parked);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Platform} {Topic} delivery {Id} failed (attempt {Attempt}); parked: {Parked}")]
     private partial void LogFailed(Exception e, string platform, string topic, long id, int attempt, bool parked);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} deliveries could not be stored together; storing each alone")]
+    private partial void LogBatchFailed(Exception e, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The inbox loop failed; retrying after the poll interval")]
     private partial void LogLoopFailed(Exception e);

@@ -5,7 +5,6 @@ using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Engine;
 using ShopAffiliate.Core.Errors;
 using ShopAffiliate.Core.Settings;
-using AffiliateStatus = ShopAffiliate.Core.Affiliates.AffiliateStatus;
 
 namespace ShopAffiliate.Core.Orders;
 
@@ -20,28 +19,26 @@ public enum ApplyOutcome
 
 /// <summary>
 /// Feeds platform-neutral events to the engine and stores the result: the order's state, its commissions and the
-/// ledger entries, in one transaction. Safe to call again with the same event (nothing changes) and from several
-/// workers at once (optimistic concurrency on the order row; the loser retries with fresh state).
+/// ledger entries, in one transaction. Order and refund events go in batches (<see cref="ApplyBatchAsync"/>); staff
+/// decisions and approvals one order at a time. Safe to call again with the same event (nothing changes) and from
+/// several workers at once (a batch locks its orders; optimistic concurrency on the order row catches the rest, and
+/// the loser retries with fresh state).
 /// </summary>
 public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, ILogger<OrderProcessor> logger)
 {
     private const int MaxAttempts = 5;
 
-    public Task<ApplyOutcome> ApplyOrderAsync(OrderEvent order, CancellationToken ct) =>
-        WithRetryAsync(order.ShopId, order.ExternalOrderId, async (ctx, state) =>
-        {
-            if (!state.IsNewer(order)) return null;
-            var attribution = state.Attribution is { AffiliateId: not null } sticky
-                ? sticky
-                : AttributionEngine.Attribute(order, await InputsAsync(ctx, order, ct));
-            var quote = await QuoteAsync(ctx, order, attribution, ct);
-            var change = state.ApplyOrder(order, attribution, quote);
-            await LinkLifetimeCustomersAsync(ctx, attribution, ct);
-            return change;
-        }, ct);
+    public Task<ApplyOutcome> ApplyOrderAsync(OrderEvent order, CancellationToken ct) => ApplyOneAsync(new BatchEvent(0, order, null), ct);
 
-    public Task<ApplyOutcome> ApplyRefundAsync(RefundEvent refund, CancellationToken ct) =>
-        WithRetryAsync(refund.ShopId, refund.ExternalOrderId, (_, state) => Task.FromResult<StateChange?>(state.ApplyRefund(refund)), ct);
+    public Task<ApplyOutcome> ApplyRefundAsync(RefundEvent refund, CancellationToken ct) => ApplyOneAsync(new BatchEvent(0, null, refund), ct);
+
+    /// <summary>A batch of one: the same path as the inbox's batches, so there is one way an order event is applied.</summary>
+    private async Task<ApplyOutcome> ApplyOneAsync(BatchEvent e, CancellationToken ct)
+    {
+        var result = await ApplyBatchAsync([e], null, ct);
+        if (result.Failed.TryGetValue(e.Tag, out var error)) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        return result.Changed.Contains(e.Tag) ? ApplyOutcome.Applied : ApplyOutcome.Unchanged;
+    }
 
     /// <summary>
     /// The refunds the engine holds for this order by id (none for an order it never saw), each with whether it was
@@ -116,7 +113,8 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
             {
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
                 row ??= NewRow(workspaceId, shopId, externalId);
-                await ProjectAsync(row, result, settings, ct);
+                var existing = await db.Commissions.IgnoreQueryFilters().Where(c => c.OrderId == row.Id).ToListAsync(ct);
+                Project(row, result.State, result.Entries, settings, existing);
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
                 return ApplyOutcome.Applied;
@@ -135,10 +133,12 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
         return row;
     }
 
-    /// <summary>Writes the new state onto the order row and projects commissions and ledger entries from it.</summary>
-    private async Task ProjectAsync(Order row, StateChange change, WorkspaceSettings settings, CancellationToken ct)
+    /// <summary>
+    /// Writes the new state onto the order row and projects commissions (<paramref name="existing"/>: the row's
+    /// projected ones) and ledger entries from it.
+    /// </summary>
+    private void Project(Order row, OrderCommissionState state, IEnumerable<LedgerEntry> entries, WorkspaceSettings settings, List<Commission> existing)
     {
-        var state = change.State;
         row.StateJson = OrderStateJson.Serialize(state);
         row.Revision++;
         row.UpdatedAt = Now;
@@ -163,7 +163,6 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
             row.AttributionExplanation = Truncate(attribution.Explanation, 2000);
         }
 
-        var existing = await db.Commissions.IgnoreQueryFilters().Where(c => c.OrderId == row.Id).ToListAsync(ct);
         foreach (var c in state.Commissions)
         {
             var projected = existing.FirstOrDefault(e => e.AffiliateId == c.Key.Affiliate.Value && e.Tier == c.Key.Tier);
@@ -171,6 +170,7 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
             {
                 projected = new Commission { WorkspaceId = row.WorkspaceId, OrderId = row.Id, AffiliateId = c.Key.Affiliate.Value, Tier = c.Key.Tier, Currency = c.Currency, CreatedAt = Now };
                 db.Commissions.Add(projected);
+                existing.Add(projected);
             }
             projected.Status = c.Status;
             projected.Amount = c.Target;
@@ -186,7 +186,7 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
             projected.UpdatedAt = Now;
         }
 
-        foreach (var entry in change.Entries)
+        foreach (var entry in entries)
         {
             db.Ledger.Add(new LedgerRecord
             {
@@ -213,96 +213,6 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
         var tier = c.Key.Tier == 2 ? "Second tier: you recruited the affiliate who referred this order. " : "";
         var status = c.StatusReason is { Length: > 0 } reason ? $" ({reason})" : "";
         return $"{tier}{why} {how}{status}".Trim();
-    }
-
-    private async Task<AttributionInputs> InputsAsync(OrderContext ctx, OrderEvent order, CancellationToken ct)
-    {
-        var ws = ctx.WorkspaceId;
-        var codes = order.DiscountCodes.Select(Coupons.Coupon.Normalize).Where(c => c.Length > 0).Distinct().ToList();
-        var coupons = await db.Coupons.IgnoreQueryFilters()
-            .Where(c => c.WorkspaceId == ws && !c.IsArchived && codes.Contains(c.NormalizedCode))
-            .Select(c => new { c.NormalizedCode, c.AffiliateId }).ToListAsync(ct);
-
-        var refCodes = order.Touches.Select(t => t.ReferralCode.Trim().ToLowerInvariant()).Where(c => c.Length > 0).Distinct().ToList();
-        var referrals = await db.Affiliates.IgnoreQueryFilters()
-            .Where(a => a.WorkspaceId == ws && refCodes.Contains(a.ReferralCode))
-            .Select(a => new { a.ReferralCode, a.Id }).ToListAsync(ct);
-
-        var clickIds = order.Touches.Where(t => t.ClickId is not null).Select(t => t.ClickId!.Value).Distinct().ToList();
-        var clicks = await db.Clicks.IgnoreQueryFilters()
-            .Where(c => c.WorkspaceId == ws && clickIds.Contains(c.Id))
-            .Select(c => new { c.Id, c.AffiliateId, c.At }).ToListAsync(ct);
-
-        var customerKeys = CustomerKeys(order);
-        var keyTexts = customerKeys.Select(k => k.ToString()).ToList();
-        var lifetime = ctx.Settings.LifetimeCommissions
-            ? await db.LifetimeCustomers.IgnoreQueryFilters().Where(l => l.WorkspaceId == ws && keyTexts.Contains(l.CustomerKey))
-                .Select(l => new { l.CustomerKey, l.AffiliateId }).ToListAsync(ct)
-            : [];
-
-        var candidates = coupons.Select(c => c.AffiliateId).Concat(referrals.Select(r => r.Id))
-            .Concat(clicks.Select(c => c.AffiliateId)).Concat(lifetime.Select(l => l.AffiliateId)).Distinct().ToList();
-        var facts = await db.Affiliates.IgnoreQueryFilters().Where(a => a.WorkspaceId == ws && candidates.Contains(a.Id))
-            .Select(a => new { a.Id, a.Name, a.Status, a.Email, a.ParentAffiliateId }).ToListAsync(ct);
-        var parentIds = facts.Where(f => f.ParentAffiliateId is not null).Select(f => f.ParentAffiliateId!.Value).Except(candidates).ToList();
-        facts.AddRange(await db.Affiliates.IgnoreQueryFilters().Where(a => a.WorkspaceId == ws && parentIds.Contains(a.Id))
-            .Select(a => new { a.Id, a.Name, a.Status, a.Email, a.ParentAffiliateId }).ToListAsync(ct));
-
-        return new AttributionInputs
-        {
-            Settings = ctx.Settings.ToEngineSettings(),
-            Coupons = coupons.ToDictionary(c => c.NormalizedCode, c => new AffiliateId(c.AffiliateId)),
-            ReferralCodes = referrals.ToDictionary(r => r.ReferralCode, r => new AffiliateId(r.Id)),
-            Clicks = clicks.ToDictionary(c => c.Id, c => new ClickFact(new AffiliateId(c.AffiliateId), c.At)),
-            LifetimeCustomers = lifetime.ToDictionary(l => customerKeys.First(k => k.ToString() == l.CustomerKey), l => new AffiliateId(l.AffiliateId)),
-            Affiliates = facts.ToDictionary(f => new AffiliateId(f.Id), f => new AffiliateFacts(new AffiliateId(f.Id), f.Name, f.Status, f.Email)
-            {
-                OwnCustomers = [CustomerKey.ForEmail(f.Email)],
-                ParentId = f.ParentAffiliateId is { } p ? new AffiliateId(p) : null,
-            }),
-        };
-    }
-
-    private async Task<CommissionQuote> QuoteAsync(OrderContext ctx, OrderEvent order, AttributionResult attribution, CancellationToken ct)
-    {
-        if (attribution.AffiliateId is not { } affiliateId) return CommissionQuote.Empty(order.Currency, "No affiliate, so no commission.");
-        var affiliate = await db.Affiliates.IgnoreQueryFilters().Where(a => a.Id == affiliateId.Value)
-            .Select(a => new { a.GroupId, a.Status }).FirstAsync(ct);
-        var (plan, period) = await CommissionPlans.ForAffiliateAsync(db, ctx.WorkspaceId, affiliate.GroupId, ctx.Settings, ct);
-
-        var salesBefore = 0m;
-        if (plan.Rules.Any(r => r.Tiers.Count > 0))
-        {
-            var from = CommissionPlans.PeriodStart(period, order.CreatedAt);
-            var currency = Currencies.Normalize(order.Currency);
-            var orderId = order.ExternalOrderId.Value;
-            // Summed in memory: SQLite cannot SUM decimals in SQL, and one affiliate's orders in a period are few.
-            var amounts = await db.Orders.IgnoreQueryFilters()
-                .Where(o => o.WorkspaceId == ctx.WorkspaceId && o.AffiliateId == affiliateId.Value && o.HasOrder && !o.IsTest
-                    && o.State != OrderState.Cancelled && o.Currency == currency
-                    && o.PlacedAt >= from && o.PlacedAt < order.CreatedAt && o.ExternalId != orderId)
-                .Select(o => new { o.NetRevenue, o.RefundedAmount }).ToListAsync(ct);
-            salesBefore = amounts.Sum(a => Math.Max(0m, a.NetRevenue - a.RefundedAmount));
-        }
-        return CommissionCalculator.Calculate(order, plan, salesBefore);
-    }
-
-    private async Task LinkLifetimeCustomersAsync(OrderContext ctx, AttributionResult attribution, CancellationToken ct)
-    {
-        if (!ctx.Settings.LifetimeCommissions || attribution.AffiliateId is not { } affiliate) return;
-        foreach (var key in attribution.NewLifetimeLinks.Select(k => k.ToString()))
-        {
-            if (await db.LifetimeCustomers.IgnoreQueryFilters().AnyAsync(l => l.WorkspaceId == ctx.WorkspaceId && l.CustomerKey == key, ct)) continue;
-            db.LifetimeCustomers.Add(new LifetimeCustomer { WorkspaceId = ctx.WorkspaceId, CustomerKey = key, AffiliateId = affiliate.Value, CreatedAt = Now });
-        }
-    }
-
-    private static List<CustomerKey> CustomerKeys(OrderEvent order)
-    {
-        var keys = new List<CustomerKey>();
-        if (!string.IsNullOrWhiteSpace(order.CustomerId)) keys.Add(CustomerKey.ForCustomer(order.ShopId, order.CustomerId));
-        if (!string.IsNullOrWhiteSpace(order.CustomerEmail)) keys.Add(CustomerKey.ForEmail(order.CustomerEmail));
-        return keys;
     }
 
     private static string Truncate(string value, int max) => value.Length > max ? value[..max] : value;

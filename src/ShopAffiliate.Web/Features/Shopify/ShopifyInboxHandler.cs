@@ -11,13 +11,36 @@ using ShopAffiliate.Platforms.Shopify;
 
 namespace ShopAffiliate.Web.Features.Shopify;
 
-/// <summary>Turns stored Shopify deliveries into engine events, uninstalls and privacy work.</summary>
+/// <summary>Turns stored Shopify deliveries into engine events (batched by the inbox worker), uninstalls, backfill pages and privacy work.</summary>
 public sealed class ShopifyInboxHandler(
     AppDbContext db, OrderProcessor orders, PrivacyService privacy, ShopifyAdminClient admin, ShopifyTokens tokens, InboxSignal signal, TimeProvider clock)
     : IInboxHandler
 {
     public ShopPlatform Platform => ShopPlatform.Shopify;
 
+    public InboxPlan Plan(InboxMessage message, Shop? shop, WorkspaceSettings? settings)
+    {
+        switch (message.Topic)
+        {
+            case "orders/create" or "orders/updated" or "orders/paid" or "orders/cancelled":
+            {
+                if (shop is not { Status: ShopStatus.Active }) return InboxPlan.Ignore;
+                using var json = JsonDocument.Parse(message.Body);
+                var order = ShopifyOrderMapper.MapOrder(json.RootElement, new ShopId(shop.Id));
+                return order.IsTest && settings is not { ExcludeTestOrders: false } ? InboxPlan.Ignore : InboxPlan.Apply(new BatchEvent(message.Id, order, null));
+            }
+            case "refunds/create":
+            {
+                if (shop is not { Status: ShopStatus.Active }) return InboxPlan.Ignore;
+                using var json = JsonDocument.Parse(message.Body);
+                return InboxPlan.Apply(new BatchEvent(message.Id, null, ShopifyOrderMapper.MapRefund(json.RootElement, new ShopId(shop.Id))));
+            }
+            default:
+                return InboxPlan.HandleAlone;
+        }
+    }
+
+    /// <summary>The deliveries <see cref="Plan"/> leaves to be handled alone.</summary>
     public async Task<bool> HandleAsync(InboxMessage message, CancellationToken ct)
     {
         var shop = message.ShopId is { } id ? await db.Shops.IgnoreQueryFilters().FirstOrDefaultAsync(s => s.Id == id, ct) : null;
@@ -25,16 +48,6 @@ public sealed class ShopifyInboxHandler(
         var body = json.RootElement;
         switch (message.Topic)
         {
-            case "orders/create" or "orders/updated" or "orders/paid" or "orders/cancelled":
-                if (shop is not { Status: ShopStatus.Active }) return false;
-                var order = ShopifyOrderMapper.MapOrder(body, new ShopId(shop.Id));
-                if (order.IsTest && (await SettingsStore.GetAsync(db, shop.WorkspaceId, ct)).ExcludeTestOrders) return false;
-                await orders.ApplyOrderAsync(order, ct);
-                return true;
-            case "refunds/create":
-                if (shop is not { Status: ShopStatus.Active }) return false;
-                await orders.ApplyRefundAsync(ShopifyOrderMapper.MapRefund(body, new ShopId(shop.Id)), ct);
-                return true;
             case ShopifyBackfill.Topic:
                 if (shop is not { Status: ShopStatus.Active }) return false;
                 return await ShopifyBackfill.RunAsync(db, shop, message.Body, admin, tokens, orders, signal, clock, ct);

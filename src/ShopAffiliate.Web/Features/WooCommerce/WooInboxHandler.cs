@@ -4,6 +4,7 @@ using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Engine;
 using ShopAffiliate.Core.Inbox;
 using ShopAffiliate.Core.Orders;
+using ShopAffiliate.Core.Settings;
 using ShopAffiliate.Core.Shops;
 using ShopAffiliate.Platforms.WooCommerce;
 
@@ -21,6 +22,29 @@ namespace ShopAffiliate.Web.Features.WooCommerce;
 public sealed class WooInboxHandler(AppDbContext db, OrderProcessor orders, WooRefundReader refunds) : IInboxHandler
 {
     public ShopPlatform Platform => ShopPlatform.WooCommerce;
+
+    /// <summary>
+    /// An order delivery without refunds goes into the batch; one with refunds is handled alone, because a new refund's
+    /// lines are read from the store first; a deletion is handled alone because it needs the version held.
+    /// </summary>
+    public InboxPlan Plan(InboxMessage message, Shop? shop, WorkspaceSettings? settings)
+    {
+        if (shop is not { Status: ShopStatus.Active }) return InboxPlan.Ignore;
+        switch (message.Topic)
+        {
+            case "order.created" or "order.updated" or "order.restored":
+                using (var json = JsonDocument.Parse(message.Body))
+                {
+                    return WooOrderMapper.RefundIds(json.RootElement).Count > 0
+                        ? InboxPlan.HandleAlone
+                        : InboxPlan.Apply(new BatchEvent(message.Id, WooOrderMapper.MapOrder(json.RootElement, new ShopId(shop.Id)), null));
+                }
+            case "order.deleted":
+                return InboxPlan.HandleAlone;
+            default:
+                return InboxPlan.Ignore;
+        }
+    }
 
     public async Task<bool> HandleAsync(InboxMessage message, CancellationToken ct)
     {
