@@ -78,6 +78,14 @@ public sealed class AppProcess : IAsyncDisposable
             throw new InvalidOperationException("Could not send SIGTERM to the app");
     }
 
+    /// <summary>SIGKILL (kill -9): no shutdown at all, as a crash or the OOM killer ends a process.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 
