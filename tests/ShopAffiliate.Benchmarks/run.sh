@@ -12,6 +12,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 LUA="$HERE/redirect.lua"
+# shellcheck source=lib.sh
+source "$HERE/lib.sh"
 
 THREADS=2
 CONNECTIONS=64
@@ -54,9 +56,7 @@ Usage: $0 [options]
 EOF
 }
 
-die() { echo "ERROR: $*" >&2; exit 3; }
 seconds() { local v=${1%s}; [[ $v =~ ^[0-9]+$ && $v -gt 0 ]] || die "expected whole seconds, got '$1'"; echo "$v"; }
-count() { [[ $1 =~ ^[0-9]+$ && $1 -gt 0 ]] || die "expected a positive number, got '$1'"; echo "$1"; }
 
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -114,13 +114,6 @@ SERVER_CORES=$("${PIN_SERVER[@]}" nproc)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sa-bench.XXXXXX")
 APP_PID=""
 NGINX_PID=""
-stop_pid() { # pid signal seconds: signal, wait, then SIGKILL
-  local pid=$1 sig=$2 wait_s=$3 i
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill "-$sig" "$pid" 2>/dev/null || true
-  for ((i = 0; i < wait_s * 10; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
 cleanup() {
   local rc=$?
   stop_pid "$NGINX_PID" QUIT 5
@@ -132,24 +125,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-free_port() { # a port nobody listens on (tiny race with other programs: acceptable here)
-  local p
-  for _ in $(seq 1 500); do
-    p=$(( 20000 + RANDOM % 40000 ))
-    [[ $p != "${APP_PORT:-}" ]] || continue
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-  die "no free port found"
-}
-wait_http() { # url seconds pid
-  local i
-  for ((i = 0; i < $2 * 5; i++)); do
-    curl -s -o /dev/null --max-time 2 "$1" && return 0
-    kill -0 "$3" 2>/dev/null || return 1
-    sleep 0.2
-  done
-  return 1
-}
 cpu_ticks() { # pid -> user+system CPU of the process and its direct children (nginx workers), in clock ticks
   local total=0 p line rest kids
   kids=$(cat "/proc/$1/task/$1/children" 2>/dev/null || pgrep -P "$1" || true)
@@ -161,7 +136,6 @@ cpu_ticks() { # pid -> user+system CPU of the process and its direct children (n
   done
   echo "$total"
 }
-bench_get() { grep -o " $2=[^ ]*" "$1" | head -n1 | cut -d= -f2; } # file key -> value from the BENCH line
 ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -197,20 +171,7 @@ APP_URL="http://127.0.0.1:$APP_PORT"
 
 declare -a PSQL_ENV=()
 if [[ -n $PG_CONN ]]; then
-  # Npgsql "Host=..;Port=..;Database=..;Username=..;Password=.." -> libpq environment for psql.
-  IFS=';' read -ra parts <<<"$PG_CONN"
-  for part in "${parts[@]}"; do
-    [[ $part == *=* ]] || continue
-    key=$(tr -d ' ' <<<"${part%%=*}" | tr '[:upper:]' '[:lower:]'); val=${part#*=}
-    case $key in
-      host|server) PSQL_ENV+=("PGHOST=$val") ;;
-      port) PSQL_ENV+=("PGPORT=$val") ;;
-      database|db) PSQL_ENV+=("PGDATABASE=$val") ;;
-      username|user|userid|userName) PSQL_ENV+=("PGUSER=$val") ;;
-      password|pwd) PSQL_ENV+=("PGPASSWORD=$val") ;;
-      sslmode) PSQL_ENV+=("PGSSLMODE=$(tr '[:upper:]' '[:lower:]' <<<"$val")") ;;
-    esac
-  done
+  pg_env "$PG_CONN"
   psql_q() { env "${PSQL_ENV[@]}" psql -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
   psql_q 'SELECT 1' >/dev/null || die "cannot connect to PostgreSQL with --postgres"
   if [[ $(psql_q "SELECT to_regclass('public.\"Workspaces\"') IS NOT NULL") == t ]] \

@@ -1,0 +1,47 @@
+# Shell helpers shared by run.sh and webhooks.sh (sourced, not run).
+die() { echo "ERROR: $*" >&2; exit 3; }
+count() { [[ $1 =~ ^[0-9]+$ && $1 -gt 0 ]] || die "expected a positive number, got '$1'"; echo "$1"; }
+stop_pid() { # pid signal seconds: signal, wait, then SIGKILL
+  local pid=$1 sig=$2 wait_s=$3 i
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill "-$sig" "$pid" 2>/dev/null || true
+  for ((i = 0; i < wait_s * 10; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+free_port() { # a port nobody listens on (tiny race with other programs: acceptable here)
+  local p
+  for _ in $(seq 1 500); do
+    p=$(( 20000 + RANDOM % 40000 ))
+    [[ $p != "${APP_PORT:-}" ]] || continue
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+  die "no free port found"
+}
+wait_http() { # url seconds pid
+  local i
+  for ((i = 0; i < $2 * 5; i++)); do
+    curl -s -o /dev/null --max-time 2 "$1" && return 0
+    kill -0 "$3" 2>/dev/null || return 1
+    sleep 0.2
+  done
+  return 1
+}
+bench_get() { grep -o " $2=[^ ]*" "$1" | head -n1 | cut -d= -f2; } # file key -> value from the BENCH line
+# Npgsql "Host=..;Port=..;Database=..;Username=..;Password=.." -> libpq environment for psql, in PSQL_ENV.
+pg_env() { # connection-string
+  local parts part key val
+  PSQL_ENV=()
+  IFS=';' read -ra parts <<<"$1"
+  for part in "${parts[@]}"; do
+    [[ $part == *=* ]] || continue
+    key=$(tr -d ' ' <<<"${part%%=*}" | tr '[:upper:]' '[:lower:]'); val=${part#*=}
+    case $key in
+      host|server) PSQL_ENV+=("PGHOST=$val") ;;
+      port) PSQL_ENV+=("PGPORT=$val") ;;
+      database|db) PSQL_ENV+=("PGDATABASE=$val") ;;
+      username|user|userid) PSQL_ENV+=("PGUSER=$val") ;;
+      password|pwd) PSQL_ENV+=("PGPASSWORD=$val") ;;
+      sslmode) PSQL_ENV+=("PGSSLMODE=$(tr '[:upper:]' '[:lower:]' <<<"$val")") ;;
+    esac
+  done
+}
