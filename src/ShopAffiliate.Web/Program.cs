@@ -61,6 +61,8 @@ builder.Services.AddSingleton<InboxSignal>();
 builder.Services.AddOptions<InboxOptions>().BindConfiguration(InboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<InboxIntake>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxIntake>());
+builder.Services.AddSingleton<InboxRetention>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxRetention>());
 builder.Services.AddHostedService<InboxWorker>();
 
 builder.Services.AddOptions<ShopifyOptions>().BindConfiguration(ShopifyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ShopAffiliate.Core.Inbox;
 
-/// <summary>The <c>Inbox</c> settings: how many verified deliveries may wait for the intake writer, and for how long.</summary>
+/// <summary>The <c>Inbox</c> settings: how many verified deliveries may wait for the intake writer and for how long, and how long bodies are kept.</summary>
 public sealed class InboxOptions
 {
     public const string Section = "Inbox";
@@ -14,4 +14,8 @@ public sealed class InboxOptions
     /// <summary>How long a request waits for room in a full queue before it is answered 503 (the platform retries).</summary>
     [Range(0.01, 30, ErrorMessage = "Inbox:IntakeQueueWaitSeconds must be between 0.01 and 30.")]
     public double IntakeQueueWaitSeconds { get; set; } = 2;
+
+    /// <summary>Days a processed delivery keeps its body before it is compacted (failed ones keep it until handled).</summary>
+    [Range(1, 3650, ErrorMessage = "Inbox:RetentionDays must be between 1 and 3650.")]
+    public int RetentionDays { get; set; } = 30;
 }
