@@ -138,6 +138,7 @@ public sealed partial class InboxIntake : BackgroundService
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        using var turn = await SqliteWriteGate.EnterAsync(db, CancellationToken.None);
         // On SQLite this is BEGIN IMMEDIATE: the duplicate check below and the insert see the same database.
         await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
 

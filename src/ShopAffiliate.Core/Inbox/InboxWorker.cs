@@ -158,7 +158,8 @@ public sealed partial class InboxWorker(IServiceScopeFactory scopes, InboxSignal
                     AND ("LockedUntil" IS NULL OR "LockedUntil" < {now}) ORDER BY "Id" LIMIT {MaxBatch})
                 RETURNING *
                 """);
-        var messages = await claimed.AsNoTracking().ToListAsync(ct);
+        List<InboxMessage> messages;
+        using (await SqliteWriteGate.EnterAsync(db, ct)) messages = await claimed.AsNoTracking().ToListAsync(ct);
         messages.Sort((a, b) => a.Id.CompareTo(b.Id)); // RETURNING promises no order; the platform's order is the arrival order
         return messages;
     }

@@ -34,6 +34,7 @@ public sealed partial class OrderProcessor
             db.ChangeTracker.Clear();
             try
             {
+                using var turn = await SqliteWriteGate.EnterAsync(db, ct);
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
                 await LockOrdersAsync(events, ct);
                 var result = await ApplyLockedAsync(events, ct);
