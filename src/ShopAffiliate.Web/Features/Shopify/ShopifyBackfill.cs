@@ -15,7 +15,7 @@ namespace ShopAffiliate.Web.Features.Shopify;
 
 /// <summary>
 /// After install, the last 60 days of orders are imported so reports start full and past coupon orders are credited.
-/// It runs as inbox messages: each does a few pages and enqueues the next cursor, so a large shop never holds one
+/// It runs as inbox messages: each does a few pages (each page one engine batch) and enqueues the next cursor, so a large shop never holds one
 /// worker lease for long and an interrupted import resumes where it stopped. Orders go through the same engine as
 /// webhooks, so an order that also arrives by webhook is credited once.
 /// </summary>
@@ -52,13 +52,22 @@ public static class ShopifyBackfill
         for (var page = 0; page < PagesPerMessage; page++)
         {
             var result = await admin.OrdersAsync(shop.Domain, accessToken, progress.Since, cursor, ct);
+            // A page is one engine batch (one state load, one transaction), as webhook deliveries are.
+            var events = new List<BatchEvent>();
             foreach (var rest in result.Orders)
             {
                 var order = ShopifyOrderMapper.MapOrder(JsonSerializer.SerializeToElement(rest), shopId);
                 if (order.IsTest && excludeTests) continue;
-                await orders.ApplyOrderAsync(order, ct);
+                events.Add(new BatchEvent(events.Count, order, null));
             }
-            foreach (var refund in result.Refunds) await orders.ApplyRefundAsync(ShopifyOrderMapper.MapRefund(JsonSerializer.SerializeToElement(refund), shopId), ct);
+            foreach (var refund in result.Refunds)
+                events.Add(new BatchEvent(events.Count, null, ShopifyOrderMapper.MapRefund(JsonSerializer.SerializeToElement(refund), shopId)));
+            if (events.Count > 0)
+            {
+                var applied = await orders.ApplyBatchAsync(events, null, ct);
+                // An order that fails fails the message, which is retried from this page (the rest of it is stored and repeats are no-ops).
+                if (applied.Failed.Count > 0) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(applied.Failed.Values.First());
+            }
             cursor = result.NextCursor;
             if (cursor is null) return true;
         }
