@@ -95,7 +95,8 @@ public class EngineProperties
         Assert.Equal(Totals(inOrder), Totals(twice));
     }
 
-    private static bool Covers(RuleScope scope, OrderLine line, OrderEvent order) => scope.Kind switch
+    /// <summary>Which lines a rule covers, re-stated from RuleScope's documentation (not its code).</summary>
+    internal static bool Covers(RuleScope scope, OrderLine line, OrderEvent order) => scope.Kind switch
     {
         RuleScopeKind.All => true,
         RuleScopeKind.Product => line.ProductId is not null && scope.Ids.Contains(line.ProductId),
