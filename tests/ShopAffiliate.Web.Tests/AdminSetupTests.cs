@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ShopAffiliate.Core.Data;
 using ShopAffiliate.Web.Tests.Infrastructure;
 
 namespace ShopAffiliate.Web.Tests;
@@ -13,6 +16,9 @@ public abstract partial class AdminSetupTests(Db provider)
     {
         await using var app = await TestApp.CreateAsync(provider);
         var browser = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        // A second visitor opens the set-up form too, and sends it after the first has finished.
+        var latecomer = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var latecomersToken = await Forms.TokenAsync(latecomer, "/admin/setup");
 
         var admin = await browser.GetAsync("/admin");
         Assert.Equal(HttpStatusCode.Redirect, admin.StatusCode);
@@ -37,9 +43,24 @@ public abstract partial class AdminSetupTests(Db provider)
         var dashboard = await browser.GetAsync("/admin");
         Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
         Assert.Contains("Nordic Knitwear Partners", await dashboard.Content.ReadAsStringAsync());
-        // ...and set-up cannot be run a second time.
+        // ...and set-up cannot be run a second time: the page is gone, and a form opened before is refused.
         var again = await browser.GetAsync("/admin/setup");
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        var second = await Forms.PostAsync(latecomer, "/admin/setup", new Dictionary<string, string>
+        {
+            ["Input.WorkspaceName"] = "Hijacked Program",
+            ["Input.Currency"] = "EUR",
+            ["Input.Email"] = "intruder@example.net",
+            ["Input.Password"] = "another-long-passphrase",
+            ["Input.ConfirmPassword"] = "another-long-passphrase",
+        }, latecomersToken);
+        Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
+        Assert.Equal("/admin", second.Headers.Location?.OriginalString);
+        await using var scope = app.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        Assert.Equal(["Nordic Knitwear Partners"], await db.Workspaces.Select(w => w.Name).ToListAsync());
+        Assert.Equal(["owner@knitwear.example"], await db.Users.Select(u => u.Email).ToListAsync());
+        Assert.Equal(1, await db.ApiKeys.IgnoreQueryFilters().CountAsync());
     }
 
     [Fact]

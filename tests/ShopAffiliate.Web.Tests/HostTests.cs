@@ -86,11 +86,30 @@ public abstract class HostTests(BootstrappedApp fixture)
     [Fact]
     public async Task BootstrapKeyListsTheWorkspacesAffiliates()
     {
-        var response = await App.ApiClient().GetAsync("/api/v1/affiliates");
+        var client = App.ApiClient();
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        foreach (var name in (string[])["Ann List", "Ben List"])
+        {
+            var created = await client.PostAsJsonAsync("/api/v1/affiliates",
+                new { name, email = $"{name.Split(' ')[0].ToLowerInvariant()}.{tag}@example.com", referralCode = $"{name.Split(' ')[0].ToLowerInvariant()}{tag}" });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        var inWorkspace = await new Scenario(App).WithDbAsync(db => db.Affiliates.CountAsync()); // the fixture's other tests add some too
+
+        var response = await client.GetAsync($"/api/v1/affiliates?pageSize={Features.Paging.MaxPageSize}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal(JsonValueKind.Array, body.RootElement.GetProperty("items").ValueKind);
+        Assert.Equal((1, Features.Paging.MaxPageSize, inWorkspace), (body.RootElement.GetProperty("page").GetInt32(),
+            body.RootElement.GetProperty("pageSize").GetInt32(), body.RootElement.GetProperty("total").GetInt32()));
+        var items = body.RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(inWorkspace, items.Count);
+        var ours = items.Where(i => i.GetProperty("email").GetString()!.EndsWith($".{tag}@example.com", StringComparison.Ordinal)).ToList();
+        // Newest first, each with the fields it was created with.
+        Assert.Equal(
+            [("Ben List", $"ben.{tag}@example.com", $"ben{tag}", "Pending"), ("Ann List", $"ann.{tag}@example.com", $"ann{tag}", "Pending")],
+            ours.Select(i => (i.GetProperty("name").GetString(), i.GetProperty("email").GetString(), i.GetProperty("referralCode").GetString(),
+                i.GetProperty("status").GetString())).ToList());
     }
 
     [Fact]
@@ -136,7 +155,8 @@ public abstract class HostTests(BootstrappedApp fixture)
         var client = App.ApiClient();
         var email = $"jane.{Guid.NewGuid():N}@example.com";
 
-        var created = await client.PostAsJsonAsync("/api/v1/affiliates", new { name = "Jane Doe", email, referralCode = $"jane{Random.Shared.Next(100000)}" });
+        var code = $"jane{Random.Shared.Next(100000)}";
+        var created = await client.PostAsJsonAsync("/api/v1/affiliates", new { name = "Jane Doe", email, referralCode = code });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var affiliate = await created.Content.ReadFromJsonAsync<JsonElement>();
         var id = affiliate.GetProperty("id").GetGuid();
@@ -146,7 +166,13 @@ public abstract class HostTests(BootstrappedApp fixture)
         Assert.Equal(1, found.GetProperty("total").GetInt32());
         Assert.Equal(id, found.GetProperty("items")[0].GetProperty("id").GetGuid());
 
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/affiliates/{id}")).StatusCode);
+        var byId = await client.GetAsync($"/api/v1/affiliates/{id}");
+        Assert.Equal(HttpStatusCode.OK, byId.StatusCode);
+        var read = await byId.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((id, "Jane Doe", email, code, "Pending"),
+            (read.GetProperty("id").GetGuid(), read.GetProperty("name").GetString(), read.GetProperty("email").GetString(),
+                read.GetProperty("referralCode").GetString(), read.GetProperty("status").GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/affiliates/{Guid.NewGuid()}")).StatusCode);
 
         var duplicate = await client.PostAsJsonAsync("/api/v1/affiliates", new { name = "Jane Again", email });
         Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);

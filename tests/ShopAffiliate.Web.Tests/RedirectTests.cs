@@ -17,14 +17,16 @@ public abstract class RedirectTests(BootstrappedApp fixture)
 
     private TestApp App => fixture.App;
 
-    private async Task<(Scenario S, Guid AffiliateId, string Code)> LinkAsync(string destinationPath = "/products/hoodie?color=red")
+    /// <summary>A link of a new affiliate to <paramref name="destinationPath"/> on a new shop; also returns the shop's domain and the referral code.</summary>
+    private async Task<(Scenario S, Guid AffiliateId, string Code, string Domain, string Referral)> LinkAsync(string destinationPath = "/products/hoodie?color=red")
     {
         var s = new Scenario(App);
         var domain = $"shop{Guid.NewGuid():N}"[..16] + ".myshopify.com";
         await s.ShopAsync(domain);
-        var affiliate = await s.ApprovedAffiliateAsync("Rita Redirect", "rita" + Random.Shared.Next(1_000_000));
+        var referral = "rita" + Random.Shared.Next(1_000_000);
+        var affiliate = await s.ApprovedAffiliateAsync("Rita Redirect", referral);
         var link = await s.LinkAsync(affiliate.GetProperty("id").GetGuid(), $"https://{domain}{destinationPath}");
-        return (s, affiliate.GetProperty("id").GetGuid(), link.GetProperty("code").GetString()!);
+        return (s, affiliate.GetProperty("id").GetGuid(), link.GetProperty("code").GetString()!, domain, referral);
     }
 
     private HttpClient Browser(string userAgent = Chrome, string ip = "203.0.113.7")
@@ -53,16 +55,19 @@ public abstract class RedirectTests(BootstrappedApp fixture)
     [Fact]
     public async Task TheRedirectKeepsTheMerchantsParametersAndAMerchantsOwnUtmSource()
     {
-        var (_, _, code) = await LinkAsync("/p?utm_source=newsletter&size=m#reviews");
+        var (_, _, code, domain, referral) = await LinkAsync("/p?utm_source=newsletter&size=m#reviews");
 
         var response = await Browser().GetAsync($"/r/{code}");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var location = response.Headers.Location!;
+        Assert.Equal(("https", domain, "/p"), (location.Scheme, location.Host, location.AbsolutePath));
         var query = HttpUtility.ParseQueryString(location.Query);
+        Assert.Equal(["ref", "sa_click", "size", "utm_source"], query.AllKeys.Order(StringComparer.Ordinal)); // no second utm_source, nothing else
         Assert.Equal("newsletter", query["utm_source"]);
         Assert.Equal("m", query["size"]);
-        Assert.StartsWith("rita", query["ref"]);
+        Assert.Equal(referral, query["ref"]);
+        Assert.True(Guid.TryParse(query["sa_click"], out _), $"sa_click is not a click id: {query["sa_click"]}");
         Assert.Equal("#reviews", location.Fragment);
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
     }
@@ -70,7 +75,7 @@ public abstract class RedirectTests(BootstrappedApp fixture)
     [Fact]
     public async Task ASubIdInThePathIsRecordedWithTheClick()
     {
-        var (s, affiliateId, code) = await LinkAsync();
+        var (s, affiliateId, code, _, _) = await LinkAsync();
 
         var response = await Browser().GetAsync($"/r/{code}/spring-sale");
 
@@ -83,7 +88,7 @@ public abstract class RedirectTests(BootstrappedApp fixture)
     [Fact]
     public async Task BotsAndRepeatClicksAreStoredButFlaggedAndTheIpIsOnlyKeptHashed()
     {
-        var (s, _, code) = await LinkAsync();
+        var (s, _, code, _, _) = await LinkAsync();
 
         var first = ClickIdOf(await Browser(ip: "198.51.100.23").GetAsync($"/r/{code}"));
         var repeat = ClickIdOf(await Browser(ip: "198.51.100.23").GetAsync($"/r/{code}"));

@@ -444,8 +444,12 @@ public abstract class ShopifyHostTests(Db provider) : IDisposable
     [Fact]
     public async Task AppUninstalledPausesTheShopAndDropsItsToken()
     {
+        _shopify.Given(Request.Create().WithPath("/admin/api/2026-01/graphql.json").UsingPost()).RespondWith(Response.Create()
+            .WithHeader("Content-Type", "application/json")
+            .WithBody("""{"data":{"discountCodeBasicCreate":{"codeDiscountNode":{"id":"gid://shopify/DiscountCodeNode/1"},"userErrors":[]}}}"""));
         await using var app = await AppAsync();
-        var shopId = await new Scenario(app).ShopAsync(Shop);
+        var s = new Scenario(app);
+        var shopId = await s.ShopAsync(Shop);
         await using (var scope = app.Scope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -454,17 +458,26 @@ public abstract class ShopifyHostTests(Db provider) : IDisposable
             await db.SaveChangesAsync();
         }
 
+        // Jane could be credited twice over: the order carries her coupon JANE10 and her referral code in the cart.
+        var jane = (await s.ApprovedAffiliateAsync("Jane Doe", "jane")).GetProperty("id").GetGuid();
+        var coupon = await s.Api.PostAsJsonAsync("/api/v1/coupons", new { affiliateId = jane, code = "JANE10", discountType = "Percentage", amount = 10 });
+        Assert.Equal(HttpStatusCode.Created, coupon.StatusCode);
+
         await DeliverAsync(app, "app/uninstalled", $$"""{"id":954889,"domain":"{{Shop}}","myshopify_domain":"{{Shop}}"}""");
         await WaitForInboxAsync(app);
 
-        await using var check = app.Scope();
-        var paused = await check.ServiceProvider.GetRequiredService<AppDbContext>().Shops.IgnoreQueryFilters().SingleAsync();
-        Assert.Equal(ShopStatus.Paused, paused.Status);
-        Assert.Null(paused.EncryptedCredentials);
-        // Orders from a paused shop are not credited.
+        await using (var check = app.Scope())
+        {
+            var paused = await check.ServiceProvider.GetRequiredService<AppDbContext>().Shops.IgnoreQueryFilters().SingleAsync();
+            Assert.Equal(ShopStatus.Paused, paused.Status);
+            Assert.Null(paused.EncryptedCredentials);
+        }
+        // Orders from a paused shop are not credited: understood and left alone, no order row, no commission.
         await DeliverAsync(app, "orders/create", OrdersCreatePayload.Json);
         await WaitForInboxAsync(app);
         Assert.Empty(await CommissionsAsync(app));
+        Assert.Equal(0, await CountAsync(app, db => db.Orders.IgnoreQueryFilters()));
+        Assert.Equal(1, await CountAsync(app, db => db.Inbox.Where(m => m.Topic == "orders/create" && m.Status == InboxStatus.Ignored)));
     }
 
     [Fact]

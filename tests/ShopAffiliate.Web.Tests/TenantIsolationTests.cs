@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -63,8 +64,21 @@ public abstract class TenantIsolationTests(BootstrappedApp fixture)
         var tenantOwned = db.Model.GetEntityTypes().Where(e => typeof(ITenantOwned).IsAssignableFrom(e.ClrType)).ToList();
 
         Assert.NotEmpty(tenantOwned);
-        Assert.All(tenantOwned, e => Assert.NotEmpty(e.GetDeclaredQueryFilters()));
+        Assert.All(tenantOwned, e =>
+        {
+            // Exactly e => e.WorkspaceId == context.CurrentWorkspaceId: any other filter (an empty one, one on another
+            // column, one that a null tenant satisfies) is not isolation.
+            var filter = Assert.Single(e.GetDeclaredQueryFilters()).Expression!;
+            var body = Assert.IsAssignableFrom<BinaryExpression>(filter.Body);
+            Assert.Equal(ExpressionType.Equal, body.NodeType);
+            var entity = Assert.IsAssignableFrom<MemberExpression>(Unconvert(body.Left));
+            Assert.Equal((nameof(ITenantOwned.WorkspaceId), filter.Parameters[0]), (entity.Member.Name, entity.Expression));
+            var current = Assert.IsAssignableFrom<MemberExpression>(Unconvert(body.Right));
+            Assert.Equal((nameof(AppDbContext.CurrentWorkspaceId), typeof(AppDbContext)), (current.Member.Name, current.Member.DeclaringType));
+        });
     }
+
+    private static Expression Unconvert(Expression e) => e is UnaryExpression { NodeType: ExpressionType.Convert } c ? c.Operand : e;
 }
 
 public sealed class TenantIsolationOnSqlite(SqliteApp fixture) : TenantIsolationTests(fixture), IClassFixture<SqliteApp>;

@@ -7,17 +7,22 @@ namespace ShopAffiliate.Web.Tests.Infrastructure;
 public static partial class Forms
 {
     public static async Task<HttpResponseMessage> SubmitAsync(
-        HttpClient client, string pageUrl, IDictionary<string, string> fields, string? action = null)
+        HttpClient client, string pageUrl, IDictionary<string, string> fields, string? action = null) =>
+        await PostAsync(client, action ?? pageUrl, fields, await TokenAsync(client, pageUrl));
+
+    /// <summary>The antiforgery token of the form on the page (the client keeps its cookie), to post later.</summary>
+    public static async Task<string> TokenAsync(HttpClient client, string pageUrl)
     {
         var page = await client.GetAsync(pageUrl);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var html = await page.Content.ReadAsStringAsync();
         var token = TokenPattern().Match(html);
         Assert.True(token.Success, "The page has no antiforgery token: " + pageUrl);
-
-        var form = new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value) };
-        return await client.PostAsync(action ?? pageUrl, new FormUrlEncodedContent(form));
+        return WebUtility.HtmlDecode(token.Groups[1].Value);
     }
+
+    public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string action, IDictionary<string, string> fields, string token) =>
+        await client.PostAsync(action, new FormUrlEncodedContent(new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = token }));
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
