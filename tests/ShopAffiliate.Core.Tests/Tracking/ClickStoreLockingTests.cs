@@ -32,20 +32,34 @@ public sealed class ClickStoreLockingTests : IDisposable
         }
 
         await using var db = Context(connectionString);
+        await db.Database.OpenConnectionAsync(); // InsertAsync's own open and close then leave it open for us to watch
+        var atTheLock = WhenStatementStarts((SqliteConnection)db.Database.GetDbConnection(), "BEGIN IMMEDIATE");
         var click = new Click
         {
             Id = ClickIds.Next(DateTimeOffset.UtcNow), WorkspaceId = Guid.NewGuid(), AffiliateId = Guid.NewGuid(),
             ReferralCode = "jane", At = DateTime.UtcNow, Source = ClickSource.Redirect,
         };
         var insert = Task.Run(() => ClickStore.InsertAsync(db, [click], CancellationToken.None));
-        await Task.Delay(300);
-        Assert.False(insert.IsCompleted, "the insert should be waiting for the other writer's lock");
+        // Not a sleep: the insert has asked SQLite for the write lock (and been told it is busy) before we go on.
+        await atTheLock.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.False(insert.IsCompleted, "the insert went in while another writer held the lock");
 
         otherTransaction.Commit();
         await insert.WaitAsync(TimeSpan.FromSeconds(20));
 
         await using var check = Context(connectionString);
         Assert.True(await check.Clicks.IgnoreQueryFilters().AnyAsync(c => c.Id == click.Id));
+    }
+
+    /// <summary>Completes when SQLite starts running a statement on the connection that begins with <paramref name="sql"/>.</summary>
+    private static Task WhenStatementStarts(SqliteConnection connection, string sql)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        SQLitePCL.raw.sqlite3_trace(connection.Handle, (_, statement) =>
+        {
+            if (statement.TrimStart().StartsWith(sql, StringComparison.OrdinalIgnoreCase)) started.TrySetResult();
+        }, null);
+        return started.Task;
     }
 
     private static SqliteAppDbContext Context(string connectionString) =>

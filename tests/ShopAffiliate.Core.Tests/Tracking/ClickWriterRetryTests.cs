@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Tracking;
 using ShopAffiliate.Core.Workspaces;
@@ -30,7 +30,8 @@ public sealed class ClickWriterRetryTests : IDisposable
         var services = new ServiceCollection().AddScoped<AppDbContext>(_ => Context(connectionString)).BuildServiceProvider();
         var channel = new ClickChannel();
         channel.Complete(); // the host is stopping: RecordAsync writes directly, through the same retrying path
-        var writer = new ClickWriter(channel, services.GetRequiredService<IServiceScopeFactory>(), TimeProvider.System, NullLogger<ClickWriter>.Instance);
+        var log = new RetryLog();
+        var writer = new ClickWriter(channel, services.GetRequiredService<IServiceScopeFactory>(), TimeProvider.System, log);
 
         await using var other = new SqliteConnection(connectionString);
         await other.OpenAsync();
@@ -38,7 +39,8 @@ public sealed class ClickWriterRetryTests : IDisposable
         var click = new PendingClick(ClickIds.Next(DateTimeOffset.UtcNow), DateTime.UtcNow, workspace.Id, Guid.NewGuid(), Guid.NewGuid(),
             "jane", null, ClickSource.Redirect, "203.0.113.9", "Mozilla/5.0 (X11; Linux x86_64) Chrome/124.0", null, null);
         var record = writer.RecordAsync(click).AsTask();
-        await Task.Delay(TimeSpan.FromSeconds(1.5)); // the first attempt has failed by now
+        await log.FirstRetry.WaitAsync(TimeSpan.FromSeconds(20)); // not a sleep: the first attempt has failed
+        Assert.False(record.IsCompleted);
         otherTransaction.Commit();
         await record.WaitAsync(TimeSpan.FromSeconds(20));
 
@@ -47,6 +49,23 @@ public sealed class ClickWriterRetryTests : IDisposable
         Assert.Equal(click.Id, stored.Id);
         Assert.False(stored.IsDuplicate, "the retry classified the click again and took it for a repeat of itself");
         Assert.True(stored.Counts);
+    }
+
+    /// <summary>The writer's log; <see cref="FirstRetry"/> completes when it says it is retrying a batch.</summary>
+    private sealed class RetryLog : ILogger<ClickWriter>
+    {
+        private readonly TaskCompletionSource _retry = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task FirstRetry => _retry.Task;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel == LogLevel.Warning && formatter(state, exception).EndsWith("retrying", StringComparison.Ordinal)) _retry.TrySetResult();
+        }
     }
 
     private static SqliteAppDbContext Context(string connectionString) =>
