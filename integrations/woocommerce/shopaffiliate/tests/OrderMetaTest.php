@@ -43,8 +43,30 @@ final class OrderMetaTest extends TestCase {
 
 	public function test_cookie_older_than_window_is_ignored(): void {
 		$this->assertSame( array(), ShopAffiliate_Order_Meta::from_cookie( 'jane||' . ( self::NOW - 31 * 86400 ), self::NOW, 30 ) );
-		$this->assertNotSame( array(), ShopAffiliate_Order_Meta::from_cookie( 'jane||' . ( self::NOW - 29 * 86400 ), self::NOW, 30 ) );
-		$this->assertNotSame( array(), ShopAffiliate_Order_Meta::from_cookie( 'jane||' . ( self::NOW - 31 * 86400 ), self::NOW, 60 ) );
+		$this->assertSame( array(), ShopAffiliate_Order_Meta::from_cookie( 'jane||' . ( self::NOW - 30 * 86400 - 1 ), self::NOW, 30 ) );
+		// Inside the window the whole referral is written, with the time it landed (not the time of the order).
+		$this->assertSame(
+			array(
+				'_sa_ref'       => 'jane',
+				'_sa_click'     => self::CLICK,
+				'_sa_landed_at' => '2024-02-13T15:28:02Z',
+			),
+			ShopAffiliate_Order_Meta::from_cookie( 'jane|' . self::CLICK . '|' . ( self::NOW - 30 * 86400 ), self::NOW, 30 )
+		);
+		$this->assertSame(
+			array(
+				'_sa_ref'       => 'jane',
+				'_sa_landed_at' => '2024-02-14T15:28:02Z',
+			),
+			ShopAffiliate_Order_Meta::from_cookie( 'jane||' . ( self::NOW - 29 * 86400 ), self::NOW, 30 )
+		);
+		$this->assertSame(
+			array(
+				'_sa_ref'       => 'jane',
+				'_sa_landed_at' => '2024-02-12T15:28:02Z',
+			),
+			ShopAffiliate_Order_Meta::from_cookie( 'jane||' . ( self::NOW - 31 * 86400 ), self::NOW, 60 )
+		);
 	}
 
 	public function test_cookie_from_the_future_is_ignored(): void {
