@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Runs every ShopAffiliate test. What the tests need from Debian (PostgreSQL server binaries, php and phpunit)
 # is installed first when missing; the tests start their own throwaway servers on 127.0.0.1.
+# Fails when anything fails to build, a test fails, or a runner (each .NET test assembly, PHPUnit) runs fewer tests
+# than its minimum in scripts/test-minimums. Result files (trx, JUnit XML), the build log and the browser tests'
+# screenshots are kept under artifacts/ (git-ignored) for reading a failed CI run afterwards.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -21,45 +24,63 @@ if ((${#need[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null || exit 1
 fi
 
-results=$(mktemp -d -t sa-test-results-XXXXXX)
-trap 'rm -rf "$results"' EXIT
+. scripts/lib/test-results.sh
+artifacts="$root/artifacts"
+results="$artifacts/test-results"
+rm -rf "$results" "$artifacts/screenshots" "$artifacts/build.log"
+mkdir -p "$results/dotnet"
+export SA_ARTIFACTS="$artifacts" # the browser tests save their screenshots under it
 status=0
+problems=()
+passed=0 failed=0 skipped=0
+count() { # ran passed failed skipped (from trx_counts / junit_counts)
+  passed=$((passed + $2)) failed=$((failed + $3)) skipped=$((skipped + $4))
+}
+
+echo "== The test command's own result reading"
+scripts/lib/test-results.selftest.sh || { status=1; problems+=("scripts/lib/test-results.selftest.sh failed"); }
 
 echo "== PHP companion plugin: php -l"
 lint_failed=0
 while IFS= read -r -d '' file; do
   php -l "$file" >/dev/null 2>"$results/lint.err" || { cat "$results/lint.err"; lint_failed=1; }
 done < <(find integrations/woocommerce -name '*.php' -print0)
-[ "$lint_failed" -eq 0 ] && echo "all PHP files parse" || status=1
+rm -f "$results/lint.err"
+if [ "$lint_failed" -eq 0 ]; then echo "all PHP files parse"; else status=1; problems+=("php -l: a PHP file does not parse"); fi
 
 echo "== PHP companion plugin: phpunit"
-phpunit -c integrations/woocommerce/shopaffiliate/phpunit.xml.dist --log-junit "$results/phpunit.xml" || status=1
+phpunit -c integrations/woocommerce/shopaffiliate/phpunit.xml.dist --log-junit "$results/phpunit.xml" | tee "$results/phpunit.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+read -r ran p f k < <(junit_counts "$results/phpunit.xml")
+count "$ran" "$p" "$f" "$k"
+if grep -q "No tests executed!" "$results/phpunit.log"; then
+  problems+=("phpunit: No tests executed!")
+elif ! problem=$(check_minimum phpunit "$ran" "$(minimum_for phpunit scripts/test-minimums)"); then
+  problems+=("$problem")
+fi
 
-echo "== .NET: dotnet test"
-dotnet test "$root/ShopAffiliate.sln" --logger "trx" --logger "console;verbosity=normal" --results-directory "$results/dotnet" || status=1
-
-# One closing line over every runner: N passed, N failed, N skipped.
-sum_attr() { # file-glob attribute -> sum of attribute values on the first matching element of each file
-  local total=0 f v
-  for f in $1; do
-    [ -f "$f" ] || continue
-    v=$(grep -o -m1 "$2=\"[0-9]*\"" "$f" | head -1 | grep -o '[0-9]*')
-    total=$((total + ${v:-0}))
+# Build once, then test without building: a compile error is reported as one, not as a missing assembly's "1 failed".
+echo "== .NET: dotnet build"
+dotnet build "$root/ShopAffiliate.sln" -v q -nologo 2>&1 | tee "$artifacts/build.log"
+if [ "${PIPESTATUS[0]}" -ne 0 ]; then
+  status=1
+  problems+=("dotnet build failed (artifacts/build.log): no .NET tests were run")
+else
+  for project in $(grep -l "<IsTestProject>true</IsTestProject>" tests/*/*.csproj); do
+    assembly=$(basename "$project" .csproj)
+    echo "== .NET: dotnet test $assembly"
+    dotnet test "$project" --no-build --logger "trx;LogFileName=$assembly.trx" --logger "console;verbosity=normal" \
+      --results-directory "$results/dotnet" || status=1
+    read -r ran p f k < <(trx_counts "$results/dotnet/$assembly.trx")
+    count "$ran" "$p" "$f" "$k"
+    problem=$(check_minimum "$assembly" "$ran" "$(minimum_for "$assembly" scripts/test-minimums)") || problems+=("$problem")
   done
-  echo "$total"
-}
-dn_total=$(sum_attr "$results/dotnet/*.trx" total)
-dn_passed=$(sum_attr "$results/dotnet/*.trx" passed)
-dn_failed=$(sum_attr "$results/dotnet/*.trx" failed)
-dn_executed=$(sum_attr "$results/dotnet/*.trx" executed)
-php_tests=$(sum_attr "$results/phpunit.xml" tests)
-php_failed=$(( $(sum_attr "$results/phpunit.xml" failures) + $(sum_attr "$results/phpunit.xml" errors) ))
-php_skipped=$(sum_attr "$results/phpunit.xml" skipped)
-passed=$((dn_passed + php_tests - php_failed - php_skipped))
-failed=$((dn_failed + php_failed))
-skipped=$((dn_total - dn_executed + php_skipped))
-if [ "$dn_total" -eq 0 ]; then echo "no .NET test results were written" >&2; status=1; fi
-if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi # a build or lint failure counts as a failure
+fi
+
+((${#problems[@]})) && status=1
 echo
+for problem in "${problems[@]}"; do echo "FAILED: $problem"; done
+[ "$status" -ne 0 ] && [ "$failed" -eq 0 ] && [ "${#problems[@]}" -eq 0 ] && echo "FAILED: a runner exited non-zero (see its output above)"
+echo "results: artifacts/test-results, screenshots: artifacts/screenshots"
 echo "total: $passed passed, $failed failed, $skipped skipped"
 exit "$status"
