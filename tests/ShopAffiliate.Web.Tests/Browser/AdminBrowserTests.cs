@@ -50,12 +50,14 @@ public sealed class AdminBrowserTests(ChromiumFixture chromium)
         using var api = app.ApiClient(apiKey);
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/v1/affiliates")).StatusCode);
     }
+
     [Fact]
     public async Task SignOutFromTheLayoutEndsTheSessionAndACookieCapturedBeforeStopsWorking()
     {
         await using var app = BrowserApp.Start(bootstrapped: true);
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
+        await using var screenshot = new Screenshot(page, nameof(SignOutFromTheLayoutEndsTheSessionAndACookieCapturedBeforeStopsWorking));
 
         await page.GotoAsync($"{app.BaseUrl}/admin");
         Assert.StartsWith($"{app.BaseUrl}/admin/login", page.Url);
