@@ -70,8 +70,9 @@ public sealed class AdminBrowserTests(ChromiumFixture chromium)
         thief.DefaultRequestHeaders.Add("Cookie", $"sa_staff={captured.Value}");
         Assert.Equal(HttpStatusCode.OK, (await thief.GetAsync("/admin/api-keys")).StatusCode); // the copy works while signed in
 
+        // Commit, not load: the URL is what this test is about, and a loaded machine can hold the load event past the timeout.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync($"{app.BaseUrl}/admin/login");
+        await page.WaitForURLAsync($"{app.BaseUrl}/admin/login", new() { WaitUntil = WaitUntilState.Commit });
 
         Assert.DoesNotContain(await context.CookiesAsync([app.BaseUrl]), c => c.Name == "sa_staff");
         await page.GotoAsync($"{app.BaseUrl}/admin/api-keys");
