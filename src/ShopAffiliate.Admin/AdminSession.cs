@@ -10,18 +10,36 @@ public sealed record Membership(Guid WorkspaceId, string WorkspaceName, string S
 /// <summary>What the signed-in staff user may see: their workspaces, and the one a page acts on.</summary>
 public static class AdminSession
 {
+    /// <summary>On a session a store's launch link started: the one program it may see (ADR 0013).</summary>
+    public const string LaunchWorkspaceClaim = "sa_launch_workspace";
+
+    /// <summary>On a launched session: the most it may do there, whatever the user's own role.</summary>
+    public const string LaunchRoleClaim = "sa_launch_role";
+
+    public static readonly string[] LaunchClaims = [LaunchWorkspaceClaim, LaunchRoleClaim];
+
     public static Guid? UserId(ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
+
+    public static IEnumerable<Claim> LaunchScope(Guid workspaceId, StaffRole cap) =>
+        [new(LaunchWorkspaceClaim, workspaceId.ToString()), new(LaunchRoleClaim, cap.ToString())];
 
     public static async Task<List<Membership>> MembershipsAsync(AppDbContext db, ClaimsPrincipal user, CancellationToken ct)
     {
         if (UserId(user) is not { } userId) return [];
-        return await (
+        var memberships = await (
             from s in db.StaffMembers.IgnoreQueryFilters()
             join w in db.Workspaces on s.WorkspaceId equals w.Id
             where s.UserId == userId
             orderby w.Name
             select new Membership(w.Id, w.Name, w.Slug, w.Currency, s.Role)).ToListAsync(ct);
+        if (!user.HasClaim(c => c.Type == LaunchWorkspaceClaim)) return memberships;
+
+        // A launched session: that program only, at most the launch's role. A claim that does not read is no access.
+        if (!Guid.TryParse(user.FindFirstValue(LaunchWorkspaceClaim), out var scope)
+            || !Enum.TryParse<StaffRole>(user.FindFirstValue(LaunchRoleClaim), out var cap) || !Enum.IsDefined(cap))
+            return [];
+        return memberships.Where(m => m.WorkspaceId == scope).Select(m => m with { Role = m.Role.AtMost(cap) }).ToList();
     }
 
     /// <summary>

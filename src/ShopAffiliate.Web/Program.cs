@@ -77,6 +77,7 @@ builder.Services.AddScoped<WooReconciler>();
 builder.Services.AddScoped<WooRefundReader>();
 builder.Services.AddHostedService<WooReconcileLoop>();
 builder.Services.AddScoped<IInboxHandler, WooInboxHandler>();
+builder.Services.Configure<SecurityStampValidatorOptions>(WooLaunchEndpoint.KeepLaunchScopeOnRefresh);
 builder.Services.AddMemoryCache();
 builder.Services.AddScoped<CouponPusher>();
 

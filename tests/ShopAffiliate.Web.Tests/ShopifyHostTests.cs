@@ -234,6 +234,32 @@ public abstract class ShopifyHostTests(Db provider) : IDisposable
     }
 
     [Fact]
+    public async Task AReplayedOAuthCallbackIsRefusedOnEveryNodeAndTheCodeIsExchangedOnce()
+    {
+        StubShopify();
+        await using var app = await AppAsync(bootstrap: false);
+        var browser = Browser(app);
+        var launch = await browser.GetAsync("/shopify?" + SignedQuery(new Dictionary<string, string>()));
+        var state = HttpUtility.ParseQueryString(launch.Headers.Location!.Query)["state"]!;
+        var stateCookie = launch.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("sa_shopify_state=", StringComparison.Ordinal)).Split(';')[0];
+        var callback = "/shopify/callback?" + SignedQuery(new Dictionary<string, string> { ["code"] = "auth-code-1", ["state"] = state });
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync(callback)).StatusCode);
+
+        // Someone who captured the callback URL and the state cookie sends them again within the minute, to this node
+        // and to another one.
+        await using var otherNode = app.SecondNode();
+        foreach (var node in (TestApp[])[app, otherNode])
+        {
+            var replay = new HttpRequestMessage(HttpMethod.Get, callback);
+            replay.Headers.Add("Cookie", stateCookie);
+            var answer = await node.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }).SendAsync(replay);
+            Assert.Equal(HttpStatusCode.Forbidden, answer.StatusCode);
+            Assert.Contains("already used", await answer.Content.ReadAsStringAsync());
+        }
+        Assert.Single(_shopify.LogEntries, e => e.RequestMessage!.Path == "/admin/oauth/access_token");
+    }
+
+    [Fact]
     public async Task AnEmbeddedLaunchExchangesTheSessionTokenAndAllowsOnlyThatShopToFrameUs()
     {
         StubShopify();

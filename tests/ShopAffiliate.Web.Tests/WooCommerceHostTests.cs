@@ -122,10 +122,14 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
     private IEnumerable<ILogEntry> Requests(string method, string path) =>
         _store.LogEntries.Where(e => e.RequestMessage!.Method == method && e.RequestMessage.Path == path);
 
+    /// <summary>Opens the connect page with the API key and confirms it (the POST); the answer is the redirect to the store.</summary>
+    private async Task<HttpResponseMessage> ConfirmedConnectAsync(TestApp app, string? storeUrl = null) =>
+        await Forms.ConfirmAsync(Browser(app), $"/woocommerce/connect?store_url={Uri.EscapeDataString(storeUrl ?? StoreUrl)}&workspace={TestApp.ApiKey}", "/woocommerce/connect");
+
     /// <summary>Runs the whole connection: connect with the API key, then WooCommerce's key callback. Returns the shop.</summary>
     private async Task<Shop> ConnectAsync(TestApp app)
     {
-        var connect = await Browser(app).GetAsync($"/woocommerce/connect?store_url={Uri.EscapeDataString(StoreUrl)}&workspace={TestApp.ApiKey}");
+        var connect = await ConfirmedConnectAsync(app);
         Assert.Equal(HttpStatusCode.Redirect, connect.StatusCode);
         var userId = HttpUtility.ParseQueryString(connect.Headers.Location!.Query)["user_id"]!;
         var keys = await PostKeysAsync(app, JsonSerializer.Serialize(new
@@ -194,13 +198,13 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
     }
 
     [Fact]
-    public async Task ConnectWithTheApiKeyRedirectsToTheStoresKeyApproval()
+    public async Task ConnectWithTheApiKeyRedirectsToTheStoresKeyApprovalOnceConfirmed()
     {
         StubStore();
         await using var app = await AppAsync();
         Assert.Equal(0, await CountAsync(app, db => db.ApiKeys.IgnoreQueryFilters().Where(k => k.LastUsedAt != null)));
 
-        var connect = await Browser(app).GetAsync($"/woocommerce/connect?store_url={Uri.EscapeDataString(StoreUrl + "/")}&workspace={TestApp.ApiKey}");
+        var connect = await ConfirmedConnectAsync(app, StoreUrl + "/");
 
         Assert.Equal(HttpStatusCode.Redirect, connect.StatusCode);
         var location = connect.Headers.Location!;
@@ -225,7 +229,7 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
             .WithHeader("Content-Type", "application/json").WithBody("""{"name":"Plain","namespaces":["wc/v3"]}"""));
         await using var app = await AppAsync();
 
-        var connect = await Browser(app).GetAsync($"/woocommerce/connect?store_url={Uri.EscapeDataString(StoreUrl)}&workspace={TestApp.ApiKey}");
+        var connect = await ConfirmedConnectAsync(app);
 
         Assert.Equal(HttpStatusCode.Redirect, connect.StatusCode);
         var location = connect.Headers.Location!;
@@ -252,7 +256,7 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
         var signedIn = await Forms.SubmitAsync(browser, "/admin/login",
             new Dictionary<string, string> { ["Input.Email"] = TestApp.OwnerEmail, ["Input.Password"] = TestApp.OwnerPassword });
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        var connect = await browser.GetAsync(url);
+        var connect = await Forms.ConfirmAsync(browser, url, "/woocommerce/connect");
         Assert.Equal(HttpStatusCode.Redirect, connect.StatusCode);
         Assert.Equal($"{StoreUrl}/wc-auth/v1/authorize", connect.Headers.Location!.GetLeftPart(UriPartial.Path));
     }
@@ -372,7 +376,7 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
     {
         StubStore(keysWork: false);
         await using var app = await AppAsync();
-        var connect = await Browser(app).GetAsync($"/woocommerce/connect?store_url={Uri.EscapeDataString(StoreUrl)}&workspace={TestApp.ApiKey}");
+        var connect = await ConfirmedConnectAsync(app);
         var userId = HttpUtility.ParseQueryString(connect.Headers.Location!.Query)["user_id"]!;
 
         var response = await PostKeysAsync(app, JsonSerializer.Serialize(new
@@ -753,8 +757,14 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
         Assert.Contains("Test Program", await admin.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await Browser(app).GetAsync(link)).StatusCode); // replayed
-        var tampered = link.Replace("user=7", "user=8");
-        Assert.Equal(HttpStatusCode.Unauthorized, (await Browser(app).GetAsync(tampered)).StatusCode);
+        // A fresh, correctly signed link, changed after signing: only the signature can refuse it (its nonce is unused).
+        parameters["nonce"] = "00112233445566ff";
+        var fresh = "/woocommerce/launch?" + WooLaunchLink.Canonical(parameters) + "&sig=" + WooLaunchLink.Sign(parameters, launchSecret);
+        var tampered = fresh.Replace("user=7", "user=8");
+        Assert.NotEqual(fresh, tampered);
+        var refused = await Browser(app).GetAsync(tampered);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("could not be verified", await refused.Content.ReadAsStringAsync());
         parameters["nonce"] = "fedcba9876543210";
         parameters["ts"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds().ToString();
         var stale = "/woocommerce/launch?" + WooLaunchLink.Canonical(parameters) + "&sig=" + WooLaunchLink.Sign(parameters, launchSecret);

@@ -40,6 +40,9 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext? ten
     public DbSet<Payouts.PayoutItem> PayoutItems => Set<Payouts.PayoutItem>();
     public DbSet<Inbox.InboxMessage> Inbox => Set<Inbox.InboxMessage>();
     public DbSet<Privacy.PrivacyRequest> PrivacyRequests => Set<Privacy.PrivacyRequest>();
+    public DbSet<Security.OneTimeValue> OneTimeValues => Set<Security.OneTimeValue>();
+    public DbSet<ConnectCode> ConnectCodes => Set<ConnectCode>();
+    public DbSet<StoreAdmin> StoreAdmins => Set<StoreAdmin>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

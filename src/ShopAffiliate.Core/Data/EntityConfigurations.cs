@@ -272,3 +272,35 @@ internal sealed class CouponSyncConfiguration : IEntityTypeConfiguration<Coupons
         b.HasOne<Shop>().WithMany().HasForeignKey(s => s.ShopId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class OneTimeValueConfiguration : IEntityTypeConfiguration<Security.OneTimeValue>
+{
+    public void Configure(EntityTypeBuilder<Security.OneTimeValue> b)
+    {
+        b.HasKey(v => v.Key);
+        b.Property(v => v.Key).HasMaxLength(100);
+        b.HasIndex(v => v.ExpiresAt);
+    }
+}
+
+internal sealed class ConnectCodeConfiguration : IEntityTypeConfiguration<ConnectCode>
+{
+    public void Configure(EntityTypeBuilder<ConnectCode> b)
+    {
+        b.Property(c => c.Hash).HasMaxLength(64);
+        b.HasIndex(c => c.Hash).IsUnique();
+        b.HasIndex(c => c.ExpiresAt);
+        b.HasOne<Workspace>().WithMany().HasForeignKey(c => c.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class StoreAdminConfiguration : IEntityTypeConfiguration<StoreAdmin>
+{
+    public void Configure(EntityTypeBuilder<StoreAdmin> b)
+    {
+        b.HasIndex(a => new { a.ShopId, a.UserId }).IsUnique();
+        b.HasIndex(a => a.WorkspaceId);
+        b.HasOne<Shop>().WithMany().HasForeignKey(a => a.ShopId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<AppUser>().WithMany().HasForeignKey(a => a.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

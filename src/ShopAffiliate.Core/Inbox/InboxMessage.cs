@@ -58,18 +58,5 @@ public static class InboxStore
     /// Adds and saves <paramref name="message"/>; false when a message with its delivery id is stored already (the
     /// message is then detached, and whatever else the context tracks is left as it was).
     /// </summary>
-    public static async Task<bool> TryAddAsync(AppDbContext db, InboxMessage message, CancellationToken ct)
-    {
-        db.Inbox.Add(message);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return true;
-        }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
-        {
-            db.Entry(message).State = EntityState.Detached;
-            return false;
-        }
-    }
+    public static Task<bool> TryAddAsync(AppDbContext db, InboxMessage message, CancellationToken ct) => DbErrors.TryInsertAsync(db, message, ct);
 }

@@ -59,6 +59,12 @@ public sealed class WorkspaceSettings : ITenantOwned, IAuditable
     /// (<see cref="SettingsStore.TimeZoneAsync"/>).</summary>
     public string? TimeZone { get; set; }
 
+    /// <summary>
+    /// The most a store's launch link grants (ADR 0013): Manager or Analyst. Never Owner: whoever holds a store's launch
+    /// secret could otherwise mint owners.
+    /// </summary>
+    public Workspaces.StaffRole StoreAdminRole { get; set; } = Workspaces.StaffRole.Manager;
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 

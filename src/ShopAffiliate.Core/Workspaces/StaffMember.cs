@@ -19,3 +19,12 @@ public sealed class StaffMember : ITenantOwned, IAuditable
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }
+
+public static class StaffRoles
+{
+    /// <summary>The weaker of the two roles (Owner &gt; Manager &gt; Analyst): what a capped session may do.</summary>
+    public static StaffRole AtMost(this StaffRole role, StaffRole cap) => (StaffRole)Math.Max((int)role, (int)cap);
+
+    /// <summary>The most a store's launch may grant: the program's setting, never more than Manager.</summary>
+    public static StaffRole StoreAdminCap(StaffRole setting) => setting.AtMost(StaffRole.Manager);
+}

@@ -22,11 +22,15 @@ public class TestApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
 
-    private TestApp(Db provider, Dictionary<string, string?> settings, Action<IServiceCollection>? services)
+    /// <summary>False for a <see cref="SecondNode">second node</see>: the first one removes the database.</summary>
+    private readonly bool _ownsDatabase;
+
+    private TestApp(Db provider, Dictionary<string, string?> settings, Action<IServiceCollection>? services, bool ownsDatabase = true)
     {
         Provider = provider;
         _settings = settings;
         _services = services;
+        _ownsDatabase = ownsDatabase;
     }
 
     public Db Provider { get; }
@@ -35,7 +39,7 @@ public class TestApp : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         GC.SuppressFinalize(this);
-        if (Provider == Db.Sqlite && _settings.TryGetValue("ConnectionStrings:Sqlite", out var cs) && cs is not null)
+        if (_ownsDatabase && Provider == Db.Sqlite && _settings.TryGetValue("ConnectionStrings:Sqlite", out var cs) && cs is not null)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(cs).DataSource;
@@ -81,6 +85,14 @@ public class TestApp : WebApplicationFactory<Program>
         var app = new TestApp(provider, all, services);
         _ = app.Server; // start now, so migrations and bootstrap have run before the test acts
         return app;
+    }
+
+    /// <summary>Another host on the same database, settings and services: a second node of a multi-node deployment.</summary>
+    public TestApp SecondNode()
+    {
+        var node = new TestApp(Provider, _settings, _services, ownsDatabase: false);
+        _ = node.Server;
+        return node;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -5,6 +5,7 @@ using ShopAffiliate.Core.Engine;
 using ShopAffiliate.Core.Errors;
 using ShopAffiliate.Core.Settings;
 using ShopAffiliate.Core.Urls;
+using ShopAffiliate.Core.Workspaces;
 
 namespace ShopAffiliate.Web.Features.Settings;
 
@@ -12,14 +13,14 @@ public sealed record ProgramSettingsDto(
     int CookieWindowDays, AttributionModel AttributionModel, int HoldDays, string DefaultCommissionRate,
     bool AutoApproveAffiliates, SelfReferralPolicy SelfReferralPolicy, bool LifetimeCommissions, CommissionBasis CommissionBasis,
     string PayoutThreshold, ConsentMode ConsentMode, int DuplicateClickWindowMinutes, IReadOnlyList<string> AllowedDestinationHosts,
-    bool ExcludeTestOrders, bool CommissionOnGiftCards, string TimeZone);
+    bool ExcludeTestOrders, bool CommissionOnGiftCards, string TimeZone, StaffRole StoreAdminRole);
 
 /// <summary>Every field optional: what is left out keeps its current value.</summary>
 public sealed record UpdateProgramSettings(
     int? CookieWindowDays, AttributionModel? AttributionModel, int? HoldDays, decimal? DefaultCommissionRate,
     bool? AutoApproveAffiliates, SelfReferralPolicy? SelfReferralPolicy, bool? LifetimeCommissions, CommissionBasis? CommissionBasis,
     decimal? PayoutThreshold, ConsentMode? ConsentMode, int? DuplicateClickWindowMinutes, IReadOnlyList<string>? AllowedDestinationHosts,
-    bool? ExcludeTestOrders, bool? CommissionOnGiftCards, string? TimeZone);
+    bool? ExcludeTestOrders, bool? CommissionOnGiftCards, string? TimeZone, StaffRole? StoreAdminRole = null);
 
 public static class SettingsEndpoints
 {
@@ -63,6 +64,9 @@ public static class SettingsEndpoints
         var timeZone = ProgramTimeZone.Normalize(body.TimeZone);
         Check(body.TimeZone is null || timeZone is not null, "timeZone",
             $"'{body.TimeZone}' is not an IANA time zone id (write Europe/Copenhagen, America/New_York or UTC).");
+        // Owner is refused: anyone holding a store's launch secret could then sign in owners.
+        Check(body.StoreAdminRole is null or StaffRole.Manager or StaffRole.Analyst, "storeAdminRole",
+            "A store's admins open the program as Manager or Analyst; owners sign in with their password.");
         if (errors.Count > 0)
             throw new ValidationFailedException("The settings are not valid: " + string.Join(" ", errors.Values.SelectMany(v => v)), errors);
 
@@ -84,6 +88,7 @@ public static class SettingsEndpoints
         s.ExcludeTestOrders = body.ExcludeTestOrders ?? s.ExcludeTestOrders;
         s.CommissionOnGiftCards = body.CommissionOnGiftCards ?? s.CommissionOnGiftCards;
         s.TimeZone = timeZone ?? s.TimeZone;
+        s.StoreAdminRole = body.StoreAdminRole ?? s.StoreAdminRole;
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(ToDto(s, await SettingsStore.TimeZoneAsync(db, s, ct)));
     }
@@ -92,5 +97,5 @@ public static class SettingsEndpoints
         s.CookieWindowDays, s.AttributionModel, s.HoldDays, s.DefaultCommissionRate.ToString("0.######", CultureInfo.InvariantCulture),
         s.AutoApproveAffiliates, s.SelfReferralPolicy, s.LifetimeCommissions, s.CommissionBasis,
         s.PayoutThreshold.ToString("0.00", CultureInfo.InvariantCulture), s.ConsentMode, s.DuplicateClickWindowMinutes,
-        s.AllowedDestinationHosts, s.ExcludeTestOrders, s.CommissionOnGiftCards, timeZone);
+        s.AllowedDestinationHosts, s.ExcludeTestOrders, s.CommissionOnGiftCards, timeZone, s.StoreAdminRole);
 }

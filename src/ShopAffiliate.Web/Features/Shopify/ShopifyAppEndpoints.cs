@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ShopAffiliate.Core.Affiliates;
 using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Security;
 using ShopAffiliate.Core.Shops;
 using ShopAffiliate.Platforms.Shopify;
 using ShopAffiliate.Web.Hosting;
@@ -89,7 +90,7 @@ public static class ShopifyAppEndpoints
     }
 
     private static async Task<IResult> CallbackAsync(
-        HttpContext http, IOptions<ShopifyOptions> options, ShopifyAuthClient auth, ShopifyInstaller installer,
+        HttpContext http, IOptions<ShopifyOptions> options, ShopifyAuthClient auth, ShopifyInstaller installer, AppDbContext db,
         IDataProtectionProvider protection, TimeProvider clock, CancellationToken ct)
     {
         var o = options.Value;
@@ -123,6 +124,12 @@ public static class ShopifyAppEndpoints
                 detail: "The sign-in state did not match or took longer than a minute. Start the installation again from the Shopify admin.");
         }
         http.Response.Cookies.Delete(StateCookie, new CookieOptions { Path = "/shopify" });
+        // The cookie and the signed query can be captured and sent again within the minute: the state is spent in the
+        // database, so a replay is refused on every node and the code is never exchanged twice.
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (!await OneTimeValues.TrySpendAsync(db, "shopify-oauth-state", $"{shopDomain}|{state}", now + StateLifetime, now, ct))
+            return Results.Problem(statusCode: 403, title: "This installation link was already used.",
+                detail: "Each sign-in from Shopify works once. Start the installation again from the Shopify admin.");
 
         var token = await auth.ExchangeCodeAsync(shopDomain, code, ct);
         var shop = await installer.InstallAsync(shopDomain, token, attachTo, ct);
@@ -186,15 +193,4 @@ public static class ShopifyAppEndpoints
         shopDomain is not null && ShopifyShopDomain.IsValid(shopDomain)
             ? $"frame-ancestors https://{shopDomain} https://admin.shopify.com;"
             : "frame-ancestors 'none';";
-
-    private sealed class HtmlResult(string html, string csp) : IResult
-    {
-        public Task ExecuteAsync(HttpContext http)
-        {
-            http.Response.ContentType = "text/html; charset=utf-8";
-            http.Response.Headers.ContentSecurityPolicy = csp;
-            http.Response.Headers.CacheControl = "no-store";
-            return http.Response.WriteAsync(html);
-        }
-    }
 }

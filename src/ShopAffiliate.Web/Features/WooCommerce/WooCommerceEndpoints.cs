@@ -1,27 +1,21 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using ShopAffiliate.Core.Data;
-using ShopAffiliate.Core.Identity;
 using ShopAffiliate.Core.Inbox;
 using ShopAffiliate.Core.Shops;
-using ShopAffiliate.Core.Workspaces;
 using ShopAffiliate.Platforms.WooCommerce;
 using ShopAffiliate.Web.Features.Shopify;
-using ShopAffiliate.Web.Hosting;
 
 namespace ShopAffiliate.Web.Features.WooCommerce;
 
 /// <summary>
-/// Connecting a WooCommerce store (<c>/woocommerce/connect</c> -> the store's key approval -> <c>/woocommerce/keys</c>),
-/// its webhooks, and the companion plugin's signed admin launch.
+/// Connecting a WooCommerce store (<c>/woocommerce/connect</c>, confirmed by a POST: <see cref="WooConnectEndpoints"/> ->
+/// the store's key approval -> <c>/woocommerce/keys</c>), its webhooks, and the companion plugin's signed admin launch
+/// (<see cref="WooLaunchEndpoint"/>).
 /// </summary>
 public static class WooCommerceEndpoints
 {
@@ -30,93 +24,15 @@ public static class WooCommerceEndpoints
 
     private const int MaxWebhookBody = 4 * 1024 * 1024;
 
-    /// <summary>The merchant may have to sign in to WordPress before approving: the connect token lives an hour.</summary>
-    private static readonly TimeSpan ConnectLifetime = TimeSpan.FromHours(1);
-
-    private const string ConnectPurpose = "ShopAffiliate.WooCommerce.Connect.v1";
-
     public static IEndpointRouteBuilder MapWooCommerce(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/woocommerce/connect", ConnectAsync).ExcludeFromDescription().AllowAnonymous();
+        app.MapWooConnect();
         app.MapPost("/woocommerce/keys", KeysAsync).ExcludeFromDescription().AllowAnonymous();
         app.MapGet("/woocommerce/return", Return).ExcludeFromDescription().AllowAnonymous();
-        app.MapGet("/woocommerce/launch", LaunchAsync).ExcludeFromDescription().AllowAnonymous();
+        app.MapGet("/woocommerce/launch", WooLaunchEndpoint.LaunchAsync).ExcludeFromDescription().AllowAnonymous();
         app.MapPost("/webhooks/woocommerce/{shopId}", ReceiveWebhookAsync).WithTags("Webhooks").AllowAnonymous()
             .WithSummary("WooCommerce order webhooks of one connected store (base64 HMAC-SHA256 of the raw body), and its unsigned ping.");
         return app;
-    }
-
-    /// <summary>
-    /// Starts WooCommerce's key approval. Who connects: a workspace API key (in <c>workspace</c>, as the companion
-    /// plugin's Connect button sends it, or as a Bearer header), or a signed-in owner or manager (<c>workspace</c> =
-    /// the program's id or slug, optional when they have one program).
-    /// </summary>
-    private static async Task<IResult> ConnectAsync(
-        HttpContext http, [FromQuery(Name = "store_url")] string? storeUrl, string? workspace, AppDbContext db, TenantContext tenant,
-        WooCommerceClient client, IOptions<WooCommerceOptions> options, IOptions<AppOptions> app, IDataProtectionProvider protection,
-        TimeProvider clock, CancellationToken ct)
-    {
-        if (!WooStoreUrl.TryNormalize(storeUrl, options.Value.AllowHttpStores, out var store, out var urlError))
-            return Results.Problem(statusCode: 400, title: "Not a store address.", detail: urlError);
-
-        var (workspaceId, refused) = await WhoConnectsAsync(http, workspace, db, tenant, clock, ct);
-        if (refused is not null) return refused;
-
-        var baseUrl = app.Value.PublicBaseUrl.TrimEnd('/');
-        if (!baseUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-            return Results.Problem(statusCode: 409, title: "This server is not reachable over https.",
-                detail: $"WooCommerce sends the REST keys only to an https address, and App:PublicBaseUrl is {baseUrl}. Serve ShopAffiliate over https and set App:PublicBaseUrl.");
-
-        WooStoreProbe probe;
-        try
-        {
-            probe = await client.ProbeAsync(store!, ct);
-        }
-        catch (Exception e) when (e is WooApiException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
-        {
-            return Results.Problem(statusCode: 502, title: "The store could not be reached.", detail: e.Message);
-        }
-        if (!probe.HasWooCommerce)
-            return Results.Problem(statusCode: 400, title: "WooCommerce was not found.",
-                detail: $"{store} runs WordPress, but its REST API offers no WooCommerce (wc/v3). Activate WooCommerce and try again.");
-
-        var token = protection.CreateProtector(ConnectPurpose).ToTimeLimitedDataProtector()
-            .Protect($"{workspaceId}|{store}|{(probe.PlainPermalinks ? 1 : 0)}", ConnectLifetime);
-        return Results.Redirect(WooAuthorizeUrl.Build(store!, probe.PlainPermalinks, options.Value.AppName, token,
-            baseUrl + "/woocommerce/return", baseUrl + "/woocommerce/keys"));
-    }
-
-    private static async Task<(Guid WorkspaceId, IResult? Refused)> WhoConnectsAsync(
-        HttpContext http, string? workspace, AppDbContext db, TenantContext tenant, TimeProvider clock, CancellationToken ct)
-    {
-        string? header = http.Request.Headers.Authorization;
-        var key = workspace is { } w && w.StartsWith(ApiKey.Prefix, StringComparison.Ordinal) ? w
-            : header is not null && header.StartsWith("Bearer " + ApiKey.Prefix, StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim()
-            : null;
-        if (key is not null)
-        {
-            return await ApiKey.FindLiveAsync(db, key, clock.GetUtcNow().UtcDateTime, ct) is { } found
-                ? (found.WorkspaceId, null)
-                : (Guid.Empty, Results.Problem(statusCode: 401, title: "Unknown or revoked API key.",
-                    detail: "Create a key in the ShopAffiliate admin under API keys and paste it into the plugin's settings."));
-        }
-
-        var signedIn = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
-        if (!signedIn.Succeeded)
-            return (Guid.Empty, Results.Redirect("/admin/login?ReturnUrl=" + Uri.EscapeDataString(http.Request.Path + http.Request.QueryString)));
-
-        Guid? wanted = Guid.TryParse(workspace, out var guid) ? guid : null;
-        if (wanted is null && !string.IsNullOrWhiteSpace(workspace))
-        {
-            var slug = workspace.Trim().ToLowerInvariant();
-            wanted = await db.Workspaces.Where(x => x.Slug == slug).Select(x => (Guid?)x.Id).FirstOrDefaultAsync(ct) ?? Guid.Empty;
-        }
-        var membership = await ShopAffiliate.Admin.AdminSession.EnterAsync(db, tenant, signedIn.Principal!, wanted, ct);
-        if (membership is null)
-            return (Guid.Empty, Results.Problem(statusCode: 404, title: "No such program.", detail: "You are not staff of that program."));
-        if (membership.Role == StaffRole.Analyst)
-            return (Guid.Empty, Results.Problem(statusCode: 403, title: "Not allowed.", detail: "Only owners and managers connect stores."));
-        return (membership.WorkspaceId, null);
     }
 
     /// <summary>
@@ -132,7 +48,7 @@ public static class WooCommerceEndpoints
         if (!WooKeyCallback.TryParse(body, out var keys, out var error))
             return Results.Problem(statusCode: 400, title: "Not a WooCommerce key callback.", detail: error);
 
-        if (ReadConnectToken(protection, keys!.UserId) is not var (workspaceId, store, plain))
+        if (WooConnectEndpoints.ReadConnectToken(protection, keys!.UserId) is not var (workspaceId, store, plain))
             return Results.Problem(statusCode: 400, title: "Unknown or expired connection.",
                 detail: "The connection was started more than an hour ago or not by ShopAffiliate. Press Connect again.");
         if (keys.KeyPermissions != "read_write")
@@ -165,23 +81,8 @@ public static class WooCommerceEndpoints
     private static IResult Return(string? success, [FromQuery(Name = "user_id")] string? userId, IDataProtectionProvider protection)
     {
         if (success != "1") return Results.Redirect("/admin?woocommerce=denied");
-        var store = userId is null ? null : ReadConnectToken(protection, userId)?.Store;
+        var store = userId is null ? null : WooConnectEndpoints.ReadConnectToken(protection, userId)?.Store;
         return Results.Redirect(store is null ? "/admin" : "/admin?connected=" + Uri.EscapeDataString(WooStoreUrl.DomainOf(store)));
-    }
-
-    private static (Guid WorkspaceId, Uri Store, bool Plain)? ReadConnectToken(IDataProtectionProvider protection, string token)
-    {
-        try
-        {
-            var parts = protection.CreateProtector(ConnectPurpose).ToTimeLimitedDataProtector().Unprotect(token).Split('|');
-            return parts.Length == 3 && Guid.TryParse(parts[0], out var workspaceId) && Uri.TryCreate(parts[1], UriKind.Absolute, out var store)
-                ? (workspaceId, store, parts[2] == "1")
-                : null;
-        }
-        catch (CryptographicException)
-        {
-            return null; // expired, forged, or from another server's keys
-        }
     }
 
     /// <summary>
@@ -215,54 +116,6 @@ public static class WooCommerceEndpoints
         topic = topic.Trim().ToLowerInvariant();
 
         return await WebhookBody.StoreAsync(intake, WooInbox.Message(shop, topic, resource, body, clock.GetUtcNow().UtcDateTime), ct);
-    }
-
-    /// <summary>
-    /// The companion plugin's signed launch link: signs the WordPress user in as staff of the store's program (created
-    /// as a manager on first launch: the store vouches for its own admins) and opens the admin panel.
-    /// </summary>
-    private static async Task<IResult> LaunchAsync(
-        HttpContext http, AppDbContext db, ShopSecrets secrets, UserManager<AppUser> users, SignInManager<AppUser> signIn,
-        IMemoryCache nonces, TimeProvider clock, CancellationToken ct)
-    {
-        var parameters = http.Request.Query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string>(q.Key, v ?? ""))).ToList();
-        var launch = WooLaunchLink.Read(parameters, out var error);
-        if (launch is null) return Results.Problem(statusCode: 400, title: "Not a launch link.", detail: error);
-
-        var shop = Guid.TryParse(launch.Shop, out var shopId)
-            ? await db.Shops.IgnoreQueryFilters().FirstOrDefaultAsync(s => s.Id == shopId && s.Platform == ShopPlatform.WooCommerce && s.Status == ShopStatus.Active, ct)
-            : null;
-        var secret = shop is null ? null : secrets.LaunchSecret(shop);
-        // One answer for an unknown shop and a wrong signature: nothing to learn by probing.
-        if (secret is null || !WooLaunchLink.HasValidSignature(parameters, secret))
-            return Results.Problem(statusCode: 401, title: "The launch link could not be verified.", detail: "Open ShopAffiliate again from the WordPress admin.");
-        var now = clock.GetUtcNow();
-        if (!WooLaunchLink.IsFresh(launch, now))
-            return Results.Problem(statusCode: 401, title: "The launch link expired.", detail: "Launch links work for a minute. Open ShopAffiliate again from the WordPress admin.");
-        var nonceKey = $"woo-launch:{shop!.Id}:{launch.Nonce}";
-        if (nonces.TryGetValue(nonceKey, out _))
-            return Results.Problem(statusCode: 401, title: "The launch link was already used.", detail: "Open ShopAffiliate again from the WordPress admin.");
-        nonces.Set(nonceKey, true, WooLaunchLink.MaxAge + WooLaunchLink.MaxClockSkew);
-
-        var email = launch.Email.Trim();
-        if (!email.Contains('@') || email.Length > 256)
-            return Results.Problem(statusCode: 400, title: "No usable e-mail address.", detail: "The WordPress user needs an e-mail address to open ShopAffiliate.");
-        var user = await users.FindByEmailAsync(email);
-        if (user is null)
-        {
-            user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = email };
-            var created = await users.CreateAsync(user);
-            if (!created.Succeeded)
-                return Results.Problem(statusCode: 400, title: "The account could not be created.", detail: string.Join(" ", created.Errors.Select(e => e.Description)));
-        }
-        var isStaff = await db.StaffMembers.IgnoreQueryFilters().AnyAsync(s => s.UserId == user.Id && s.WorkspaceId == shop.WorkspaceId, ct);
-        if (!isStaff)
-        {
-            db.StaffMembers.Add(new StaffMember { WorkspaceId = shop.WorkspaceId, UserId = user.Id, Role = StaffRole.Manager });
-            await db.SaveChangesAsync(ct);
-        }
-        await signIn.SignInAsync(user, isPersistent: false);
-        return Results.Redirect("/admin");
     }
 }
 
