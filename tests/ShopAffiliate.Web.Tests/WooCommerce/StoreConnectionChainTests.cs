@@ -40,7 +40,10 @@ public abstract class StoreChainApp(Db provider) : IAsyncLifetime
             ["App:PublicBaseUrl"] = PublicBaseUrl,
             ["WooCommerce:AllowHttpStores"] = "true",
             ["WooCommerce:ReconcileInterval"] = "1.00:00:00",
-        });
+        },
+        // Every request re-validates the security stamp and re-issues the principal, so each test also shows what a
+        // launched session keeps across a refresh.
+        services => services.Configure<Microsoft.AspNetCore.Identity.SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero));
         OtherNode = App.SecondNode();
     }
 

@@ -124,14 +124,14 @@ final class ShopAffiliate_Settings_Page {
 	}
 
 	/**
-	 * Workspace id or API key: a single token of printable characters.
+	 * Connect code (or program slug or id, or a legacy API key): a single token of printable characters.
 	 *
 	 * @param mixed $value Submitted value.
 	 */
 	public static function sanitize_workspace( $value ): string {
 		$value = is_string( $value ) ? trim( $value ) : '';
 		if ( '' !== $value && 1 !== preg_match( '/^[\x21-\x7E]{1,256}$/D', $value ) ) {
-			add_settings_error( ShopAffiliate_Options::WORKSPACE, 'invalid', __( 'The workspace must be a single word (no spaces); the previous value was kept.', 'shopaffiliate' ) );
+			add_settings_error( ShopAffiliate_Options::WORKSPACE, 'invalid', __( 'The connect code must be a single word (no spaces); the previous value was kept.', 'shopaffiliate' ) );
 			return (string) ShopAffiliate_Plugin::option( ShopAffiliate_Options::WORKSPACE );
 		}
 		return $value;
@@ -209,12 +209,12 @@ final class ShopAffiliate_Settings_Page {
 					<?php submit_button( __( 'Disconnect', 'shopaffiliate' ), 'secondary', 'submit', false ); ?>
 				</form>
 			<?php else : ?>
-				<p><?php esc_html_e( 'Not connected yet. Save the server URL and workspace, then press Connect: you approve a WooCommerce REST API key for ShopAffiliate, and the server then sends its configuration to this site.', 'shopaffiliate' ); ?></p>
+				<p><?php esc_html_e( 'Not connected yet. Save the server URL and a connect code, then press Connect: ShopAffiliate shows which program this store will join and asks you to confirm, then you approve a WooCommerce REST API key for ShopAffiliate, and the server sends its configuration to this site.', 'shopaffiliate' ); ?></p>
 			<?php endif; ?>
 			<?php if ( '' !== $workspace ) : ?>
 				<p><a class="button button-primary" href="<?php echo esc_url( $connect_url ); ?>"><?php echo '' !== $shop_id ? esc_html__( 'Reconnect to ShopAffiliate', 'shopaffiliate' ) : esc_html__( 'Connect to ShopAffiliate', 'shopaffiliate' ); ?></a></p>
 			<?php else : ?>
-				<p><em><?php esc_html_e( 'Enter the workspace id (or API key) below to enable the Connect button.', 'shopaffiliate' ); ?></em></p>
+				<p><em><?php esc_html_e( 'Enter a connect code below to enable the Connect button.', 'shopaffiliate' ); ?></em></p>
 			<?php endif; ?>
 
 			<form method="post" action="<?php echo esc_url( admin_url( 'options.php' ) ); ?>">
@@ -225,8 +225,11 @@ final class ShopAffiliate_Settings_Page {
 						<td><input type="url" class="regular-text" id="shopaffiliate_server_url" name="<?php echo esc_attr( ShopAffiliate_Options::SERVER_URL ); ?>" value="<?php echo esc_attr( $server ); ?>" required /></td>
 					</tr>
 					<tr>
-						<th scope="row"><label for="shopaffiliate_workspace"><?php esc_html_e( 'Workspace id or API key', 'shopaffiliate' ); ?></label></th>
-						<td><input type="text" class="regular-text" id="shopaffiliate_workspace" name="<?php echo esc_attr( ShopAffiliate_Options::WORKSPACE ); ?>" value="<?php echo esc_attr( $workspace ); ?>" autocomplete="off" /></td>
+						<th scope="row"><label for="shopaffiliate_workspace"><?php esc_html_e( 'Connect code', 'shopaffiliate' ); ?></label></th>
+						<td>
+							<input type="text" class="regular-text" id="shopaffiliate_workspace" name="<?php echo esc_attr( ShopAffiliate_Options::WORKSPACE ); ?>" value="<?php echo esc_attr( $workspace ); ?>" autocomplete="off" placeholder="sac_…" />
+							<p class="description"><?php esc_html_e( 'Create one on the start page of the ShopAffiliate admin (Create a connect code): it works once, for 15 minutes. Signed in to ShopAffiliate in this browser, the program slug works too. An API key saved here by an older version still works, but a connect code is safer: it is used up by connecting.', 'shopaffiliate' ); ?></p>
+						</td>
 					</tr>
 					<tr>
 						<th scope="row"><label for="shopaffiliate_workspace_slug"><?php esc_html_e( 'Program page slug', 'shopaffiliate' ); ?></label></th>

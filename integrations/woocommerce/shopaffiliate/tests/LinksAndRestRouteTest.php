@@ -16,6 +16,21 @@ final class LinksAndRestRouteTest extends TestCase {
 		);
 	}
 
+	public function test_connect_url_sends_a_connect_code_as_code_and_an_api_key_or_slug_as_workspace(): void {
+		$this->assertSame(
+			'https://app.example.com/woocommerce/connect?store_url=https%3A%2F%2Fshop.example.com&code=sac_abcdefghjkmnpqrstuvwxyz2',
+			ShopAffiliate_Links::connect_url( 'https://app.example.com', 'https://shop.example.com', 'sac_abcdefghjkmnpqrstuvwxyz2' )
+		);
+		$this->assertSame(
+			'https://app.example.com/woocommerce/connect?store_url=https%3A%2F%2Fshop.example.com&workspace=sa_legacy_key',
+			ShopAffiliate_Links::connect_url( 'https://app.example.com', 'https://shop.example.com', 'sa_legacy_key' )
+		);
+		$this->assertTrue( ShopAffiliate_Links::is_connect_code( 'sac_x' ) );
+		$this->assertFalse( ShopAffiliate_Links::is_connect_code( 'acme' ) );
+		$this->assertFalse( ShopAffiliate_Links::is_connect_code( 'SAC_x' ) ); // the server's codes are lowercase
+		$this->assertFalse( ShopAffiliate_Links::is_connect_code( 'xsac_' ) );
+	}
+
 	public function test_portal_and_program_urls(): void {
 		$this->assertSame( 'https://app.example.com/portal', ShopAffiliate_Links::portal_url( 'https://app.example.com/' ) );
 		$this->assertSame( 'https://app.example.com/p/acme', ShopAffiliate_Links::program_url( 'https://app.example.com', 'acme' ) );
