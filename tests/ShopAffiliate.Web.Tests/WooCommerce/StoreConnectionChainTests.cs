@@ -425,7 +425,8 @@ public abstract class StoreConnectionChainTests(StoreChainApp fixture)
         Assert.Equal(HttpStatusCode.Redirect, asManager.StatusCode);
         Assert.Contains("AccessDenied", asManager.Headers.Location!.OriginalString);
         Assert.Equal(0, await WithDbAsync(db => db.StoreAdmins.IgnoreQueryFilters().CountAsync(a => a.ShopId == shop.Id)));
-        var linked = await Forms.SubmitAsync(await SignedInAsync(program.OwnerEmail), "/admin",
+        var owner = await SignedInAsync(program.OwnerEmail);
+        var linked = await Forms.SubmitAsync(owner, "/admin",
             new Dictionary<string, string> { ["ws"] = program.Id.ToString(), ["shopId"] = shop.Id.ToString(), ["email"] = manager }, "/admin?handler=LinkStoreAdmin");
         Assert.Equal(HttpStatusCode.OK, linked.StatusCode);
         Assert.Contains("can now open the program", await linked.Content.ReadAsStringAsync());
@@ -433,6 +434,29 @@ public abstract class StoreConnectionChainTests(StoreChainApp fixture)
         var browser = Browser(App);
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync(await LaunchLinkAsync(shop, manager))).StatusCode);
         Assert.Contains("Linked Program", await AdminPageAsync(browser));
+
+        // Removed again: the store no longer signs them in (they stay staff, with their password).
+        var link = await WithDbAsync(db => db.StoreAdmins.IgnoreQueryFilters().Where(a => a.ShopId == shop.Id).Select(a => a.Id).SingleAsync());
+        var unlinked = await Forms.SubmitAsync(owner, "/admin",
+            new Dictionary<string, string> { ["ws"] = program.Id.ToString(), ["storeAdminId"] = link.ToString() }, "/admin?handler=UnlinkStoreAdmin");
+        Assert.Equal(HttpStatusCode.OK, unlinked.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Browser(App).GetAsync(await LaunchLinkAsync(shop, manager))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await Forms.SubmitAsync(Browser(App), "/admin/login",
+            new Dictionary<string, string> { ["Input.Email"] = manager, ["Input.Password"] = Password })).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnAnalystCannotCreateAConnectCode()
+    {
+        var program = await ProgramAsync("Analyst Code Program");
+        var analyst = await SignedInAsync(await StaffAsync(program, StaffRole.Analyst));
+
+        // Their start page offers no such form; a token from any page of theirs still gets the POST through antiforgery.
+        var answer = await Forms.SubmitAsync(analyst, "/admin/login", new Dictionary<string, string> { ["ws"] = program.Id.ToString() }, "/admin?handler=ConnectCode");
+
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        Assert.Contains("AccessDenied", answer.Headers.Location!.OriginalString);
+        Assert.Equal(0, await WithDbAsync(db => db.ConnectCodes.IgnoreQueryFilters().CountAsync(c => c.WorkspaceId == program.Id)));
     }
 
     [Fact]

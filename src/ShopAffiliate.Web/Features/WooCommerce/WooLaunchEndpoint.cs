@@ -52,7 +52,8 @@ public static class WooLaunchEndpoint
         if (user is null)
         {
             // A new account the store vouches for: staff of this program in the store-admin role, and a store admin of
-            // this store only.
+            // this store only. One transaction: an account without its link could never be launched into again.
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = email };
             var created = await users.CreateAsync(user);
             if (!created.Succeeded)
@@ -60,6 +61,7 @@ public static class WooLaunchEndpoint
             db.StaffMembers.Add(new StaffMember { WorkspaceId = shop.WorkspaceId, UserId = user.Id, Role = cap });
             db.StoreAdmins.Add(new StoreAdmin { WorkspaceId = shop.WorkspaceId, ShopId = shop.Id, UserId = user.Id, CreatedByLaunch = true });
             await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
         }
         else
         {
