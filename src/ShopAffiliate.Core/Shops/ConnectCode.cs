@@ -29,7 +29,7 @@ public sealed class ConnectCode : ITenantOwned, IAuditable
 
     public static bool LooksLikeCode(string? value) => value is not null && value.StartsWith(Prefix, StringComparison.Ordinal);
 
-    /// <summary>A new code (120 random bits, unambiguous letters and digits) and its row; the code is shown once.</summary>
+    /// <summary>A new code (24 characters of 31 unambiguous letters and digits: about 119 random bits) and its row; the code is shown once.</summary>
     public static (string Code, ConnectCode Row) Create(Guid workspaceId, Guid userId, DateTime now)
     {
         var code = Prefix + RandomNumberGenerator.GetString("abcdefghjkmnpqrstuvwxyz23456789", 24);
@@ -40,7 +40,7 @@ public sealed class ConnectCode : ITenantOwned, IAuditable
     public static async Task<Guid?> FindLiveAsync(AppDbContext db, string code, DateTime now, CancellationToken ct)
     {
         var hash = Workspaces.ApiKey.HashOf(code.Trim());
-        var found = await db.Set<ConnectCode>().IgnoreQueryFilters().Where(c => c.Hash == hash && c.ExpiresAt > now)
+        var found = await db.ConnectCodes.IgnoreQueryFilters().Where(c => c.Hash == hash && c.ExpiresAt > now)
             .Select(c => new { c.WorkspaceId }).FirstOrDefaultAsync(ct);
         if (found is null) return null;
         var key = OneTimeValues.KeyOf(SpendPurpose, hash);
@@ -51,7 +51,7 @@ public sealed class ConnectCode : ITenantOwned, IAuditable
     public static async Task<bool> TrySpendAsync(AppDbContext db, string code, DateTime now, CancellationToken ct)
     {
         var hash = Workspaces.ApiKey.HashOf(code.Trim());
-        var expiresAt = await db.Set<ConnectCode>().IgnoreQueryFilters().Where(c => c.Hash == hash).Select(c => (DateTime?)c.ExpiresAt).FirstOrDefaultAsync(ct);
+        var expiresAt = await db.ConnectCodes.IgnoreQueryFilters().Where(c => c.Hash == hash).Select(c => (DateTime?)c.ExpiresAt).FirstOrDefaultAsync(ct);
         return expiresAt > now && await OneTimeValues.TrySpendAsync(db, SpendPurpose, hash, expiresAt.Value, now, ct);
     }
 }
