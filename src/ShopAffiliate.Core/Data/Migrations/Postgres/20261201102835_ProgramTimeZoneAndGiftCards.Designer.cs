@@ -13,13 +13,8 @@ using ShopAffiliate.Core.Data;
 namespace ShopAffiliate.Core.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDbContext))]
-<<<<<<<< HEAD:src/ShopAffiliate.Core/Data/Migrations/Postgres/20261201102835_ProgramTimeZoneAndGiftCards.Designer.cs
     [Migration("20261201102835_ProgramTimeZoneAndGiftCards")]
     partial class ProgramTimeZoneAndGiftCards
-========
-    [Migration("20261201104336_StoreConnectionSecurity")]
-    partial class StoreConnectionSecurity
->>>>>>>> 5650b00 (Rebased on main: the StoreConnectionSecurity migration re-created on top of main's (WooRefundsFromTotals), ADR renumbered 0015 (0014 went to Shopify API robustness)):src/ShopAffiliate.Core/Data/Migrations/Postgres/20261201104336_StoreConnectionSecurity.Designer.cs
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
