@@ -10,7 +10,7 @@ public sealed record Membership(Guid WorkspaceId, string WorkspaceName, string S
 /// <summary>What the signed-in staff user may see: their workspaces, and the one a page acts on.</summary>
 public static class AdminSession
 {
-    /// <summary>On a session a store's launch link started: the one program it may see (ADR 0017).</summary>
+    /// <summary>On a session a store's launch link started: the one program it may see (ADR 0018).</summary>
     public const string LaunchWorkspaceClaim = "sa_launch_workspace";
 
     /// <summary>On a launched session: the most it may do there, whatever the user's own role.</summary>

@@ -60,7 +60,7 @@ public sealed class WorkspaceSettings : ITenantOwned, IAuditable
     public string? TimeZone { get; set; }
 
     /// <summary>
-    /// The most a store's launch link grants (ADR 0017): Manager or Analyst. Never Owner: whoever holds a store's launch
+    /// The most a store's launch link grants (ADR 0018): Manager or Analyst. Never Owner: whoever holds a store's launch
     /// secret could otherwise mint owners.
     /// </summary>
     public Workspaces.StaffRole StoreAdminRole { get; set; } = Workspaces.StaffRole.Manager;

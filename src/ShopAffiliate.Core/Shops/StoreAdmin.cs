@@ -3,7 +3,7 @@ using ShopAffiliate.Core.Data;
 namespace ShopAffiliate.Core.Shops;
 
 /// <summary>
-/// A user the store's signed launch link may sign in (ADR 0017): one the store's own launches created, or a staff
+/// A user the store's signed launch link may sign in (ADR 0018): one the store's own launches created, or a staff
 /// member of the program whom an owner linked to the store. A launch for anyone else is refused, whatever the e-mail.
 /// </summary>
 public sealed class StoreAdmin : ITenantOwned, IAuditable

@@ -23,7 +23,7 @@ public sealed record NewConnectCode(Guid WorkspaceId, string Code, DateTime Expi
 
 /// <summary>
 /// The programs this staff member works on, with the numbers that need attention; connect codes for the WooCommerce
-/// plugin, and which staff a store's launch link may sign in (ADR 0017).
+/// plugin, and which staff a store's launch link may sign in (ADR 0018).
 /// </summary>
 [AllowAnonymous]
 public sealed class IndexModel(AppDbContext db, TenantContext tenant, TimeProvider clock, Microsoft.Extensions.Configuration.IConfiguration configuration) : PageModel

@@ -15,7 +15,7 @@ using ShopAffiliate.Web.Hosting;
 namespace ShopAffiliate.Web.Features.WooCommerce;
 
 /// <summary>
-/// Starting a WooCommerce connection (ADR 0017). <c>GET /woocommerce/connect</c> only shows which store would be
+/// Starting a WooCommerce connection (ADR 0018). <c>GET /woocommerce/connect</c> only shows which store would be
 /// connected to which program; the confirmed <c>POST</c> (antiforgery) probes the store and sends the merchant to its
 /// key approval. A link someone else made therefore never connects a store by itself.
 /// </summary>

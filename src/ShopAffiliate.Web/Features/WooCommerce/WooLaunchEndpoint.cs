@@ -11,7 +11,7 @@ using ShopAffiliate.Core.Workspaces;
 namespace ShopAffiliate.Web.Features.WooCommerce;
 
 /// <summary>
-/// The companion plugin's signed launch link (ADR 0017). Whoever holds a store's launch secret can sign any e-mail, so
+/// The companion plugin's signed launch link (ADR 0018). Whoever holds a store's launch secret can sign any e-mail, so
 /// the link signs in only the store's own admins: an account the store's launches created, or staff an owner linked
 /// to the store. The session sees that program only, at most in the role the program grants store admins.
 /// </summary>
