@@ -85,39 +85,55 @@ public sealed partial class OrderProcessor
             .GroupBy(c => c.OrderId).ToDictionary(g => g.Key, g => g.ToList());
 
         var facts = new BatchFacts(db, events.Where(e => e.Order is not null).Select(e => e.Order!).ToList(), workspaceOf);
-        foreach (var group in events.GroupBy(e => e.Key))
+        // Arrival order across orders, as one by one would apply them: a lifetime link an earlier order makes is seen by a
+        // later order's event in the same batch (grouping by order first changed which order came first). Each order's
+        // state is loaded once and carried through its events.
+        var open = new Dictionary<OrderKey, OpenOrder>();
+        foreach (var e in events)
         {
-            var key = group.Key;
+            var key = e.Key;
             if (!workspaceOf.TryGetValue(key.Shop.Value, out var workspaceId))
             {
-                foreach (var e in group) failed[e.Tag] = new NotFoundException($"Shop {key.Shop.Value} is not connected.");
+                failed[e.Tag] = new NotFoundException($"Shop {key.Shop.Value} is not connected.");
                 continue;
             }
-            var ctx = new OrderContext(workspaceId, settings[workspaceId]);
-            rows.TryGetValue(key, out var row);
-            var state = row is null ? OrderCommissionState.Empty(key) : OrderStateJson.Deserialize(row.StateJson);
-            var entries = new List<LedgerEntry>();
-            foreach (var e in group)
+            if (!open.TryGetValue(key, out var current))
             {
-                try
-                {
-                    if (await ChangeAsync(ctx, state, e, facts, ct) is not { Changed: true } change) continue;
-                    state = change.State;
-                    entries.AddRange(change.Entries);
-                    changed.Add(e.Tag);
-                }
-                catch (Exception error) when (error is not OperationCanceledException || !ct.IsCancellationRequested)
-                {
-                    failed[e.Tag] = error; // a poison event: its order goes on from the state before it
-                }
+                rows.TryGetValue(key, out var stored);
+                open[key] = current = new OpenOrder(new OrderContext(workspaceId, settings[workspaceId]),
+                    stored is null ? OrderCommissionState.Empty(key) : OrderStateJson.Deserialize(stored.StateJson));
             }
-            if (!group.Any(e => changed.Contains(e.Tag))) continue;
-
-            row ??= rows[key] = NewRow(workspaceId, key.Shop, key.Order);
+            try
+            {
+                if (await ChangeAsync(current.Context, current.State, e, facts, ct) is not { Changed: true } change) continue;
+                current.State = change.State;
+                current.Entries.AddRange(change.Entries);
+                current.Changed = true;
+                changed.Add(e.Tag);
+            }
+            catch (Exception error) when (error is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                failed[e.Tag] = error; // a poison event: its order goes on from the state before it
+            }
+        }
+        foreach (var (key, current) in open)
+        {
+            if (!current.Changed) continue;
+            rows.TryGetValue(key, out var row);
+            row ??= rows[key] = NewRow(current.Context.WorkspaceId, key.Shop, key.Order);
             if (!commissions.TryGetValue(row.Id, out var existing)) commissions[row.Id] = existing = [];
-            Project(row, state, entries, ctx.Settings, existing);
+            Project(row, current.State, current.Entries, current.Context.Settings, existing);
         }
         return new BatchResult(changed, failed);
+    }
+
+    /// <summary>An order of the batch while its events apply: its context, its state so far, the entries to book.</summary>
+    private sealed class OpenOrder(OrderContext context, OrderCommissionState state)
+    {
+        public OrderContext Context { get; } = context;
+        public OrderCommissionState State { get; set; } = state;
+        public List<LedgerEntry> Entries { get; } = [];
+        public bool Changed { get; set; }
     }
 
     private async Task<StateChange?> ChangeAsync(OrderContext ctx, OrderCommissionState state, BatchEvent e, BatchFacts facts, CancellationToken ct)

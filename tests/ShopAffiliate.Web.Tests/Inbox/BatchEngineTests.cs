@@ -86,6 +86,14 @@ public abstract class BatchEngineTests(TestApp app)
     public void BatchesOfAnySizeEndInTheSameStateCommissionsAndLedgerAsOneEventAtATime(BatchCase @case) =>
         CompareAsync(@case).GetAwaiter().GetResult();
 
+    /// <summary>
+    /// A case the property found in CI: a customer's lifetime link made by one order's event is seen by another order's
+    /// later event in the same batch (the batch had applied each order's events together, out of arrival order).
+    /// </summary>
+    [Property(Arbitrary = new[] { typeof(BatchCases) }, MaxTest = 1, Replay = "(2161213282505965333,11605991251171382295,85)")]
+    public void ALifetimeLinkMadeEarlierInABatchCountsForALaterOrderOfThatBatch(BatchCase @case) =>
+        CompareAsync(@case).GetAwaiter().GetResult();
+
     private async Task CompareAsync(BatchCase @case)
     {
         await PrepareAsync();

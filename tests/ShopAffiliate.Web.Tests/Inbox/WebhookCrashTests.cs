@@ -113,7 +113,7 @@ public abstract class WebhookProcessTests(Db provider) : IAsyncLifetime
         command.CommandText = """
             SELECT o."ExternalId",
                    (SELECT count(*) FROM "Commissions" c WHERE c."OrderId" = o."Id"),
-                   (SELECT count(*) FROM "Ledger" l WHERE l."OrderId" = o."Id")
+                   (SELECT count(*) FROM "Ledger" l WHERE l."OrderId" = o."Id" AND l."Kind" <> 'Approved')
             FROM "Orders" o WHERE o."AffiliateId" IS NOT NULL
             """;
         var credits = new Dictionary<string, (long, long)>();
