@@ -44,6 +44,10 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext? ten
     public DbSet<ConnectCode> ConnectCodes => Set<ConnectCode>();
     public DbSet<StoreAdmin> StoreAdmins => Set<StoreAdmin>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Reports.DailyRollup> DailyRollups => Set<Reports.DailyRollup>();
+    public DbSet<Reports.OrderContribution> OrderContributions => Set<Reports.OrderContribution>();
+    public DbSet<Reports.RollupWatermark> RollupWatermarks => Set<Reports.RollupWatermark>();
+    public DbSet<Reports.ReportGoal> ReportGoals => Set<Reports.ReportGoal>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

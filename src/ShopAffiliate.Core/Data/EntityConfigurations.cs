@@ -177,6 +177,8 @@ internal sealed class LedgerRecordConfiguration : IEntityTypeConfiguration<Commi
         b.Property(e => e.Key).HasMaxLength(200);
         b.HasIndex(e => new { e.WorkspaceId, e.Key }).IsUnique();
         b.HasIndex(e => new { e.WorkspaceId, e.AffiliateId, e.Currency });
+        // The rollup worker re-reads an order's entries when one of them is new (ADR 0019).
+        b.HasIndex(e => e.OrderId);
         b.Property(e => e.Amount).HasPrecision(18, 4);
         b.Property(e => e.Currency).HasMaxLength(3);
         b.Property(e => e.Description).HasMaxLength(1000);

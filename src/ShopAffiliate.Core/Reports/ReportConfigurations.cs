@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ShopAffiliate.Core.Reports;
+
+internal sealed class DailyRollupConfiguration : IEntityTypeConfiguration<DailyRollup>
+{
+    public void Configure(EntityTypeBuilder<DailyRollup> b)
+    {
+        // The key leads with workspace and day: every report reads one workspace's range of days.
+        b.HasKey(r => new { r.WorkspaceId, r.Day, r.AffiliateId, r.LinkId, r.SubId, r.ShopId, r.Currency });
+        b.Property(r => r.SubId).HasMaxLength(100);
+        b.Property(r => r.Currency).HasMaxLength(3);
+        // Per-affiliate summaries and the portal read one affiliate's days.
+        b.HasIndex(r => new { r.WorkspaceId, r.AffiliateId, r.Day });
+    }
+}
+
+internal sealed class OrderContributionConfiguration : IEntityTypeConfiguration<OrderContribution>
+{
+    public void Configure(EntityTypeBuilder<OrderContribution> b)
+    {
+        b.HasKey(c => new { c.OrderId, c.AffiliateId });
+        b.Property(c => c.Currency).HasMaxLength(3);
+        // A day's rebuild reads the contributions of that day.
+        b.HasIndex(c => new { c.WorkspaceId, c.Day });
+    }
+}
+
+internal sealed class RollupWatermarkConfiguration : IEntityTypeConfiguration<RollupWatermark>
+{
+    public void Configure(EntityTypeBuilder<RollupWatermark> b)
+    {
+        b.HasKey(w => w.Source);
+        b.Property(w => w.Source).HasMaxLength(32);
+        b.Property(w => w.LastKey).HasMaxLength(64);
+    }
+}
+
+internal sealed class ReportGoalConfiguration : IEntityTypeConfiguration<ReportGoal>
+{
+    public void Configure(EntityTypeBuilder<ReportGoal> b)
+    {
+        b.HasIndex(g => new { g.WorkspaceId, g.Month, g.Metric, g.Currency }).IsUnique();
+        b.Property(g => g.Currency).HasMaxLength(3);
+        b.Property(g => g.Target).HasPrecision(18, 4);
+    }
+}

@@ -1,0 +1,379 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Engine;
+using ShopAffiliate.Core.Settings;
+
+namespace ShopAffiliate.Core.Reports;
+
+// The SQL below interpolates only constants of this file (table and column names, the watermark condition); every
+// value is a parameter ({0}, {1}...).
+#pragma warning disable EF1002
+
+/// <summary>
+/// Keeps <see cref="DailyRollup"/> up to date from new clicks and new ledger entries, read by watermark (ADR 0019),
+/// off the redirect's and the engine's write paths. Each step claims its source's watermark row (a row lock on
+/// PostgreSQL, the write lock on SQLite), applies the deltas of one batch and moves the watermark in one transaction:
+/// a step that fails leaves nothing behind, and two nodes never apply the same rows.
+/// </summary>
+public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
+{
+    public const int ClickBatch = 5000;
+    public const int LedgerBatch = 2000;
+
+    private readonly Dictionary<Guid, TimeZoneInfo> _zones = [];
+
+    private bool Postgres => db.Database.IsNpgsql();
+
+    /// <summary>Applies up to <see cref="ClickBatch"/> new clicks; returns how many it read.</summary>
+    public async Task<int> ApplyClicksAsync(CancellationToken ct)
+    {
+        using var gate = await SqliteWriteGate.EnterAsync(db, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var mark = await ClaimAsync(RollupSources.Clicks, ct);
+        var rows = await NewRowsAsync<ClickRow>(mark, RollupSources.Clicks,
+            "\"WorkspaceId\", \"AffiliateId\", \"LinkId\", \"SubId\", \"At\", \"IsBot\", \"IsDuplicate\"", ClickBatch, ct);
+        if (rows.Count == 0) return 0;
+
+        var deltas = new Dictionary<RollupKey, RollupDelta>();
+        foreach (var c in rows)
+        {
+            var zone = await ZoneAsync(c.WorkspaceId, ct);
+            var key = new RollupKey(c.WorkspaceId, ReportCalendar.DayOf(c.At, zone), c.AffiliateId, c.LinkId ?? Guid.Empty, c.SubId ?? "", Guid.Empty, "");
+            deltas[key] = deltas.GetValueOrDefault(key) + new RollupDelta { Clicks = c.IsBot ? 0 : 1, UniqueClicks = c.IsBot || c.IsDuplicate ? 0 : 1 };
+        }
+        await AddAsync(deltas, ct);
+        Advance(mark, rows[^1].Seq, rows[^1].Key);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return rows.Count;
+    }
+
+    /// <summary>
+    /// Reads up to <see cref="LedgerBatch"/> new ledger entries and re-applies every order they belong to; returns how
+    /// many entries it read.
+    /// </summary>
+    public async Task<int> ApplyLedgerAsync(CancellationToken ct)
+    {
+        using var gate = await SqliteWriteGate.EnterAsync(db, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var mark = await ClaimAsync(RollupSources.Ledger, ct);
+        var rows = await NewRowsAsync<LedgerRow>(mark, RollupSources.Ledger, "\"OrderId\"", LedgerBatch, ct);
+        if (rows.Count == 0) return 0;
+
+        await RefreshOrdersAsync(rows.Where(r => r.OrderId is not null).Select(r => r.OrderId!.Value).Distinct().ToList(), ct);
+        Advance(mark, rows[^1].Seq, rows[^1].Key);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return rows.Count;
+    }
+
+    /// <summary>
+    /// Recomputes one day of one workspace from the raw tables: the day's clicks (those the worker has read, so that
+    /// it does not count them again) and the orders placed that day, recomputed from their rows and ledger entries.
+    /// Gives the same figures as the incremental path (a host test holds it to that).
+    /// </summary>
+    public async Task RebuildDayAsync(Guid workspaceId, DateOnly day, CancellationToken ct)
+    {
+        using var gate = await SqliteWriteGate.EnterAsync(db, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var ledgerMark = await ClaimAsync(RollupSources.Ledger, ct);
+        var clickMark = await ClaimAsync(RollupSources.Clicks, ct);
+        var zone = await ZoneAsync(workspaceId, ct);
+        var (start, end) = ReportCalendar.UtcRange(day, day, zone);
+
+        // Orders first, through the incremental path: an order whose day moved is taken off its old day too.
+        var onDay = await db.OrderContributions.IgnoreQueryFilters()
+            .Where(c => c.WorkspaceId == workspaceId && c.Day == day).Select(c => c.OrderId).ToListAsync(ct);
+        var placed = await db.Orders.IgnoreQueryFilters()
+            .Where(o => o.WorkspaceId == workspaceId && o.PlacedAt >= start && o.PlacedAt < end).Select(o => o.Id).ToListAsync(ct);
+        await RefreshOrdersAsync(onDay.Union(placed).ToList(), ct);
+        await db.SaveChangesAsync(ct);
+
+        await db.DailyRollups.IgnoreQueryFilters().Where(r => r.WorkspaceId == workspaceId && r.Day == day).ExecuteDeleteAsync(ct);
+        var read = Postgres
+            ? "(\"RollupTx\", \"Id\") <= ({5}, {6})"
+            : "rowid <= {5}";
+        await db.Database.ExecuteSqlRawAsync(
+            $$"""
+            INSERT INTO "DailyRollups" ({{Columns}})
+            SELECT {0}, {1}, "AffiliateId", COALESCE("LinkId", {2}), COALESCE("SubId", ''), {2}, '',
+                   SUM(CASE WHEN "IsBot" THEN 0 ELSE 1 END), SUM(CASE WHEN "IsBot" OR "IsDuplicate" THEN 0 ELSE 1 END),
+                   0, 0, 0, 0, 0, 0, 0, 0
+            FROM "Clicks"
+            WHERE "WorkspaceId" = {0} AND "At" >= {3} AND "At" < {4} AND {{read}}
+            GROUP BY "AffiliateId", COALESCE("LinkId", {2}), COALESCE("SubId", '')
+            """,
+            [workspaceId, day, Guid.Empty, start, end, clickMark.Position, Postgres ? Guid.Parse(OrZeroGuid(clickMark.LastKey)) : 0L], ct);
+        await db.Database.ExecuteSqlRawAsync(
+            $$"""
+            INSERT INTO "DailyRollups" ({{Columns}})
+            SELECT {0}, {1}, "AffiliateId", {2}, '', "ShopId", "Currency", 0, 0, 0,
+                   SUM("Orders"), SUM("RevenueMinor"), SUM("RefundsMinor"), SUM("CommissionMinor"), SUM("SecondTierMinor"),
+                   SUM("EarnedMinor"), SUM("ReversedMinor")
+            FROM "OrderContributions"
+            WHERE "WorkspaceId" = {0} AND "Day" = {1}
+            GROUP BY "AffiliateId", "ShopId", "Currency"
+            """,
+            [workspaceId, day, Guid.Empty], ct);
+        await db.Database.ExecuteSqlRawAsync(
+            $$"""
+            INSERT INTO "DailyRollups" ({{Columns}})
+            SELECT {0}, {1}, {2}, {2}, '', "ShopId", "Currency", {{SumOfMeasures}}
+            FROM "DailyRollups"
+            WHERE "WorkspaceId" = {0} AND "Day" = {1} AND "AffiliateId" <> {2}
+            GROUP BY "ShopId", "Currency"
+            """,
+            [workspaceId, day, Guid.Empty], ct);
+        ledgerMark.UpdatedAt = clickMark.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Recomputes what each order contributes (from its row and all its ledger entries) and applies the difference
+    /// from what it last contributed. Idempotent: applying an unchanged order again adds nothing.
+    /// </summary>
+    private async Task RefreshOrdersAsync(List<Guid> orderIds, CancellationToken ct)
+    {
+        if (orderIds.Count == 0) return;
+        var orders = await db.Orders.IgnoreQueryFilters().AsNoTracking().Where(o => orderIds.Contains(o.Id))
+            .Select(o => new { o.Id, o.WorkspaceId, o.ShopId, o.HasOrder, o.PlacedAt, o.ReceivedAt, o.Currency, o.State, o.IsTest, o.NetRevenue, o.RefundedAmount, o.AffiliateId })
+            .ToListAsync(ct);
+        var entries = (await db.Ledger.IgnoreQueryFilters().AsNoTracking()
+                .Where(e => e.OrderId != null && orderIds.Contains(e.OrderId.Value)
+                            && e.Kind != LedgerEntryKind.Approved && e.Kind != LedgerEntryKind.Paid)
+                .Select(e => new { OrderId = e.OrderId!.Value, e.AffiliateId, e.Tier, e.Kind, e.Amount, e.Currency })
+                .ToListAsync(ct))
+            .ToLookup(e => e.OrderId);
+        var old = await db.OrderContributions.IgnoreQueryFilters().Where(c => orderIds.Contains(c.OrderId)).ToListAsync(ct);
+
+        var deltas = new Dictionary<RollupKey, RollupDelta>();
+        foreach (var c in old)
+        {
+            var key = new RollupKey(c.WorkspaceId, c.Day, c.AffiliateId, Guid.Empty, "", c.ShopId, c.Currency);
+            deltas[key] = deltas.GetValueOrDefault(key) - RollupDelta.Of(c);
+        }
+        var fresh = new List<OrderContribution>();
+        foreach (var o in orders)
+        {
+            var zone = await ZoneAsync(o.WorkspaceId, ct);
+            var day = ReportCalendar.DayOf(o.PlacedAt ?? o.ReceivedAt, zone);
+            var byAffiliate = new Dictionary<Guid, OrderContribution>();
+            OrderContribution For(Guid affiliate, string currency) =>
+                byAffiliate.TryGetValue(affiliate, out var c) ? c : byAffiliate[affiliate] = new OrderContribution
+                {
+                    WorkspaceId = o.WorkspaceId, OrderId = o.Id, AffiliateId = affiliate, Day = day, ShopId = o.ShopId,
+                    Currency = o.Currency.Length == 3 ? o.Currency : currency,
+                };
+            if (o is { HasOrder: true, IsTest: false, AffiliateId: { } credited } && o.State != OrderState.Cancelled && o.Currency.Length == 3)
+            {
+                var c = For(credited, o.Currency);
+                c.Orders = 1;
+                c.RevenueMinor = ReportMath.ToMinor(Math.Max(0m, o.NetRevenue - o.RefundedAmount), o.Currency);
+                c.RefundsMinor = ReportMath.ToMinor(o.RefundedAmount, o.Currency);
+            }
+            foreach (var e in entries[o.Id])
+            {
+                var c = For(e.AffiliateId, e.Currency);
+                var minor = ReportMath.ToMinor(e.Amount, e.Currency);
+                c.CommissionMinor += minor;
+                if (e.Tier == 2) c.SecondTierMinor += minor;
+                if (e.Kind == LedgerEntryKind.Earned || (e.Kind == LedgerEntryKind.Adjusted && minor > 0)) c.EarnedMinor += minor;
+                else c.ReversedMinor += minor;
+            }
+            fresh.AddRange(byAffiliate.Values.Where(c => !RollupDelta.Of(c).IsZero));
+        }
+        foreach (var c in fresh)
+        {
+            var key = new RollupKey(c.WorkspaceId, c.Day, c.AffiliateId, Guid.Empty, "", c.ShopId, c.Currency);
+            deltas[key] = deltas.GetValueOrDefault(key) + RollupDelta.Of(c);
+        }
+        await AddAsync(deltas, ct);
+
+        // Replace the contributions in place (same key: order and affiliate), so EF never tracks two rows for one key.
+        var oldByKey = old.ToDictionary(c => (c.OrderId, c.AffiliateId));
+        foreach (var c in fresh)
+        {
+            if (oldByKey.Remove((c.OrderId, c.AffiliateId), out var existing))
+            {
+                existing.Day = c.Day;
+                existing.ShopId = c.ShopId;
+                existing.Currency = c.Currency;
+                existing.Orders = c.Orders;
+                existing.RevenueMinor = c.RevenueMinor;
+                existing.RefundsMinor = c.RefundsMinor;
+                existing.CommissionMinor = c.CommissionMinor;
+                existing.SecondTierMinor = c.SecondTierMinor;
+                existing.EarnedMinor = c.EarnedMinor;
+                existing.ReversedMinor = c.ReversedMinor;
+            }
+            else
+            {
+                db.OrderContributions.Add(c);
+            }
+        }
+        db.OrderContributions.RemoveRange(oldByKey.Values);
+    }
+
+    private const string KeyColumns = "\"WorkspaceId\", \"Day\", \"AffiliateId\", \"LinkId\", \"SubId\", \"ShopId\", \"Currency\"";
+
+    private static readonly string[] Measures =
+        ["Clicks", "UniqueClicks", "Impressions", "Orders", "RevenueMinor", "RefundsMinor", "CommissionMinor", "SecondTierMinor", "EarnedMinor", "ReversedMinor"];
+
+    private static readonly string Columns = KeyColumns + ", " + string.Join(", ", Measures.Select(m => $"\"{m}\""));
+
+    private static readonly string SumOfMeasures = string.Join(", ", Measures.Select(m => $"SUM(\"{m}\")"));
+
+    private static readonly string OnConflict =
+        $" ON CONFLICT ({KeyColumns}) DO UPDATE SET " + string.Join(", ", Measures.Select(m => $"\"{m}\" = \"DailyRollups\".\"{m}\" + excluded.\"{m}\""));
+
+    /// <summary>
+    /// Adds the deltas onto their rows (an upsert both databases run), 100 rows a statement, and onto the day's
+    /// totals rows (affiliate <see cref="Guid.Empty"/>, per shop and currency), which the program-wide reports read so
+    /// that a year by day sums a few hundred rows, not one per affiliate.
+    /// </summary>
+    private async Task AddAsync(Dictionary<RollupKey, RollupDelta> deltas, CancellationToken ct)
+    {
+        var all = new Dictionary<RollupKey, RollupDelta>(deltas);
+        foreach (var (key, d) in deltas)
+        {
+            var total = key with { AffiliateId = Guid.Empty, LinkId = Guid.Empty, SubId = "" };
+            all[total] = all.GetValueOrDefault(total) + d;
+        }
+        foreach (var chunk in all.Where(d => !d.Value.IsZero).Chunk(100))
+        {
+            var sql = new StringBuilder("INSERT INTO \"DailyRollups\" (").Append(Columns).Append(") VALUES ");
+            var values = new List<object>(chunk.Length * 17);
+            foreach (var (key, d) in chunk)
+            {
+                if (values.Count > 0) sql.Append(", ");
+                sql.Append('(');
+                object[] row = [key.WorkspaceId, key.Day, key.AffiliateId, key.LinkId, key.SubId, key.ShopId, key.Currency,
+                    d.Clicks, d.UniqueClicks, d.Impressions, d.Orders, d.RevenueMinor, d.RefundsMinor, d.CommissionMinor, d.SecondTierMinor, d.EarnedMinor, d.ReversedMinor];
+                for (var i = 0; i < row.Length; i++)
+                {
+                    sql.Append(i == 0 ? "" : ", ").Append('{').Append(values.Count.ToString(CultureInfo.InvariantCulture)).Append('}');
+                    values.Add(row[i]);
+                }
+                sql.Append(')');
+            }
+            sql.Append(OnConflict);
+            await db.Database.ExecuteSqlRawAsync(sql.ToString(), values, ct);
+        }
+    }
+
+    private async Task<RollupWatermark> ClaimAsync(string source, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO \"RollupWatermarks\" (\"Source\", \"Position\", \"LastKey\", \"UpdatedAt\") VALUES ({0}, 0, '', {1}) ON CONFLICT (\"Source\") DO NOTHING",
+            [source, clock.GetUtcNow().UtcDateTime], ct);
+        // FOR UPDATE: a second node waits here until this transaction commits, then reads the moved watermark.
+        var sql = "SELECT * FROM \"RollupWatermarks\" WHERE \"Source\" = {0}" + (Postgres ? " FOR UPDATE" : "");
+        return (await db.RollupWatermarks.FromSqlRaw(sql, source).ToListAsync(ct)).Single();
+    }
+
+    /// <summary>
+    /// Rows after the watermark, in watermark order. SQLite commits one writer at a time, so rowid order is commit
+    /// order. PostgreSQL commits concurrent transactions in any order, so rows are read by the id of the transaction
+    /// that inserted them (column <c>RollupTx</c>), and only from transactions older than every one still running:
+    /// no row can later appear behind the watermark.
+    /// </summary>
+    private async Task<List<T>> NewRowsAsync<T>(RollupWatermark mark, string source, string columns, int limit, CancellationToken ct)
+    {
+        var table = source == RollupSources.Clicks ? "\"Clicks\"" : "\"Ledger\"";
+        if (!Postgres)
+        {
+            return await db.Database.SqlQueryRaw<T>(
+                    $"SELECT rowid AS \"Seq\", '' AS \"Key\", {columns} FROM {table} WHERE rowid > {{0}} ORDER BY rowid LIMIT {{1}}",
+                    mark.Position, limit)
+                .ToListAsync(ct);
+        }
+        object last = source == RollupSources.Clicks ? Guid.Parse(OrZeroGuid(mark.LastKey)) : long.Parse(mark.LastKey.Length == 0 ? "0" : mark.LastKey, CultureInfo.InvariantCulture);
+        return await db.Database.SqlQueryRaw<T>(
+                $$"""
+                SELECT "RollupTx" AS "Seq", "Id"::text AS "Key", {{columns}} FROM {{table}}
+                WHERE ("RollupTx", "Id") > ({0}, {1}) AND "RollupTx" < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+                ORDER BY "RollupTx", "Id" LIMIT {2}
+                """,
+                mark.Position, last, limit)
+            .ToListAsync(ct);
+    }
+
+    private static string OrZeroGuid(string key) => key.Length == 0 ? Guid.Empty.ToString() : key;
+
+    private void Advance(RollupWatermark mark, long seq, string key)
+    {
+        mark.Position = seq;
+        mark.LastKey = key;
+        mark.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+    }
+
+    private async Task<TimeZoneInfo> ZoneAsync(Guid workspaceId, CancellationToken ct)
+    {
+        if (_zones.TryGetValue(workspaceId, out var zone)) return zone;
+        var settings = await db.WorkspaceSettings.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(s => s.WorkspaceId == workspaceId, ct)
+                       ?? new WorkspaceSettings { WorkspaceId = workspaceId };
+        return _zones[workspaceId] = TimeZoneInfo.FindSystemTimeZoneById(await SettingsStore.TimeZoneAsync(db, settings, ct));
+    }
+
+    internal sealed class ClickRow
+    {
+        public long Seq { get; init; }
+        public string Key { get; init; } = "";
+        public Guid WorkspaceId { get; init; }
+        public Guid AffiliateId { get; init; }
+        public Guid? LinkId { get; init; }
+        public string? SubId { get; init; }
+        public DateTime At { get; init; }
+        public bool IsBot { get; init; }
+        public bool IsDuplicate { get; init; }
+    }
+
+    internal sealed class LedgerRow
+    {
+        public long Seq { get; init; }
+        public string Key { get; init; } = "";
+        public Guid? OrderId { get; init; }
+    }
+}
+
+internal readonly record struct RollupKey(Guid WorkspaceId, DateOnly Day, Guid AffiliateId, Guid LinkId, string SubId, Guid ShopId, string Currency);
+
+internal readonly record struct RollupDelta
+{
+    public long Clicks { get; init; }
+    public long UniqueClicks { get; init; }
+    public long Impressions { get; init; }
+    public long Orders { get; init; }
+    public long RevenueMinor { get; init; }
+    public long RefundsMinor { get; init; }
+    public long CommissionMinor { get; init; }
+    public long SecondTierMinor { get; init; }
+    public long EarnedMinor { get; init; }
+    public long ReversedMinor { get; init; }
+
+    public bool IsZero => this == default;
+
+    public static RollupDelta Of(OrderContribution c) => new()
+    {
+        Orders = c.Orders, RevenueMinor = c.RevenueMinor, RefundsMinor = c.RefundsMinor, CommissionMinor = c.CommissionMinor,
+        SecondTierMinor = c.SecondTierMinor, EarnedMinor = c.EarnedMinor, ReversedMinor = c.ReversedMinor,
+    };
+
+    public static RollupDelta operator +(RollupDelta a, RollupDelta b) => new()
+    {
+        Clicks = a.Clicks + b.Clicks, UniqueClicks = a.UniqueClicks + b.UniqueClicks, Impressions = a.Impressions + b.Impressions,
+        Orders = a.Orders + b.Orders, RevenueMinor = a.RevenueMinor + b.RevenueMinor, RefundsMinor = a.RefundsMinor + b.RefundsMinor,
+        CommissionMinor = a.CommissionMinor + b.CommissionMinor, SecondTierMinor = a.SecondTierMinor + b.SecondTierMinor,
+        EarnedMinor = a.EarnedMinor + b.EarnedMinor, ReversedMinor = a.ReversedMinor + b.ReversedMinor,
+    };
+
+    public static RollupDelta operator -(RollupDelta a, RollupDelta b) => a + new RollupDelta
+    {
+        Clicks = -b.Clicks, UniqueClicks = -b.UniqueClicks, Impressions = -b.Impressions, Orders = -b.Orders, RevenueMinor = -b.RevenueMinor,
+        RefundsMinor = -b.RefundsMinor, CommissionMinor = -b.CommissionMinor, SecondTierMinor = -b.SecondTierMinor,
+        EarnedMinor = -b.EarnedMinor, ReversedMinor = -b.ReversedMinor,
+    };
+}

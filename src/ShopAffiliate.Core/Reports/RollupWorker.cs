@@ -1,0 +1,107 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ShopAffiliate.Core.Reports;
+
+/// <summary>
+/// The rollup worker's progress: callers (tests, the rebuild route, the benchmark) wait for a pass that started after
+/// they asked and found nothing left to read, instead of sleeping and hoping.
+/// </summary>
+public sealed class RollupProgress
+{
+    private readonly Lock _lock = new();
+    private readonly List<(long After, TaskCompletionSource Done)> _waiters = [];
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private long _started;
+
+    /// <summary>Completes when a pass that started after this call has read every row committed before it.</summary>
+    public async Task CaughtUpAsync(CancellationToken ct = default)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock) _waiters.Add((_started, done));
+        Wake();
+        await done.Task.WaitAsync(ct);
+    }
+
+    /// <summary>Starts a pass now instead of at the next poll.</summary>
+    public void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            try { _wake.Release(); }
+            catch (SemaphoreFullException) { /* already woken */ }
+        }
+    }
+
+    internal long PassStarting()
+    {
+        lock (_lock) return ++_started;
+    }
+
+    internal void PassDone(long pass, bool caughtUp)
+    {
+        if (!caughtUp) return;
+        lock (_lock)
+        {
+            foreach (var w in _waiters.Where(w => w.After < pass).ToList())
+            {
+                w.Done.TrySetResult();
+                _waiters.Remove(w);
+            }
+        }
+    }
+
+    internal async Task WaitAsync(TimeSpan poll, TimeProvider clock, CancellationToken ct)
+    {
+        using var timeout = new CancellationTokenSource(poll, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+        try
+        {
+            await _wake.WaitAsync(linked.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // the poll interval is over
+        }
+    }
+}
+
+/// <summary>Applies new clicks and ledger entries to the rollups every few seconds (or at once when woken), off the hot paths.</summary>
+public sealed partial class RollupWorker(IServiceScopeFactory scopes, RollupProgress progress, TimeProvider clock, ILogger<RollupWorker> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var pass = progress.PassStarting();
+            var caughtUp = false;
+            try
+            {
+                caughtUp = await PassAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogPassFailed(e);
+            }
+            progress.PassDone(pass, caughtUp);
+            if (caughtUp) await progress.WaitAsync(Poll, clock, stoppingToken);
+        }
+    }
+
+    /// <summary>One batch of each source; true when neither had more to read.</summary>
+    private async Task<bool> PassAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var updater = scope.ServiceProvider.GetRequiredService<RollupUpdater>();
+        var clicks = await updater.ApplyClicksAsync(ct);
+        var ledger = await updater.ApplyLedgerAsync(ct);
+        return clicks < RollupUpdater.ClickBatch && ledger < RollupUpdater.LedgerBatch;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Updating the report rollups failed; will retry")]
+    private partial void LogPassFailed(Exception e);
+}

@@ -1,0 +1,290 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ShopAffiliate.Web.Tests.Infrastructure;
+
+namespace ShopAffiliate.Web.Tests.Reports;
+
+/// <summary>The reports API over the rollup worker, on each database; each test runs its own program on the class's app.</summary>
+public abstract class ReportsTests(BootstrappedApp fixture)
+{
+    private TestApp App => fixture.App;
+
+    private static DateTime Utc(string iso) => DateTime.Parse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+
+    /// <summary>
+    /// Europe/Copenhagen (UTC+1 in November). Clicks: Jane 3 on 10 Nov (one a repeat) and 2 bots; Bob 2 on 12 Nov with
+    /// sub-id "spring" and one at 23:30 UTC on 31 Oct, which is 1 Nov in Copenhagen; Jane one at 23:30 UTC on 30 Nov
+    /// (1 Dec there) and one in October. Orders at 10 %: Jane 1000 DKK; Jane 400 DKK with one of two units refunded
+    /// (-200); Bob 200 EUR; Bob 300 DKK, paid out, then one unit refunded (a clawback of 15).
+    /// </summary>
+    private async Task<(ReportProgram P, Guid Jane, Guid Bob)> KnownProgramAsync()
+    {
+        var p = await ReportProgram.CreateAsync(App);
+        var dkk = await p.ShopAsync("knits", "DKK");
+        var eur = await p.ShopAsync("strik", "EUR");
+        var (jane, janeCode) = await p.AffiliateAsync("Jane");
+        var (bob, bobCode) = await p.AffiliateAsync("Bob");
+        var janeLink = await p.LinkAsync(jane, "knits");
+        var bobLink = await p.LinkAsync(bob, "knits");
+
+        await p.ClicksAsync(jane, janeCode, janeLink, Utc("2026-11-10T10:00:00Z"), 2);
+        await p.ClicksAsync(jane, janeCode, janeLink, Utc("2026-11-10T10:05:00Z"), 1, repeat: true);
+        await p.ClicksAsync(jane, janeCode, janeLink, Utc("2026-11-10T11:00:00Z"), 2, bot: true);
+        await p.ClicksAsync(jane, janeCode, janeLink, Utc("2026-11-30T23:30:00Z"), 1);
+        await p.ClicksAsync(jane, janeCode, janeLink, Utc("2026-10-20T12:00:00Z"), 1);
+        await p.ClicksAsync(bob, bobCode, bobLink, Utc("2026-11-12T09:00:00Z"), 2, subId: "spring");
+        await p.ClicksAsync(bob, bobCode, bobLink, Utc("2026-10-31T23:30:00Z"), 1);
+
+        await p.OrderAsync(dkk, "o1" + p.Suffix, Utc("2026-11-10T12:00:00Z"), 1000m, janeCode, "DKK");
+        await p.OrderAsync(dkk, "o3" + p.Suffix, Utc("2026-11-15T12:00:00Z"), 400m, janeCode, "DKK");
+        await p.RefundOneUnitAsync(dkk, "o3" + p.Suffix, Utc("2026-11-16T12:00:00Z"), 200m);
+        await p.OrderAsync(eur, "o2" + p.Suffix, Utc("2026-11-12T10:00:00Z"), 200m, bobCode, "EUR");
+        await p.OrderAsync(dkk, "o4" + p.Suffix, Utc("2026-11-05T10:00:00Z"), 300m, bobCode, "DKK");
+
+        // Bob's DKK commission is approved and paid; refunding one unit afterwards claws 15 back.
+        var commissions = await p.GetJsonAsync($"/api/v1/commissions?affiliateId={bob}");
+        var dkkCommission = commissions.GetProperty("items").EnumerateArray().Single(c => c.GetProperty("amount").GetProperty("currency").GetString() == "DKK");
+        Assert.Equal(HttpStatusCode.OK, (await p.Api.PostAsJsonAsync($"/api/v1/commissions/{dkkCommission.GetProperty("id").GetGuid()}/approve", new { reason = "checked" })).StatusCode);
+        var batch = await p.Api.PostAsJsonAsync("/api/v1/payouts/batches", new { currency = "DKK" });
+        Assert.True(batch.StatusCode == HttpStatusCode.Created, await batch.Content.ReadAsStringAsync());
+        var batchId = (await batch.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await p.Api.PostAsync($"/api/v1/payouts/batches/{batchId}/mark-paid", null)).StatusCode);
+        await p.RefundOneUnitAsync(dkk, "o4" + p.Suffix, Utc("2026-11-20T12:00:00Z"), 150m);
+
+        await p.CaughtUpAsync();
+        return (p, jane, bob);
+    }
+
+    [Fact]
+    public async Task AKnownProgramGivesExactlyTheExpectedSummaryTimeseriesAndTopAndTheirCsvMatches()
+    {
+        var (p, jane, bob) = await KnownProgramAsync();
+
+        var s = await p.GetJsonAsync("/api/v1/reports/summary?from=2026-11-01&to=2026-11-30");
+        Assert.Equal("Europe/Copenhagen", s.GetProperty("timeZone").GetString());
+        Assert.Equal(6, s.GetProperty("clicks").GetInt64());
+        Assert.Equal(5, s.GetProperty("uniqueClicks").GetInt64());
+        Assert.Equal(0, s.GetProperty("impressions").GetInt64());
+        Assert.Equal(JsonValueKind.Null, s.GetProperty("ctr").ValueKind);
+        Assert.Equal(4, s.GetProperty("orders").GetInt64());
+        Assert.Equal(0.8m, s.GetProperty("conversionRate").GetDecimal());
+        var currencies = s.GetProperty("currencies").EnumerateArray().ToList();
+        Assert.Equal(["DKK", "EUR"], currencies.Select(c => c.GetProperty("currency").GetString()));
+        AssertMoney(currencies[0], ("orders", "3"), ("revenue", "1350.00"), ("commission", "135.00"), ("epc", "27.00"), ("aov", "450.00"),
+            ("refunds", "350.00"), ("earned", "170.00"), ("reversed", "-35.00"), ("secondTier", "0.00"));
+        Assert.Equal(9m, currencies[0].GetProperty("roi").GetDecimal());
+        AssertMoney(currencies[1], ("orders", "1"), ("revenue", "200.00"), ("commission", "20.00"), ("epc", "4.00"), ("aov", "200.00"), ("refunds", "0.00"));
+        Assert.Equal(9m, currencies[1].GetProperty("roi").GetDecimal());
+
+        var previous = s.GetProperty("previous");
+        Assert.Equal("2026-10-02", previous.GetProperty("from").GetString());
+        Assert.Equal("2026-10-31", previous.GetProperty("to").GetString());
+        Assert.Equal(1, previous.GetProperty("uniqueClicks").GetInt64());
+        Assert.Equal(0m, previous.GetProperty("conversionRate").GetDecimal());
+        Assert.Empty(previous.GetProperty("currencies").EnumerateArray());
+
+        // 23:30 UTC on 30 November is 1 December in Copenhagen.
+        var december = await p.GetJsonAsync("/api/v1/reports/summary?from=2026-12-01&to=2026-12-01");
+        Assert.Equal(1, december.GetProperty("clicks").GetInt64());
+
+        // One affiliate: Jane's clicks, orders and money only.
+        var janes = await p.GetJsonAsync($"/api/v1/reports/summary?from=2026-11-01&to=2026-11-30&affiliateId={jane}");
+        Assert.Equal(2, janes.GetProperty("uniqueClicks").GetInt64());
+        Assert.Equal(2, janes.GetProperty("orders").GetInt64());
+        AssertMoney(Assert.Single(janes.GetProperty("currencies").EnumerateArray()), ("revenue", "1200.00"), ("commission", "120.00"), ("epc", "60.00"));
+
+        var csv = await p.GetCsvAsync("/api/v1/reports/summary?from=2026-11-01&to=2026-11-30&format=csv");
+        Assert.Equal(4, csv.Count); // header, current DKK and EUR, previous (no money)
+        var header = csv[0].ToList();
+        string Cell(int row, string column) => csv[row][header.IndexOf(column)];
+        foreach (var (row, c) in new[] { (1, currencies[0]), (2, currencies[1]) })
+        {
+            Assert.Equal("current", Cell(row, "period"));
+            Assert.Equal(s.GetProperty("uniqueClicks").GetInt64().ToString(CultureInfo.InvariantCulture), Cell(row, "uniqueClicks"));
+            Assert.Equal(s.GetProperty("conversionRate").GetDecimal(), decimal.Parse(Cell(row, "conversionRate"), CultureInfo.InvariantCulture));
+            foreach (var field in (string[])["currency", "revenue", "commission", "epc", "aov", "refunds"])
+                Assert.Equal(c.GetProperty(field).GetString(), Cell(row, field));
+            Assert.Equal(c.GetProperty("roi").GetDecimal(), decimal.Parse(Cell(row, "roi"), CultureInfo.InvariantCulture));
+        }
+        Assert.Equal(("previous", "1", ""), (Cell(3, "period"), Cell(3, "clicks"), Cell(3, "currency")));
+
+        var revenue = await p.GetJsonAsync("/api/v1/reports/timeseries?metric=revenue&from=2026-11-01&to=2026-11-30&groupBy=day");
+        var series = revenue.GetProperty("series").EnumerateArray().ToList();
+        Assert.Equal(["DKK", "EUR"], series.Select(x => x.GetProperty("currency").GetString()));
+        var dkkPoints = series[0].GetProperty("points").EnumerateArray().ToDictionary(x => x.GetProperty("start").GetString()!, x => x.GetProperty("value").GetString());
+        Assert.Equal(30, dkkPoints.Count);
+        Assert.Equal(("150.00", "1000.00", "200.00", "0.00"), (dkkPoints["2026-11-05"], dkkPoints["2026-11-10"], dkkPoints["2026-11-15"], dkkPoints["2026-11-01"]));
+        Assert.Equal(1350m, dkkPoints.Values.Sum(v => decimal.Parse(v!, CultureInfo.InvariantCulture)));
+        var eurPoints = series[1].GetProperty("points").EnumerateArray().Where(x => x.GetProperty("value").GetString() != "0.00").ToList();
+        Assert.Equal("2026-11-12", Assert.Single(eurPoints).GetProperty("start").GetString());
+        var seriesCsv = await p.GetCsvAsync("/api/v1/reports/timeseries?metric=revenue&from=2026-11-01&to=2026-11-30&groupBy=day&format=csv");
+        Assert.Equal(["start", "currency", "revenue"], seriesCsv[0]);
+        Assert.Equal(
+            series.SelectMany(x => x.GetProperty("points").EnumerateArray().Select(pt =>
+                $"{pt.GetProperty("start").GetString()}|{x.GetProperty("currency").GetString()}|{pt.GetProperty("value").GetString()}")),
+            seriesCsv.Skip(1).Select(r => string.Join('|', r)));
+
+        // 1 November is a Sunday: its ISO week starts on 26 October and holds the click of 1 November, Copenhagen time.
+        var weekly = await p.GetJsonAsync("/api/v1/reports/timeseries?metric=clicks&from=2026-11-01&to=2026-11-30&groupBy=week");
+        var weeks = Assert.Single(weekly.GetProperty("series").EnumerateArray()).GetProperty("points").EnumerateArray()
+            .Select(x => (x.GetProperty("start").GetString(), x.GetProperty("value").GetInt64())).ToList();
+        Assert.Equal([("2026-10-26", 1L), ("2026-11-02", 0L), ("2026-11-09", 5L), ("2026-11-16", 0L), ("2026-11-23", 0L), ("2026-11-30", 0L)], weeks);
+
+        var top = await p.GetJsonAsync("/api/v1/reports/top?by=affiliate&metric=commission&currency=DKK&from=2026-11-01&to=2026-11-30");
+        var rows = top.GetProperty("rows").EnumerateArray().Select(r => (r.GetProperty("key").GetString(), r.GetProperty("name").GetString(), r.GetProperty("value").GetString())).ToList();
+        Assert.Equal([(jane.ToString(), "Jane", "120.00"), (bob.ToString(), "Bob", "15.00")], rows);
+        var topCsv = await p.GetCsvAsync("/api/v1/reports/top?by=affiliate&metric=commission&currency=DKK&from=2026-11-01&to=2026-11-30&format=csv");
+        Assert.Equal([["rank", "affiliate", "name", "currency", "commission"], ["1", jane.ToString(), "Jane", "DKK", "120.00"], ["2", bob.ToString(), "Bob", "DKK", "15.00"]], topCsv);
+
+        var byUnique = await p.GetJsonAsync("/api/v1/reports/top?by=affiliate&metric=uniqueClicks&from=2026-11-01&to=2026-11-30");
+        Assert.Equal([("Bob", 3L), ("Jane", 2L)], byUnique.GetProperty("rows").EnumerateArray().Select(r => (r.GetProperty("name").GetString(), r.GetProperty("value").GetInt64())));
+        var bySubId = await p.GetJsonAsync("/api/v1/reports/top?by=subId&metric=clicks&from=2026-11-01&to=2026-11-30");
+        Assert.Equal([("spring", 2L)], bySubId.GetProperty("rows").EnumerateArray().Select(r => (r.GetProperty("key").GetString(), r.GetProperty("value").GetInt64())));
+
+        // Money ranks within one currency: with two, the caller names one.
+        var ambiguous = await p.Api.GetAsync("/api/v1/reports/top?by=affiliate&metric=revenue&from=2026-11-01&to=2026-11-30");
+        Assert.Equal(HttpStatusCode.BadRequest, ambiguous.StatusCode);
+        Assert.Contains("DKK, EUR", await ambiguous.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ALateRefundChangesYesterdaysRollupAndARebuildOfThatDayGivesTheSameFigures()
+    {
+        var p = await ReportProgram.CreateAsync(App);
+        var shop = await p.ShopAsync("late", "DKK");
+        var (jane, code) = await p.AffiliateAsync("Jane");
+        var link = await p.LinkAsync(jane, "late");
+        await p.ClicksAsync(jane, code, link, Utc("2026-11-10T08:00:00Z"), 4);
+        await p.ClicksAsync(jane, code, link, Utc("2026-11-10T08:30:00Z"), 1, repeat: true);
+        await p.OrderAsync(shop, "late" + p.Suffix, Utc("2026-11-10T12:00:00Z"), 1000m, code, "DKK");
+        await p.CaughtUpAsync();
+
+        var before = await p.GetJsonAsync("/api/v1/reports/summary?from=2026-11-10&to=2026-11-10");
+        AssertMoney(Assert.Single(before.GetProperty("currencies").EnumerateArray()), ("revenue", "1000.00"), ("commission", "100.00"));
+
+        // The next day the buyer returns one of the two units: the refund belongs to the order's day.
+        await p.RefundOneUnitAsync(shop, "late" + p.Suffix, Utc("2026-11-11T09:00:00Z"), 500m);
+        await p.CaughtUpAsync();
+        var after = await p.GetJsonAsync("/api/v1/reports/summary?from=2026-11-10&to=2026-11-10");
+        AssertMoney(Assert.Single(after.GetProperty("currencies").EnumerateArray()), ("orders", "1"), ("revenue", "500.00"), ("commission", "50.00"),
+            ("refunds", "500.00"), ("earned", "100.00"), ("reversed", "-50.00"), ("epc", "12.50"));
+        var refundDay = await p.GetJsonAsync("/api/v1/reports/summary?from=2026-11-11&to=2026-11-11");
+        Assert.Empty(refundDay.GetProperty("currencies").EnumerateArray());
+        var period = await p.GetJsonAsync("/api/v1/reports/summary?from=2026-11-01&to=2026-11-30");
+        AssertMoney(Assert.Single(period.GetProperty("currencies").EnumerateArray()), ("revenue", "500.00"), ("commission", "50.00"));
+
+        var rowsBefore = await RollupRowsAsync(p, new DateOnly(2026, 11, 10));
+        var rebuilt = await p.Api.PostAsync("/api/v1/reports/rebuild?day=2026-11-10", null);
+        Assert.Equal(HttpStatusCode.OK, rebuilt.StatusCode);
+        var rebuiltFigures = await rebuilt.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(4, rebuiltFigures.GetProperty("uniqueClicks").GetInt64());
+        Assert.Equal(rowsBefore, await RollupRowsAsync(p, new DateOnly(2026, 11, 10)));
+        var again = await p.GetJsonAsync("/api/v1/reports/summary?from=2026-11-10&to=2026-11-10");
+        Assert.Equal(after.GetProperty("currencies").GetRawText(), again.GetProperty("currencies").GetRawText());
+        Assert.Equal(after.GetProperty("clicks").GetInt64(), again.GetProperty("clicks").GetInt64());
+
+        // A rebuild does not count clicks twice when the worker runs again.
+        await p.CaughtUpAsync();
+        Assert.Equal(rowsBefore, await RollupRowsAsync(p, new DateOnly(2026, 11, 10)));
+    }
+
+    [Fact]
+    public async Task BadParametersGetAProblemNamingWhatIsAllowedAndAnotherProgramsIdsAreNotFound()
+    {
+        var p = await ReportProgram.CreateAsync(App);
+        var (jane, _) = await p.AffiliateAsync("Jane");
+        var shop = await p.ShopAsync("mine", "DKK");
+
+        foreach (var (url, expected) in new[]
+                 {
+                     ("/api/v1/reports/summary?from=01-11-2026&to=2026-11-30", "yyyy-MM-dd"),
+                     ("/api/v1/reports/summary?from=2026-11-30&to=2026-11-01", "on or after"),
+                     ("/api/v1/reports/summary?from=2020-01-01&to=2026-11-30", "at most 731 days"),
+                     ("/api/v1/reports/timeseries?metric=profit&from=2026-11-01&to=2026-11-30", "clicks, uniqueClicks, impressions, ctr, orders, conversionRate, revenue, commission, refunds, epc, aov, roi"),
+                     ("/api/v1/reports/timeseries?metric=clicks&groupBy=year&from=2026-11-01&to=2026-11-30", "day, week, month"),
+                     ("/api/v1/reports/top?by=planet&from=2026-11-01&to=2026-11-30", "affiliate, link, subId"),
+                     ("/api/v1/reports/top?by=link&metric=revenue&from=2026-11-01&to=2026-11-30", "clicks or uniqueClicks"),
+                     ("/api/v1/reports/top?limit=0&from=2026-11-01&to=2026-11-30", "between 1 and 100"),
+                     ("/api/v1/reports/summary?format=xml", "json or csv"),
+                 })
+        {
+            var response = await p.Api.GetAsync(url);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{url}: {(int)response.StatusCode}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains(expected, await response.Content.ReadAsStringAsync());
+        }
+
+        var other = await ReportProgram.CreateAsync(App);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.Api.GetAsync($"/api/v1/reports/summary?affiliateId={jane}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.Api.GetAsync($"/api/v1/reports/summary?shopId={shop.Value}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.Api.GetAsync($"/api/v1/reports/top?affiliateId={jane}")).StatusCode);
+        // ...while the owning program's key reads them, so the 404s are isolation and not a broken lookup.
+        Assert.Equal(HttpStatusCode.OK, (await p.Api.GetAsync($"/api/v1/reports/summary?affiliateId={jane}&shopId={shop.Value}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task GoalsSayHowFarAlongTheMonthIsAndThePaceNeeded()
+    {
+        var p = await ReportProgram.CreateAsync(App);
+        var shop = await p.ShopAsync("goals", "DKK");
+        var (_, code) = await p.AffiliateAsync("Jane");
+        await p.OrderAsync(shop, "g" + p.Suffix, DateTime.UtcNow, 400m, code, "DKK");
+        await p.CaughtUpAsync();
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Copenhagen")));
+        var month = today.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var daysLeft = DateTime.DaysInMonth(today.Year, today.Month) - today.Day + 1;
+
+        var put = await p.Api.PutAsJsonAsync("/api/v1/goals", new
+        {
+            month,
+            goals = new object[]
+            {
+                new { metric = "revenue", currency = "DKK", target = 1000m }, new { metric = "orders", target = 10m },
+                new { metric = "activeAffiliates", target = 2m }, new { metric = "roi", currency = "DKK", target = 5m },
+            },
+        });
+        Assert.True(put.StatusCode == HttpStatusCode.OK, await put.Content.ReadAsStringAsync());
+        var goals = (await put.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("goals").EnumerateArray().ToDictionary(g => g.GetProperty("metric").GetString()!);
+        Assert.Equal(("1000.00", "400.00", 0.4m, daysLeft), (goals["revenue"].GetProperty("target").GetString(), goals["revenue"].GetProperty("actual").GetString(),
+            goals["revenue"].GetProperty("progress").GetDecimal(), goals["revenue"].GetProperty("daysLeft").GetInt32()));
+        Assert.Equal(Math.Round(600m / daysLeft, 2, MidpointRounding.AwayFromZero).ToString("F2", CultureInfo.InvariantCulture), goals["revenue"].GetProperty("neededPerDay").GetString());
+        Assert.Equal((1m, 0.1m), (goals["orders"].GetProperty("actual").GetDecimal(), goals["orders"].GetProperty("progress").GetDecimal()));
+        Assert.Equal(Math.Round(9m / daysLeft, 2, MidpointRounding.AwayFromZero), goals["orders"].GetProperty("neededPerDay").GetDecimal());
+        Assert.Equal((1m, 0.5m), (goals["activeAffiliates"].GetProperty("actual").GetDecimal(), goals["activeAffiliates"].GetProperty("progress").GetDecimal()));
+        Assert.Equal((9m, 1.8m), (goals["roi"].GetProperty("actual").GetDecimal(), goals["roi"].GetProperty("progress").GetDecimal()));
+        Assert.Equal(JsonValueKind.Null, goals["roi"].GetProperty("neededPerDay").ValueKind);
+
+        // The summary of a period ending this month carries the month's goals.
+        var summary = await p.GetJsonAsync($"/api/v1/reports/summary?from={month}-01&to={today:yyyy-MM-dd}");
+        Assert.Equal(4, summary.GetProperty("goals").GetArrayLength());
+
+        var bad = await p.Api.PutAsJsonAsync("/api/v1/goals", new { month, goals = new[] { new { metric = "revenue", target = 5m } } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("currency", await bad.Content.ReadAsStringAsync());
+        var unknown = await p.Api.PutAsJsonAsync("/api/v1/goals", new { month, goals = new[] { new { metric = "happiness", target = 5m } } });
+        Assert.Contains("revenue, orders, activeAffiliates, roi", await unknown.Content.ReadAsStringAsync());
+    }
+
+    private static void AssertMoney(JsonElement figures, params (string Field, string Expected)[] expected)
+    {
+        foreach (var (field, value) in expected)
+        {
+            var actual = figures.GetProperty(field);
+            Assert.True(value == (actual.ValueKind == JsonValueKind.Number ? actual.GetRawText() : actual.GetString()), $"{field}: expected {value}, got {actual.GetRawText()}");
+        }
+    }
+
+    /// <summary>The day's non-empty rollup rows of the program, as text, in key order.</summary>
+    private async Task<List<string>> RollupRowsAsync(ReportProgram p, DateOnly day) =>
+        await p.WithAsync<List<string>, ShopAffiliate.Core.Data.AppDbContext>(async db =>
+            (await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.DailyRollups.Where(r => r.Day == day)))
+            .Where(r => r.Clicks != 0 || r.UniqueClicks != 0 || r.Orders != 0 || r.RevenueMinor != 0 || r.CommissionMinor != 0 || r.RefundsMinor != 0)
+            .Select(r => $"{r.AffiliateId} {r.LinkId} {r.SubId} {r.ShopId} {r.Currency}: {r.Clicks} {r.UniqueClicks} {r.Impressions} {r.Orders} {r.RevenueMinor} {r.RefundsMinor} {r.CommissionMinor} {r.SecondTierMinor} {r.EarnedMinor} {r.ReversedMinor}")
+            .Order(StringComparer.Ordinal).ToList());
+}
+
+public sealed class ReportsOnSqlite(SqliteApp fixture) : ReportsTests(fixture), IClassFixture<SqliteApp>;
+
+public sealed class ReportsOnPostgres(PostgresApp fixture) : ReportsTests(fixture), IClassFixture<PostgresApp>;
