@@ -13,6 +13,7 @@ compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 command -v php >/dev/null || need+=(php-cli)
 command -v phpunit >/dev/null || need+=(phpunit php-xml php-mbstring)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v npm >/dev/null || need+=(npm)
 if ((${#need[@]})); then
   echo "== Installing from Debian: ${need[*]}"
   sudo=""
@@ -58,6 +59,9 @@ if grep -q "No tests executed!" "$results/phpunit.log"; then
 elif ! problem=$(check_minimum phpunit "$ran" "$(minimum_for phpunit scripts/test-minimums)"); then
   problems+=("$problem")
 fi
+
+echo "== npm ci (axe-core, which the browser tests inject into each page)"
+npm ci --no-audit --no-fund --loglevel=error || { status=1; problems+=("npm ci failed: the browser tests cannot run axe-core"); }
 
 # Build once, then test without building: a compile error is reported as one, not as a missing assembly's "1 failed".
 echo "== .NET: dotnet build"

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
+using ShopAffiliate.Admin;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Identity;
 using ShopAffiliate.Core.Workspaces;
@@ -130,7 +131,7 @@ builder.Services.AddAuthorizationBuilder()
 
 builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
 builder.Services.AddOpenApi();
-builder.Services.AddRazorPages();
+builder.Services.AddAdminUi(); // Razor Pages of the admin and the portal, in English and Danish
 builder.Services.AddRouting(o => o.LowercaseUrls = true);
 // Serve the Razor Class Library's assets (_content/ShopAffiliate.Admin/) in every environment, not only Development.
 builder.WebHost.UseStaticWebAssets();
@@ -152,6 +153,7 @@ app.UseStatusCodePages();
 app.UseStaticFiles();
 app.UseRateLimiter();
 app.UseAuthentication();
+app.UseAdminUi(); // the request culture: after authentication, since a program's default language needs the user
 app.UseAuthorization();
 app.UseMiddleware<TenantMiddleware>();
 

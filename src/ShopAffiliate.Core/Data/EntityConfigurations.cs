@@ -86,6 +86,7 @@ internal sealed class WorkspaceSettingsConfiguration : IEntityTypeConfiguration<
         b.Property(s => s.DefaultCommissionRate).HasPrecision(9, 6);
         b.Property(s => s.PayoutThreshold).HasPrecision(18, 4);
         b.Property(s => s.TimeZone).HasMaxLength(64);
+        b.Property(s => s.DefaultLanguage).HasMaxLength(8);
         b.PrimitiveCollection(s => s.AllowedDestinationHosts);
         b.HasOne<Workspace>().WithOne().HasForeignKey<Settings.WorkspaceSettings>(s => s.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
     }

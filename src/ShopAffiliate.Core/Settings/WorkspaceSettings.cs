@@ -59,6 +59,10 @@ public sealed class WorkspaceSettings : ITenantOwned, IAuditable
     /// (<see cref="SettingsStore.TimeZoneAsync"/>).</summary>
     public string? TimeZone { get; set; }
 
+    /// <summary>The language the admin and the portal open in for someone who has not picked one (<c>en</c>,
+    /// <c>da</c>); null = the browser's. A person's own choice wins over it.</summary>
+    public string? DefaultLanguage { get; set; }
+
     /// <summary>
     /// The most a store's launch link grants (ADR 0018): Manager or Analyst. Never Owner: whoever holds a store's launch
     /// secret could otherwise mint owners.

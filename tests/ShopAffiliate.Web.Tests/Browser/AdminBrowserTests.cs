@@ -17,7 +17,7 @@ public sealed class AdminBrowserTests(ChromiumFixture chromium)
         var stylesheets = new ConcurrentQueue<(string Url, int Status)>();
         context.Response += (_, response) =>
         {
-            if (response.Url.Contains("/_content/ShopAffiliate.Admin/admin.css", StringComparison.Ordinal))
+            if (response.Url.Contains("/_content/ShopAffiliate.Admin/ui.css", StringComparison.Ordinal))
                 stylesheets.Enqueue((response.Url, response.Status));
         };
         var page = await context.NewPageAsync();
@@ -25,6 +25,8 @@ public sealed class AdminBrowserTests(ChromiumFixture chromium)
 
         await page.GotoAsync($"{app.BaseUrl}/admin");
         Assert.Equal($"{app.BaseUrl}/admin/setup", page.Url);
+        await PageCheck.VisitAsync(context, $"{app.BaseUrl}/admin/setup", "admin", "setup", async (tab, language) =>
+            Assert.Equal(language == "da" ? "Velkommen til ShopAffiliate" : "Welcome to ShopAffiliate", await tab.Locator("h1").InnerTextAsync()));
 
         await page.GetByLabel("Program name", new() { Exact = true }).FillAsync("Nordic Knitwear Partners");
         await page.GetByLabel("Currency", new() { Exact = true }).FillAsync("DKK");
@@ -41,7 +43,7 @@ public sealed class AdminBrowserTests(ChromiumFixture chromium)
         await screenshot.SaveAsync();
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, (await File.ReadAllBytesAsync(screenshot.File))[..4]); // kept for CI under artifacts/
 
-        // Styled: the Razor Class Library's stylesheet was served and applied (admin.css paints the body #f6f7f9).
+        // Styled: the Razor Class Library's stylesheet was served and applied (tokens.css paints the body #f6f7f9).
         Assert.NotEmpty(stylesheets);
         Assert.All(stylesheets, s => Assert.Equal(200, s.Status));
         Assert.Equal("rgb(246, 247, 249)", await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using ShopAffiliate.Admin.Localization;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Identity;
 
@@ -15,7 +17,7 @@ namespace ShopAffiliate.Admin.Pages.Admin;
 /// per-client limit (<see cref="RateLimitPolicy"/>) in front of the per-account lockout.
 /// </summary>
 [EnableRateLimiting(RateLimitPolicy)]
-public sealed class LoginModel(AppDbContext db, SignInManager<AppUser> signIn, IPasswordHasher<AppUser> hasher) : PageModel
+public sealed class LoginModel(AppDbContext db, SignInManager<AppUser> signIn, IPasswordHasher<AppUser> hasher, IStringLocalizer<AdminText> text) : PageModel
 {
     public const string RateLimitPolicy = "staff-sign-in";
 
@@ -41,7 +43,7 @@ public sealed class LoginModel(AppDbContext db, SignInManager<AppUser> signIn, I
         {
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/admin");
         }
-        ModelState.AddModelError("", Refused);
+        ModelState.AddModelError("", text[Refused]);
         return Page();
     }
 

@@ -1186,6 +1186,10 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .HasPrecision(9, 6)
                         .HasColumnType("numeric(9,6)");
 
+                    b.Property<string>("DefaultLanguage")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
                     b.Property<int>("DuplicateClickWindowMinutes")
                         .HasColumnType("integer");
 

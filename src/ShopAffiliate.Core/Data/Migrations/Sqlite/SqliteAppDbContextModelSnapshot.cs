@@ -1170,6 +1170,10 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                         .HasPrecision(9, 6)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DefaultLanguage")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("DuplicateClickWindowMinutes")
                         .HasColumnType("INTEGER");
 

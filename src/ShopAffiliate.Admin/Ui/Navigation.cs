@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Http;
+
+namespace ShopAffiliate.Admin.Ui;
+
+/// <summary>One entry of a layout's navigation: the resource key of its label and the path it opens.</summary>
+public sealed record NavItem(string Label, string Path)
+{
+    /// <summary>The current page is this item or under it (<c>/admin</c> itself only for the overview).</summary>
+    public bool IsCurrent(PathString current) =>
+        Path == "/admin" || Path == "/portal"
+            ? current.Equals(Path, StringComparison.OrdinalIgnoreCase) || current.Equals(Path + "/", StringComparison.OrdinalIgnoreCase)
+            : current.StartsWithSegments(Path, StringComparison.OrdinalIgnoreCase);
+}
+
+public static class Navigation
+{
+    /// <summary>The merchant admin, in the order an affiliate manager works through it.</summary>
+    public static readonly IReadOnlyList<NavItem> Admin =
+    [
+        new("Overview", "/admin"),
+        new("Affiliates", "/admin/affiliates"),
+        new("Applications", "/admin/applications"),
+        new("Commissions", "/admin/commissions"),
+        new("Payouts", "/admin/payouts"),
+        new("Materials", "/admin/materials"),
+        new("Reports", "/admin/reports"),
+        new("Settings", "/admin/settings"),
+    ];
+
+    /// <summary>The affiliate portal; the portal pages own what is behind each entry.</summary>
+    public static readonly IReadOnlyList<NavItem> Portal =
+    [
+        new("Overview", "/portal"),
+        new("Links", "/portal/links"),
+        new("Commissions", "/portal/commissions"),
+        new("Payouts", "/portal/payouts"),
+        new("Materials", "/portal/materials"),
+        new("Settings", "/portal/settings"),
+    ];
+}
