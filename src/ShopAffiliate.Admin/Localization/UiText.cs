@@ -4,7 +4,7 @@ namespace ShopAffiliate.Admin;
 /// Resource classes, one per part of the UI, each with <c>Resources/&lt;Name&gt;.resx</c> (English) and
 /// <c>&lt;Name&gt;.da.resx</c> (Danish). Split by owner so the admin and the portal never edit the same file.
 /// Views use <c>@inject IStringLocalizer&lt;AdminText&gt; T</c>: <c>IViewLocalizer</c> looks resources up under the
-/// host's assembly name, which misses a Razor Class Library's own (ADR 0019).
+/// host's assembly name, which misses a Razor Class Library's own (ADR 0020).
 /// </summary>
 public sealed class SharedText;
 
