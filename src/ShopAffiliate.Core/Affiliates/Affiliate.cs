@@ -35,9 +35,22 @@ public sealed class Affiliate : ITenantOwned, IAuditable
     public Guid? GroupId { get; set; }
     public string? AcceptedTermsVersion { get; set; }
 
+    /// <summary>Where payouts go (a PayPal email or bank details), as the affiliate entered it in the portal.</summary>
+    public string? PayoutDetails { get; set; }
+
     /// <summary>Identity user of the affiliate's portal login, once they have one.</summary>
     public Guid? UserId { get; set; }
 
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>The screening and suspension moves staff may make; everything else is refused.</summary>
+    public static bool CanBecome(AffiliateStatus from, AffiliateStatus to) => (from, to) switch
+    {
+        (AffiliateStatus.Pending, AffiliateStatus.Approved or AffiliateStatus.Rejected) => true,
+        (AffiliateStatus.Rejected, AffiliateStatus.Approved) => true,   // reconsidered
+        (AffiliateStatus.Approved, AffiliateStatus.Suspended) => true,
+        (AffiliateStatus.Suspended, AffiliateStatus.Approved) => true,  // reinstated
+        _ => false,
+    };
 }

@@ -26,6 +26,9 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext? ten
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<Shop> Shops => Set<Shop>();
     public DbSet<Affiliate> Affiliates => Set<Affiliate>();
+    public DbSet<ProgramPage> ProgramPages => Set<ProgramPage>();
+    public DbSet<AffiliateApplication> AffiliateApplications => Set<AffiliateApplication>();
+    public DbSet<TermsAcceptance> TermsAcceptances => Set<TermsAcceptance>();
     public DbSet<Settings.WorkspaceSettings> WorkspaceSettings => Set<Settings.WorkspaceSettings>();
     public DbSet<Tracking.TrackingLink> TrackingLinks => Set<Tracking.TrackingLink>();
     public DbSet<Tracking.Click> Clicks => Set<Tracking.Click>();

@@ -1,4 +1,3 @@
-using System.Net.Mail;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -70,7 +69,7 @@ public static partial class AffiliateEndpoints
         var name = request.Name?.Trim() ?? "";
         if (name.Length is 0 or > 200) errors["name"] = ["A name of 1 to 200 characters is required."];
         var email = request.Email?.Trim().ToLowerInvariant() ?? "";
-        if (!IsEmail(email)) errors["email"] = [$"'{request.Email}' is not an email address."];
+        if (!ApplicationForm.IsEmail(email)) errors["email"] = [$"'{request.Email}' is not an email address."];
         var code = request.ReferralCode?.Trim().ToLowerInvariant();
         if (code is not null && !ReferralCodePattern().IsMatch(code))
             errors["referralCode"] = ["A referral code is 2 to 64 letters, digits, '-' or '_'."];
@@ -89,7 +88,7 @@ public static partial class AffiliateEndpoints
         if (request.GroupId is { } groupId && !await db.CommissionGroups.AnyAsync(g => g.Id == groupId, ct))
             throw ValidationFailedException.For("groupId", "No commission group with that id in this program.");
 
-        code ??= await FreeCodeAsync(db, WorkspaceProvisioner.Slugify(name.Split(' ')[0]), ct);
+        code ??= await ReferralCodes.FreeAsync(db.Affiliates, WorkspaceProvisioner.Slugify(name.Split(' ')[0]), ct);
         if (await db.Affiliates.AnyAsync(a => a.ReferralCode == code, ct))
             throw new ConflictException($"The referral code '{code}' is taken in this program.");
 
@@ -161,15 +160,7 @@ public static partial class AffiliateEndpoints
     {
         var affiliate = await db.Affiliates.FirstOrDefaultAsync(a => a.Id == id, ct);
         if (affiliate is null) return TypedResults.NotFound();
-        var allowed = (affiliate.Status, to) switch
-        {
-            (AffiliateStatus.Pending, AffiliateStatus.Approved or AffiliateStatus.Rejected) => true,
-            (AffiliateStatus.Rejected, AffiliateStatus.Approved) => true,   // reconsidered
-            (AffiliateStatus.Approved, AffiliateStatus.Suspended) => true,
-            (AffiliateStatus.Suspended, AffiliateStatus.Approved) => true,  // reinstated
-            _ => false,
-        };
-        if (!allowed)
+        if (!Affiliate.CanBecome(affiliate.Status, to))
             throw new ConflictException($"{affiliate.Name} is {affiliate.Status}; that cannot become {to}.");
         affiliate.Status = to;
         affiliate.StatusReason = reason;
@@ -177,19 +168,8 @@ public static partial class AffiliateEndpoints
         return TypedResults.Ok(ToResponse(affiliate));
     }
 
-    private static async Task<string> FreeCodeAsync(AppDbContext db, string stem, CancellationToken ct)
-    {
-        stem = stem.Length < 2 ? "aff" : stem[..Math.Min(stem.Length, 48)];
-        var code = stem;
-        for (var n = 2; await db.Affiliates.AnyAsync(a => a.ReferralCode == code, ct); n++) code = $"{stem}{n}";
-        return code;
-    }
-
     /// <summary>Staff open the website to review the affiliate, so only an address that is safe to click is stored.</summary>
     private static string WebsiteProblem(string problem) => "The website must be an http(s) address a person can open. " + problem;
-
-    private static bool IsEmail(string email) =>
-        email.Length <= 254 && MailAddress.TryCreate(email, out var parsed) && parsed.Address == email && email.Contains('.');
 
     internal static AffiliateResponse ToResponse(Affiliate a) => new(
         a.Id, a.Name, a.Email, a.ReferralCode, a.Status, a.StatusReason, a.Website, a.ParentAffiliateId, a.GroupId, a.CreatedAt, a.UpdatedAt);

@@ -1,0 +1,171 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Errors;
+using ShopAffiliate.Core.Identity;
+using ShopAffiliate.Core.Tracking;
+using ShopAffiliate.Core.Workspaces;
+
+namespace ShopAffiliate.Core.Affiliates;
+
+public enum ApplyOutcome
+{
+    /// <summary>Stored as Pending for the applications queue.</summary>
+    Received,
+
+    /// <summary>Stored and approved by the program's rule; the approval email went out.</summary>
+    AutoApproved,
+
+    /// <summary>The email already applied to this program: nothing stored, the page answers as for a new one.</summary>
+    AlreadyApplied,
+}
+
+/// <summary>Where the client came from, as far as the host knows it.</summary>
+public sealed record ApplicantOrigin(string? Ip, string? Country);
+
+/// <summary>
+/// Applications end to end: screening on apply, the auto-approve rule, the staff decision and the emails that tell
+/// the applicant. The public form and the admin queue both call this; <paramref name="portalBaseUrl"/> is where the
+/// emails' links point.
+/// </summary>
+public sealed class Applications(AppDbContext db, UserManager<AppUser> users, IAffiliateMail mail, TimeProvider clock)
+{
+    public async Task<ApplyOutcome> ApplyAsync(
+        Workspace workspace, ProgramPage page, CheckedApplication form, ApplicantOrigin origin, string portalBaseUrl, CancellationToken ct)
+    {
+        if (!form.IsValid) throw new ValidationFailedException("The application is not complete.", form.Errors.ToDictionary(e => e.Key, e => new[] { e.Value }));
+        var affiliates = db.Affiliates.IgnoreQueryFilters().Where(a => a.WorkspaceId == workspace.Id);
+        if (await affiliates.AnyAsync(a => a.Email == form.Email, ct)) return ApplyOutcome.AlreadyApplied;
+
+        string? ipHash;
+        using (var hasher = new IpHasher(workspace.IpHashSalt)) ipHash = hasher.Hash(origin.Ip);
+        var mailbox = Screening.Mailbox(form.Email);
+        var domainPart = "@" + Screening.DomainOf(form.Email);
+        // +tag variants share the domain; the mailbox comparison is done here on those few candidates.
+        var sameDomain = await affiliates.Where(a => a.Email.EndsWith(domainPart)).Select(a => a.Email).ToListAsync(ct);
+        var facts = new ScreeningFacts(
+            form.Email,
+            form.Website,
+            SameMailboxExists: sameDomain.Any(e => Screening.Mailbox(e) == mailbox),
+            SameIpHashExists: ipHash is not null && await db.AffiliateApplications.IgnoreQueryFilters()
+                .AnyAsync(a => a.WorkspaceId == workspace.Id && a.IpHash == ipHash, ct),
+            IsExistingCustomer: await db.Orders.IgnoreQueryFilters().AnyAsync(o => o.WorkspaceId == workspace.Id && o.CustomerEmail == form.Email, ct));
+        var signals = Screening.Signals(facts);
+        var approve = Screening.AutoApproves(page.AutoApprove, page.AutoApproveDomains, form.Email, signals);
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var affiliate = new Affiliate
+        {
+            WorkspaceId = workspace.Id,
+            Name = form.Name,
+            Email = form.Email,
+            Website = form.Website,
+            ReferralCode = await ReferralCodes.FreeAsync(affiliates, WorkspaceProvisioner.Slugify(form.Name.Split(' ')[0]), ct),
+            Status = AffiliateStatus.Pending,
+        };
+        var application = new AffiliateApplication
+        {
+            WorkspaceId = workspace.Id,
+            AffiliateId = affiliate.Id,
+            IpHash = ipHash,
+            Country = origin.Country,
+            Signals = signals,
+            CreatedAt = now,
+        };
+        application.WriteAnswers(form.Answers);
+        db.Affiliates.Add(affiliate);
+        db.AffiliateApplications.Add(application);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            return ApplyOutcome.AlreadyApplied; // the same email twice at once: the unique index kept one
+        }
+
+        if (approve)
+        {
+            await DecideAsync(workspace, affiliate, application, approve: true, reason: null, decidedBy: null, portalBaseUrl, ct);
+            return ApplyOutcome.AutoApproved;
+        }
+        await mail.SendAsync(AffiliateEmails.Received(form.Email, workspace.Name), ct);
+        return ApplyOutcome.Received;
+    }
+
+    /// <summary>
+    /// Approves (linking or creating the person's one account) or rejects with a reason the applicant reads.
+    /// The caller has entered the workspace; <paramref name="decidedBy"/> is null for the auto-approve rule.
+    /// </summary>
+    public async Task DecideAsync(
+        Workspace workspace, Affiliate affiliate, AffiliateApplication? application, bool approve, string? reason, Guid? decidedBy,
+        string portalBaseUrl, CancellationToken ct)
+    {
+        var to = approve ? AffiliateStatus.Approved : AffiliateStatus.Rejected;
+        if (!Affiliate.CanBecome(affiliate.Status, to))
+            throw new ConflictException($"{affiliate.Name} is {affiliate.Status}; that cannot become {to}.");
+        reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        if (!approve && reason is null)
+            throw ValidationFailedException.For("Reason", "Give the applicant a reason: they read it in the email.");
+        if (reason is { Length: > 2000 }) throw ValidationFailedException.For("Reason", "Keep the reason under 2000 characters.");
+
+        AppUser? user = null;
+        if (approve) user = await AccountForAsync(affiliate, ct);
+        affiliate.Status = to;
+        affiliate.StatusReason = reason;
+        if (application is not null)
+        {
+            application.DecidedAt = clock.GetUtcNow().UtcDateTime;
+            application.DecidedByUserId = decidedBy;
+            application.AutoApproved = approve && decidedBy is null;
+        }
+        await db.SaveChangesAsync(ct);
+
+        if (!approve)
+        {
+            await mail.SendAsync(AffiliateEmails.Rejected(affiliate.Email, workspace.Name, reason!), ct);
+            return;
+        }
+        var portal = portalBaseUrl.TrimEnd('/') + "/portal";
+        if (user!.EmailConfirmed && user.PasswordHash is not null)
+        {
+            await mail.SendAsync(AffiliateEmails.ApprovedSignIn(affiliate.Email, workspace.Name, portal + "/login"), ct);
+            return;
+        }
+        var token = WebEncoders.Base64UrlEncode(System.Text.Encoding.UTF8.GetBytes(await users.GenerateEmailConfirmationTokenAsync(user)));
+        var link = $"{portal}/welcome?user={user.Id}&code={token}";
+        await mail.SendAsync(AffiliateEmails.ApprovedWelcome(affiliate.Email, workspace.Name, link), ct);
+    }
+
+    /// <summary>
+    /// The person's one account (by email), created without a password when they have none yet; one account serves
+    /// every program the person is an affiliate of.
+    /// </summary>
+    private async Task<AppUser> AccountForAsync(Affiliate affiliate, CancellationToken ct)
+    {
+        var user = affiliate.UserId is { } id ? await users.FindByIdAsync(id.ToString()) : null;
+        user ??= await users.FindByEmailAsync(affiliate.Email);
+        if (user is null)
+        {
+            user = new AppUser { UserName = affiliate.Email, Email = affiliate.Email, DisplayName = affiliate.Name };
+            var created = await users.CreateAsync(user);
+            if (!created.Succeeded) throw new ConflictException("The account could not be created: " + string.Join(" ", created.Errors.Select(e => e.Description)));
+        }
+        affiliate.UserId = user.Id;
+        ct.ThrowIfCancellationRequested();
+        return user;
+    }
+}
+
+public static class ReferralCodes
+{
+    /// <summary>The stem, or the stem with the first free number, among <paramref name="affiliates"/> (one program's).</summary>
+    public static async Task<string> FreeAsync(IQueryable<Affiliate> affiliates, string stem, CancellationToken ct)
+    {
+        stem = stem.Length < 2 ? "aff" : stem[..Math.Min(stem.Length, 48)];
+        var code = stem;
+        for (var n = 2; await affiliates.AnyAsync(a => a.ReferralCode == code, ct); n++) code = $"{stem}{n}";
+        return code;
+    }
+}
