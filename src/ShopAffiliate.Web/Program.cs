@@ -21,6 +21,7 @@ using ShopAffiliate.Web.Features.Groups;
 using ShopAffiliate.Web.Features.Orders;
 using ShopAffiliate.Web.Features.Payouts;
 using ShopAffiliate.Web.Features.Reports;
+using ShopAffiliate.Web.Features.Portal;
 using ShopAffiliate.Web.Features.Affiliates;
 using ShopAffiliate.Web.Features.Links;
 using ShopAffiliate.Web.Features.Settings;
@@ -124,6 +125,7 @@ builder.Services.ConfigureApplicationCookie(o =>
 // ends every other session of that user at once (ADR 0013).
 builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
 builder.Services.AddSignInLimit();
+builder.AddPortal();
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(AuthConstants.ApiPolicy, p => p
         .AddAuthenticationSchemes(AuthConstants.ApiBearerScheme)

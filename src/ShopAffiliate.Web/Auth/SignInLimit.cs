@@ -58,23 +58,23 @@ internal sealed class SignInLimitPolicy(IOptions<SignInLimitOptions> options, IP
         return new IPAddress(bytes) + "/64";
     }
 
-    private async ValueTask RejectAsync(OnRejectedContext context, CancellationToken ct)
+    private ValueTask RejectAsync(OnRejectedContext context, CancellationToken ct)
     {
-        var http = context.HttpContext;
         var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : options.Value.Window;
+        return WriteRejectionAsync(context.HttpContext, problems, wait, "Too many sign-in attempts.", "Too many sign-in attempts from your network.", ct);
+    }
+
+    /// <summary>The 429 every per-client limit answers: <c>Retry-After</c> and a ProblemDetails saying when to try again.</summary>
+    internal static async ValueTask WriteRejectionAsync(HttpContext http, IProblemDetailsService problems, TimeSpan wait, string title, string what, CancellationToken ct)
+    {
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var detail = $"Too many sign-in attempts from your network. Try again in {seconds} seconds.";
+        var detail = $"{what} Try again in {seconds} seconds.";
         var written = await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many sign-in attempts.",
-                Detail = detail,
-            },
+            ProblemDetails = new ProblemDetails { Status = StatusCodes.Status429TooManyRequests, Title = title, Detail = detail },
         });
         if (!written) await http.Response.WriteAsync(detail, ct); // a client that accepts no JSON still reads why
     }
