@@ -29,7 +29,7 @@ public sealed class BrowserApp : WebApplicationFactory<Program>
     /// <summary>The app's origin, e.g. <c>http://127.0.0.1:41234</c> (no trailing slash).</summary>
     public string BaseUrl { get; private set; } = "";
 
-    public static BrowserApp Start(bool bootstrapped)
+    public static BrowserApp Start(bool bootstrapped, IDictionary<string, string?>? extra = null)
     {
         var file = Path.Combine(Path.GetTempPath(), $"sa-browser-{Guid.NewGuid():N}.db");
         var settings = new Dictionary<string, string?>
@@ -44,6 +44,7 @@ public sealed class BrowserApp : WebApplicationFactory<Program>
             settings["Bootstrap:WorkspaceName"] = "Test Program";
             settings["Bootstrap:ApiKey"] = TestApp.ApiKey;
         }
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
         var app = new BrowserApp(settings, file);
         app.StartServer(); // migrations and bootstrap have run when this returns
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();

@@ -204,7 +204,7 @@ public abstract class PortalTests(PortalApp fixture)
 
         // Another program, with an approved affiliate of its own whose account is not mine.
         var other = await fixture.OtherProgramAsync("Other Program");
-        var pages = new[] { "", "/links", "/profile", "/terms" };
+        var pages = new[] { "", "/links", "/profile", "/terms", "/disclosure" };
         foreach (var page in pages)
         {
             Assert.Equal(HttpStatusCode.NotFound, (await mine.GetAsync($"/portal/p/{other.Slug}{page}")).StatusCode);
@@ -220,12 +220,30 @@ public abstract class PortalTests(PortalApp fixture)
         // Changes aimed at the other program are refused and change nothing.
         var token = await Forms.TokenAsync(mine, $"/portal/p/{slug}/profile");
         var fields = new Dictionary<string, string> { ["Input.Name"] = "Hijack", ["Input.PayoutDetails"] = "attacker@example.com" };
-        foreach (var page in pages.Skip(1))
+        foreach (var page in pages[1..^1])
             Assert.Equal(HttpStatusCode.NotFound, (await Forms.PostAsync(mine, $"/portal/p/{other.Slug}{page}", fields, token)).StatusCode);
         Assert.Equal(them.Name, (await fixture.AffiliateAsync(them.Email)).Name);
         Assert.Null((await fixture.AffiliateAsync(me.Email)).PayoutDetails);
         Assert.Equal(1, await fixture.WithDbAsync(db => db.TrackingLinks.CountAsync(l => l.AffiliateId == them.Id)));
         Assert.Equal(0, await fixture.WithDbAsync(db => db.TrackingLinks.CountAsync(l => l.AffiliateId == me.Id)));
+    }
+
+    [Fact]
+    public async Task TheAdDisclosureGuidanceReadsInDanishAndInEnglish()
+    {
+        await OpenAsync();
+        var (portal, _) = await fixture.SignedInAffiliateAsync();
+        var slug = await SlugAsync();
+
+        var danish = await portal.GetStringAsync($"/portal/p/{slug}/disclosure?lang=da");
+        var english = await portal.GetStringAsync($"/portal/p/{slug}/disclosure?lang=en");
+
+        Assert.Contains("lang=\"da\"", danish);
+        Assert.Contains("Sådan markerer du reklame", danish);
+        Assert.Contains("markedsføringsloven § 6, stk. 4", danish);
+        Assert.Contains("lang=\"en\"", english);
+        Assert.Contains("Danish Consumer Ombudsman", english);
+        Assert.DoesNotContain("Sådan markerer du reklame", english);
     }
 
     [Fact]
