@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using ShopAffiliate.Admin.Pages.Program;
+using ShopAffiliate.Admin.Ui;
 using ShopAffiliate.Core.Affiliates;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Errors;
@@ -26,7 +27,6 @@ public sealed class ApplicationsModel(AppDbContext db, TenantContext tenant, App
 
     public Membership? Workspace { get; private set; }
     public List<ApplicationRow> Rows { get; private set; } = [];
-    [TempData] public string? Message { get; set; }
 
     public bool CanDecide => Workspace is { Role: not StaffRole.Analyst };
 
@@ -56,7 +56,9 @@ public sealed class ApplicationsModel(AppDbContext db, TenantContext tenant, App
             await LoadAsync(ct);
             return Page();
         }
-        Message = approve ? $"{affiliate.Name} is approved and has been emailed a link to the portal." : $"{affiliate.Name} is rejected and has been emailed your reason.";
+        TempData.SetStatus(StatusKind.Success, approve
+            ? $"{affiliate.Name} is approved and has been emailed a link to the portal."
+            : $"{affiliate.Name} is rejected and has been emailed your reason.");
         return RedirectToPage(new { ws = Ws, status = Status });
     }
 

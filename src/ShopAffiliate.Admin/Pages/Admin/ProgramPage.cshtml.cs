@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Admin.Portal;
+using ShopAffiliate.Admin.Ui;
 using ShopAffiliate.Core.Affiliates;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Workspaces;
@@ -19,7 +20,6 @@ public sealed class ProgramPageModel(AppDbContext db, TenantContext tenant) : Pa
 
     public Membership? Workspace { get; private set; }
     public int TermsVersion { get; private set; }
-    [TempData] public bool Saved { get; set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -69,7 +69,7 @@ public sealed class ProgramPageModel(AppDbContext db, TenantContext tenant) : Pa
         page.AutoApprove = Input.AutoApprove;
         page.AutoApproveDomains = domains;
         await db.SaveChangesAsync(ct);
-        Saved = true;
+        TempData.SetStatus(StatusKind.Success, "Saved. The program page shows the changes now.");
         return RedirectToPage(new { ws = Ws });
     }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Admin.Portal;
+using ShopAffiliate.Admin.Ui;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Urls;
 
@@ -14,7 +15,6 @@ namespace ShopAffiliate.Admin.Pages.Portal;
 public sealed class ProfileModel(AppDbContext db, TenantContext tenant) : PortalPageModel(db, tenant)
 {
     [BindProperty] public ProfileInput Input { get; set; } = new();
-    [TempData] public bool Saved { get; set; }
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken ct)
     {
@@ -42,7 +42,7 @@ public sealed class ProfileModel(AppDbContext db, TenantContext tenant) : Portal
             .SetProperty(a => a.Name, Input.Name.Trim())
             .SetProperty(a => a.Website, website)
             .SetProperty(a => a.PayoutDetails, Input.PayoutDetails!.Trim()), ct);
-        Saved = true;
+        TempData.SetStatus(StatusKind.Success, "Saved.");
         return RedirectToPage(new { slug });
     }
 

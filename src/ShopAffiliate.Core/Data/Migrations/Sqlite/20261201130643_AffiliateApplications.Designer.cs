@@ -11,7 +11,7 @@ using ShopAffiliate.Core.Data;
 namespace ShopAffiliate.Core.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261201120725_AffiliateApplications")]
+    [Migration("20261201130643_AffiliateApplications")]
     partial class AffiliateApplications
     {
         /// <inheritdoc />
@@ -547,6 +547,8 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("AffiliateId");
 
+                    b.HasIndex("OrderId");
+
                     b.HasIndex("WorkspaceId", "Key")
                         .IsUnique();
 
@@ -1074,6 +1076,177 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                     b.ToTable("PrivacyRequests");
                 });
 
+            modelBuilder.Entity("ShopAffiliate.Core.Reports.DailyRollup", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AffiliateId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("LinkId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Clicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CommissionMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EarnedMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Impressions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Orders")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RefundsMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RevenueMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReversedMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SecondTierMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UniqueClicks")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("WorkspaceId", "Day", "AffiliateId", "LinkId", "SubId", "ShopId", "Currency");
+
+                    b.HasIndex("WorkspaceId", "AffiliateId", "Day");
+
+                    b.ToTable("DailyRollups");
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Reports.OrderContribution", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AffiliateId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CommissionMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EarnedMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Orders")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RefundsMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RevenueMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReversedMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SecondTierMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrderId", "AffiliateId");
+
+                    b.HasIndex("WorkspaceId", "Day");
+
+                    b.ToTable("OrderContributions");
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Reports.ReportGoal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Target")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "Month", "Metric", "Currency")
+                        .IsUnique();
+
+                    b.ToTable("ReportGoals");
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Reports.RollupWatermark", b =>
+                {
+                    b.Property<string>("Source")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Source");
+
+                    b.ToTable("RollupWatermarks");
+                });
+
             modelBuilder.Entity("ShopAffiliate.Core.Security.OneTimeValue", b =>
                 {
                     b.Property<string>("Key")
@@ -1128,6 +1301,10 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
 
                     b.Property<decimal>("DefaultCommissionRate")
                         .HasPrecision(9, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DefaultLanguage")
+                        .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("DuplicateClickWindowMinutes")

@@ -13,7 +13,7 @@ using ShopAffiliate.Core.Data;
 namespace ShopAffiliate.Core.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261201120917_AffiliateApplications")]
+    [Migration("20261201131032_AffiliateApplications")]
     partial class AffiliateApplications
     {
         /// <inheritdoc />
@@ -561,6 +561,8 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
 
                     b.HasIndex("AffiliateId");
 
+                    b.HasIndex("OrderId");
+
                     b.HasIndex("WorkspaceId", "Key")
                         .IsUnique();
 
@@ -1090,6 +1092,177 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.ToTable("PrivacyRequests");
                 });
 
+            modelBuilder.Entity("ShopAffiliate.Core.Reports.DailyRollup", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("AffiliateId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("LinkId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("SubId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<long>("Clicks")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CommissionMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("EarnedMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Impressions")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Orders")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RefundsMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RevenueMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ReversedMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SecondTierMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UniqueClicks")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("WorkspaceId", "Day", "AffiliateId", "LinkId", "SubId", "ShopId", "Currency");
+
+                    b.HasIndex("WorkspaceId", "AffiliateId", "Day");
+
+                    b.ToTable("DailyRollups");
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Reports.OrderContribution", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AffiliateId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("CommissionMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("EarnedMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Orders")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RefundsMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RevenueMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ReversedMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SecondTierMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("OrderId", "AffiliateId");
+
+                    b.HasIndex("WorkspaceId", "Day");
+
+                    b.ToTable("OrderContributions");
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Reports.ReportGoal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date");
+
+                    b.Property<decimal>("Target")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "Month", "Metric", "Currency")
+                        .IsUnique();
+
+                    b.ToTable("ReportGoals");
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Reports.RollupWatermark", b =>
+                {
+                    b.Property<string>("Source")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("LastKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Source");
+
+                    b.ToTable("RollupWatermarks");
+                });
+
             modelBuilder.Entity("ShopAffiliate.Core.Security.OneTimeValue", b =>
                 {
                     b.Property<string>("Key")
@@ -1145,6 +1318,10 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.Property<decimal>("DefaultCommissionRate")
                         .HasPrecision(9, 6)
                         .HasColumnType("numeric(9,6)");
+
+                    b.Property<string>("DefaultLanguage")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
 
                     b.Property<int>("DuplicateClickWindowMinutes")
                         .HasColumnType("integer");
