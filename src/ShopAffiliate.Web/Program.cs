@@ -90,7 +90,11 @@ builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 // Malformed JSON and bad route values throw, so the exception handler can say what was wrong.
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+    o.SerializerOptions.Converters.Add(new PlainTextStringConverter());
+});
 
 builder.Services.AddIdentityCore<AppUser>(o =>
     {
@@ -150,6 +154,7 @@ app.UseExceptionHandler();
 app.UseMiddleware<RedirectMiddleware>();
 app.UseRouting();
 app.UseStatusCodePages();
+app.UseBodySizeLimits();
 app.UseStaticFiles();
 app.UseRateLimiter();
 app.UseAuthentication();
@@ -167,7 +172,7 @@ if (app.Environment.IsDevelopment())
     app.MapScalarApiReference();
 }
 
-var api = app.MapGroup("/api/v1").RequireAuthorization(AuthConstants.ApiPolicy);
+var api = app.MapGroup("/api/v1").RequireAuthorization(AuthConstants.ApiPolicy).WithBodyLimit(256 * 1024);
 api.MapAffiliates();
 api.MapLinks();
 api.MapProgramSettings();

@@ -20,6 +20,11 @@ public sealed class PayoutService(AppDbContext db, OrderProcessor orders, TimePr
     {
         var settings = await SettingsStore.GetAsync(db, workspaceId, ct);
         var workspaceCurrency = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Currency).FirstAsync(ct);
+        if (!string.IsNullOrWhiteSpace(currency) && !Currencies.IsKnown(currency))
+        {
+            // Normalize would throw an ArgumentException for "12" (a 500) and let "ZZZ" through to "nothing to pay" (a 409).
+            throw ValidationFailedException.For("currency", $"'{Printable(currency)}' is not an ISO 4217 currency code (such as EUR or USD).");
+        }
         var cur = Currencies.Normalize(string.IsNullOrWhiteSpace(currency) ? workspaceCurrency : currency);
 
         if (await db.PayoutBatches.AnyAsync(b => b.WorkspaceId == workspaceId && b.Currency == cur && b.Status == PayoutBatchStatus.Open, ct))
@@ -54,6 +59,9 @@ public sealed class PayoutService(AppDbContext db, OrderProcessor orders, TimePr
         await db.SaveChangesAsync(ct);
         return new CreatedBatch(batch, plan.Skipped);
     }
+
+    private static string Printable(string value) =>
+        new(value.Take(16).Select(c => char.IsControl(c) ? '?' : c).ToArray());
 
     /// <summary>Moves each line's money to Paid. Safe to run again after a failure part-way: done work is skipped.</summary>
     public async Task<PayoutBatch> MarkPaidAsync(Guid batchId, CancellationToken ct)

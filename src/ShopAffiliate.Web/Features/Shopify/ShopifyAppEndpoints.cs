@@ -26,7 +26,7 @@ public static class ShopifyAppEndpoints
         app.MapGet("/shopify/callback", CallbackAsync).ExcludeFromDescription().AllowAnonymous();
         // A signed-in staff member connects a store to an existing program (the store's own install creates one).
         app.MapGet("/shopify/connect", ConnectAsync).ExcludeFromDescription().RequireAuthorization();
-        app.MapPost("/webhooks/shopify", ShopifyWebhookEndpoint.ReceiveAsync).WithTags("Webhooks").AllowAnonymous()
+        app.MapPost("/webhooks/shopify", ShopifyWebhookEndpoint.ReceiveAsync).WithTags("Webhooks").AllowAnonymous().WithBodyLimit(ShopifyWebhookEndpoint.MaxBodyBytes)
             .WithSummary("Every Shopify topic, the privacy topics included (topic in X-Shopify-Topic); HMAC-verified.");
         return app;
     }
