@@ -70,6 +70,7 @@ builder.Services.AddHostedService<InboxWorker>();
 builder.Services.AddReports();
 
 builder.Services.AddOptions<ShopifyOptions>().BindConfiguration(ShopifyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOutboundGuard(); // every HttpClient, before the platforms' clients exist
 builder.Services.AddShopifyClients();
 builder.Services.AddScoped<ShopifyInstaller>();
 builder.Services.AddScoped<ShopifyTokens>();
@@ -127,7 +128,8 @@ builder.Services.ConfigureApplicationCookie(o =>
 // The cookie's security stamp is checked on every request, so signing out, a password change or a lowered staff role
 // ends every other session of that user at once (ADR 0013).
 builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
-builder.Services.AddSignInLimit();
+builder.Services.AddRateLimits();
+builder.Services.AddTrustedProxies();
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(AuthConstants.ApiPolicy, p => p
         .AddAuthenticationSchemes(AuthConstants.ApiBearerScheme)
@@ -149,6 +151,8 @@ if (StartupErrors.ConfigurationFailures(app.Services) is { Count: > 0 } failures
     return 2;
 }
 
+// First: the client address and scheme everything below sees (rate limits, click IP hashes, secure cookies).
+app.UseTrustedProxies();
 app.UseExceptionHandler();
 // The tracking redirect (/r/...) answers here, ahead of routing, static files and authentication it never needs.
 app.UseMiddleware<RedirectMiddleware>();
@@ -156,23 +160,24 @@ app.UseRouting();
 app.UseStatusCodePages();
 app.UseBodySizeLimits();
 app.UseStaticFiles();
-app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAdminUi(); // the request culture: after authentication, since a program's default language needs the user
 app.UseAuthorization();
+// After authorization, so the API's limit can count per workspace (its bearer scheme runs in authorization).
+app.UseRateLimiter();
 app.UseMiddleware<TenantMiddleware>();
 
 app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
 {
     ResponseWriter = HealthResponse.WriteAsync,
-}).AllowAnonymous();
-app.MapOpenApi();
+}).AllowAnonymous().DisableRateLimiting(); // load balancers poll it; it reads one row
+app.MapOpenApi().DisableRateLimiting(); // a static document
 if (app.Environment.IsDevelopment())
 {
     app.MapScalarApiReference();
 }
 
-var api = app.MapGroup("/api/v1").RequireAuthorization(AuthConstants.ApiPolicy).WithBodyLimit(256 * 1024);
+var api = app.MapGroup("/api/v1").RequireAuthorization(AuthConstants.ApiPolicy).WithBodyLimit(256 * 1024).RequireRateLimiting(RateLimits.Api);
 api.MapAffiliates();
 api.MapLinks();
 api.MapProgramSettings();

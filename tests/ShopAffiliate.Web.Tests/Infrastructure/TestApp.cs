@@ -69,9 +69,11 @@ public class TestApp : WebApplicationFactory<Program>
         // Keep CI output readable: warnings and errors only, and not EF's "no history table yet" on every fresh database.
         all.TryAdd("Logging:LogLevel:Default", "Warning");
         all.TryAdd("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "None");
-        // Host tests sign in many times, mostly from TestServer's one empty client address; the per-client sign-in
-        // limit has its own tests (SignInTests), which set it low.
-        all.TryAdd("RateLimits:SignIn:PermitLimit", "1000");
+        // Host tests sign in, connect and launch many times, mostly from TestServer's one empty client address; each
+        // limit has its own tests (RateLimitTests, SignInTests), which set it low.
+        foreach (var policy in ShopAffiliate.Web.Hosting.RateLimits.Policies) all.TryAdd($"RateLimits:{policy.Section}:PermitLimit", "100000");
+        // The fakes of Shopify and WooCommerce listen on 127.0.0.1; OutboundGuardTests check the refusal itself.
+        all.TryAdd("Outbound:AllowPrivateNetworks", "true");
         if (provider == Db.Postgres)
         {
             var server = await PostgresServer.InstanceAsync();
