@@ -22,26 +22,56 @@ public sealed partial class OrderProcessor
 {
     /// <summary>
     /// Applies many events in one transaction: the orders are locked (PostgreSQL advisory locks in key order; on SQLite
-    /// the transaction's write lock), their state is loaded in one query, the attribution facts per workspace in one
-    /// query per kind, then each order's events apply in the given order in memory and everything is written at once.
+    /// see below), their state is loaded in one query, the attribution facts per workspace in one query per kind, then
+    /// each order's events apply in the given order in memory and everything is written at once.
     /// An event that throws fails alone: its order goes on from the state before it. <paramref name="beforeCommit"/>
     /// runs inside the transaction (the inbox marks its messages done there, so effects and bookkeeping commit together).
+    /// On SQLite the batch reads and computes without the database's one write lock and takes it only to write, so the
+    /// intake is not held up by the engine's reading and planning; what it read is checked when it writes (the orders'
+    /// Revision, the unique order and lifetime-customer keys), and a batch that meets a write made meanwhile starts again
+    /// from fresh state. A tiered plan must write the batch so far before it sums an affiliate's sales: such a batch
+    /// runs again holding the lock throughout, as on PostgreSQL.
     /// </summary>
     public async Task<BatchResult> ApplyBatchAsync(IReadOnlyList<BatchEvent> events, Func<BatchResult, Task>? beforeCommit, CancellationToken ct)
     {
+        var lockedThroughout = !db.Database.IsSqlite();
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
             try
             {
-                using var turn = await SqliteWriteGate.EnterAsync(db, ct);
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
-                await LockOrdersAsync(events, ct);
-                var result = await ApplyLockedAsync(events, ct);
-                await db.SaveChangesAsync(ct);
-                if (beforeCommit is not null) await beforeCommit(result);
-                await tx.CommitAsync(ct);
-                return result;
+                BatchResult result;
+                IDisposable? turn = null;
+                try
+                {
+                    if (lockedThroughout)
+                    {
+                        turn = await SqliteWriteGate.EnterAsync(db, ct);
+                        await db.Database.BeginTransactionAsync(ct);
+                        await LockOrdersAsync(events, ct);
+                        result = await LoadAndApplyAsync(events, readOnly: false, ct);
+                    }
+                    else
+                    {
+                        result = await LoadAndApplyAsync(events, readOnly: true, ct);
+                        turn = await SqliteWriteGate.EnterAsync(db, ct);
+                        await db.Database.BeginTransactionAsync(ct);
+                    }
+                    await db.SaveChangesAsync(ct);
+                    if (beforeCommit is not null) await beforeCommit(result);
+                    await db.Database.CommitTransactionAsync(ct);
+                    return result;
+                }
+                finally
+                {
+                    if (db.Database.CurrentTransaction is { } open) await open.DisposeAsync();
+                    turn?.Dispose();
+                }
+            }
+            catch (WriteLockNeededException)
+            {
+                lockedThroughout = true; // not an attempt: the batch has not met anyone
+                attempt--;
             }
             catch (DbUpdateException e) when (attempt < MaxAttempts && (e is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(e)))
             {
@@ -50,6 +80,9 @@ public sealed partial class OrderProcessor
             }
         }
     }
+
+    /// <summary>The batch, computed without the write lock, must write before it can go on (a tiered plan sums what the batch wrote).</summary>
+    private sealed class WriteLockNeededException() : Exception("The batch must write before it can read on.");
 
     /// <summary>
     /// Two workers never apply events to one order at once: on PostgreSQL each takes a transaction-scoped advisory
@@ -64,7 +97,8 @@ public sealed partial class OrderProcessor
             $"SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest({keys}) AS k) AS l ORDER BY h", ct);
     }
 
-    private async Task<BatchResult> ApplyLockedAsync(IReadOnlyList<BatchEvent> events, CancellationToken ct)
+    /// <summary>Loads and applies the batch in memory; <paramref name="readOnly"/>: no write may happen yet (no lock is held).</summary>
+    private async Task<BatchResult> LoadAndApplyAsync(IReadOnlyList<BatchEvent> events, bool readOnly, CancellationToken ct)
     {
         var changed = new HashSet<long>();
         var failed = new Dictionary<long, Exception>();
@@ -105,13 +139,13 @@ public sealed partial class OrderProcessor
             }
             try
             {
-                if (await ChangeAsync(current.Context, current.State, e, facts, ct) is not { Changed: true } change) continue;
+                if (await ChangeAsync(current.Context, current.State, e, facts, readOnly, ct) is not { Changed: true } change) continue;
                 current.State = change.State;
                 current.Entries.AddRange(change.Entries);
                 current.Changed = true;
                 changed.Add(e.Tag);
             }
-            catch (Exception error) when (error is not OperationCanceledException || !ct.IsCancellationRequested)
+            catch (Exception error) when (error is not WriteLockNeededException && (error is not OperationCanceledException || !ct.IsCancellationRequested))
             {
                 failed[e.Tag] = error; // a poison event: its order goes on from the state before it
             }
@@ -136,7 +170,7 @@ public sealed partial class OrderProcessor
         public bool Changed { get; set; }
     }
 
-    private async Task<StateChange?> ChangeAsync(OrderContext ctx, OrderCommissionState state, BatchEvent e, BatchFacts facts, CancellationToken ct)
+    private async Task<StateChange?> ChangeAsync(OrderContext ctx, OrderCommissionState state, BatchEvent e, BatchFacts facts, bool readOnly, CancellationToken ct)
     {
         if (e.Refund is { } refund) return state.ApplyRefund(refund);
         var order = e.Order!;
@@ -144,13 +178,13 @@ public sealed partial class OrderProcessor
         var attribution = state.Attribution is { AffiliateId: not null } sticky
             ? sticky
             : AttributionEngine.Attribute(order, await facts.InputsAsync(ctx, order, ct));
-        var quote = await QuoteAsync(ctx, order, attribution, facts, ct);
+        var quote = await QuoteAsync(ctx, order, attribution, facts, readOnly, ct);
         var change = state.ApplyOrder(order, attribution, quote);
         if (change.Changed) await facts.LinkLifetimeCustomersAsync(ctx, attribution, Now, ct);
         return change;
     }
 
-    private async Task<CommissionQuote> QuoteAsync(OrderContext ctx, OrderEvent order, AttributionResult attribution, BatchFacts facts, CancellationToken ct)
+    private async Task<CommissionQuote> QuoteAsync(OrderContext ctx, OrderEvent order, AttributionResult attribution, BatchFacts facts, bool readOnly, CancellationToken ct)
     {
         if (attribution.AffiliateId is not { } affiliateId) return CommissionQuote.Empty(order.Currency, "No affiliate, so no commission.");
         var (plan, period) = await facts.PlanAsync(ctx, affiliateId, ct);
@@ -159,7 +193,11 @@ public sealed partial class OrderProcessor
         if (plan.Rules.Any(r => r.Tiers.Count > 0))
         {
             // Orders projected earlier in this batch count too, as they would one by one: write them first (same transaction).
-            if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct);
+            if (db.ChangeTracker.HasChanges())
+            {
+                if (readOnly) throw new WriteLockNeededException();
+                await db.SaveChangesAsync(ct);
+            }
             var from = CommissionPlans.PeriodStart(period, order.CreatedAt);
             var currency = Currencies.Normalize(order.Currency);
             var orderId = order.ExternalOrderId.Value;
