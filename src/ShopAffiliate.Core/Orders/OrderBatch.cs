@@ -29,33 +29,31 @@ public sealed partial class OrderProcessor
     /// On SQLite the batch reads and computes without the database's one write lock and takes it only to write, so the
     /// intake is not held up by the engine's reading and planning; what it read is checked when it writes (the orders'
     /// Revision, the unique order and lifetime-customer keys), and a batch that meets a write made meanwhile starts again
-    /// from fresh state. A tiered plan must write the batch so far before it sums an affiliate's sales: such a batch
-    /// runs again holding the lock throughout, as on PostgreSQL.
+    /// from fresh state. Nothing is written before the end (a tiered plan counts the batch's earlier orders from memory).
     /// </summary>
     public async Task<BatchResult> ApplyBatchAsync(IReadOnlyList<BatchEvent> events, Func<BatchResult, Task>? beforeCommit, CancellationToken ct)
     {
-        var lockedThroughout = !db.Database.IsSqlite();
+        var sqlite = db.Database.IsSqlite();
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
             try
             {
-                BatchResult result;
                 IDisposable? turn = null;
                 try
                 {
-                    if (lockedThroughout)
+                    BatchResult result;
+                    if (sqlite)
                     {
+                        result = await LoadAndApplyAsync(events, ct);
                         turn = await SqliteWriteGate.EnterAsync(db, ct);
                         await db.Database.BeginTransactionAsync(ct);
-                        await LockOrdersAsync(events, ct);
-                        result = await LoadAndApplyAsync(events, readOnly: false, ct);
                     }
                     else
                     {
-                        result = await LoadAndApplyAsync(events, readOnly: true, ct);
-                        turn = await SqliteWriteGate.EnterAsync(db, ct);
                         await db.Database.BeginTransactionAsync(ct);
+                        await LockOrdersAsync(events, ct);
+                        result = await LoadAndApplyAsync(events, ct);
                     }
                     await db.SaveChangesAsync(ct);
                     if (beforeCommit is not null) await beforeCommit(result);
@@ -68,11 +66,6 @@ public sealed partial class OrderProcessor
                     turn?.Dispose();
                 }
             }
-            catch (WriteLockNeededException)
-            {
-                lockedThroughout = true; // not an attempt: the batch has not met anyone
-                attempt--;
-            }
             catch (DbUpdateException e) when (attempt < MaxAttempts && (e is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(e)))
             {
                 // A staff decision or the approval job (one order at a time, optimistic) wrote one of these orders meanwhile.
@@ -80,9 +73,6 @@ public sealed partial class OrderProcessor
             }
         }
     }
-
-    /// <summary>The batch, computed without the write lock, must write before it can go on (a tiered plan sums what the batch wrote).</summary>
-    private sealed class WriteLockNeededException() : Exception("The batch must write before it can read on.");
 
     /// <summary>
     /// Two workers never apply events to one order at once: on PostgreSQL each takes a transaction-scoped advisory
@@ -97,8 +87,8 @@ public sealed partial class OrderProcessor
             $"SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest({keys}) AS k) AS l ORDER BY h", ct);
     }
 
-    /// <summary>Loads and applies the batch in memory; <paramref name="readOnly"/>: no write may happen yet (no lock is held).</summary>
-    private async Task<BatchResult> LoadAndApplyAsync(IReadOnlyList<BatchEvent> events, bool readOnly, CancellationToken ct)
+    /// <summary>Loads the batch's state and applies its events in memory; writes nothing (the caller saves the tracked rows).</summary>
+    private async Task<BatchResult> LoadAndApplyAsync(IReadOnlyList<BatchEvent> events, CancellationToken ct)
     {
         var changed = new HashSet<long>();
         var failed = new Dictionary<long, Exception>();
@@ -139,13 +129,13 @@ public sealed partial class OrderProcessor
             }
             try
             {
-                if (await ChangeAsync(current.Context, current.State, e, facts, readOnly, ct) is not { Changed: true } change) continue;
+                if (await ChangeAsync(current.Context, current.State, e, facts, open, ct) is not { Changed: true } change) continue;
                 current.State = change.State;
                 current.Entries.AddRange(change.Entries);
                 current.Changed = true;
                 changed.Add(e.Tag);
             }
-            catch (Exception error) when (error is not WriteLockNeededException && (error is not OperationCanceledException || !ct.IsCancellationRequested))
+            catch (Exception error) when (error is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 failed[e.Tag] = error; // a poison event: its order goes on from the state before it
             }
@@ -170,7 +160,8 @@ public sealed partial class OrderProcessor
         public bool Changed { get; set; }
     }
 
-    private async Task<StateChange?> ChangeAsync(OrderContext ctx, OrderCommissionState state, BatchEvent e, BatchFacts facts, bool readOnly, CancellationToken ct)
+    private async Task<StateChange?> ChangeAsync(
+        OrderContext ctx, OrderCommissionState state, BatchEvent e, BatchFacts facts, IReadOnlyDictionary<OrderKey, OpenOrder> open, CancellationToken ct)
     {
         if (e.Refund is { } refund) return state.ApplyRefund(refund);
         var order = e.Order!;
@@ -178,13 +169,14 @@ public sealed partial class OrderProcessor
         var attribution = state.Attribution is { AffiliateId: not null } sticky
             ? sticky
             : AttributionEngine.Attribute(order, await facts.InputsAsync(ctx, order, ct));
-        var quote = await QuoteAsync(ctx, order, attribution, facts, readOnly, ct);
+        var quote = await QuoteAsync(ctx, order, attribution, facts, open, ct);
         var change = state.ApplyOrder(order, attribution, quote);
         if (change.Changed) await facts.LinkLifetimeCustomersAsync(ctx, attribution, Now, ct);
         return change;
     }
 
-    private async Task<CommissionQuote> QuoteAsync(OrderContext ctx, OrderEvent order, AttributionResult attribution, BatchFacts facts, bool readOnly, CancellationToken ct)
+    private async Task<CommissionQuote> QuoteAsync(
+        OrderContext ctx, OrderEvent order, AttributionResult attribution, BatchFacts facts, IReadOnlyDictionary<OrderKey, OpenOrder> open, CancellationToken ct)
     {
         if (attribution.AffiliateId is not { } affiliateId) return CommissionQuote.Empty(order.Currency, "No affiliate, so no commission.");
         var (plan, period) = await facts.PlanAsync(ctx, affiliateId, ct);
@@ -192,22 +184,24 @@ public sealed partial class OrderProcessor
         var salesBefore = 0m;
         if (plan.Rules.Any(r => r.Tiers.Count > 0))
         {
-            // Orders projected earlier in this batch count too, as they would one by one: write them first (same transaction).
-            if (db.ChangeTracker.HasChanges())
-            {
-                if (readOnly) throw new WriteLockNeededException();
-                await db.SaveChangesAsync(ct);
-            }
             var from = CommissionPlans.PeriodStart(period, order.CreatedAt);
             var currency = Currencies.Normalize(order.Currency);
             var orderId = order.ExternalOrderId.Value;
-            // Summed in memory: SQLite cannot SUM decimals in SQL, and one affiliate's orders in a period are few.
-            var amounts = await db.Orders.IgnoreQueryFilters()
+            // The affiliate's other orders in the period as one by one would see them: the batch's orders so far from
+            // its memory (their rows are written only at the end), the rest from the database. The same test as the
+            // query's, on the state Project would write. Summed in memory: SQLite cannot SUM decimals in SQL.
+            bool Counts(OrderCommissionState s) =>
+                s.Order is { IsTest: false } o && o.State != OrderState.Cancelled && s.Attribution?.AffiliateId == affiliateId
+                && Currencies.Normalize(o.Currency) == currency && o.CreatedAt >= from && o.CreatedAt < order.CreatedAt && o.ExternalOrderId.Value != orderId;
+            var inBatch = open.Where(p => p.Value.Context.WorkspaceId == ctx.WorkspaceId).ToList();
+            var stored = await db.Orders.IgnoreQueryFilters().AsNoTracking()
                 .Where(o => o.WorkspaceId == ctx.WorkspaceId && o.AffiliateId == affiliateId.Value && o.HasOrder && !o.IsTest
                     && o.State != OrderState.Cancelled && o.Currency == currency
                     && o.PlacedAt >= from && o.PlacedAt < order.CreatedAt && o.ExternalId != orderId)
-                .Select(o => new { o.NetRevenue, o.RefundedAmount }).ToListAsync(ct);
-            salesBefore = amounts.Sum(a => Math.Max(0m, a.NetRevenue - a.RefundedAmount));
+                .Select(o => new { o.ShopId, o.ExternalId, o.NetRevenue, o.RefundedAmount }).ToListAsync(ct);
+            salesBefore = stored.Where(o => !open.ContainsKey(new OrderKey(new ShopId(o.ShopId), new ExternalOrderId(o.ExternalId))))
+                    .Sum(o => Math.Max(0m, o.NetRevenue - o.RefundedAmount))
+                + inBatch.Select(p => p.Value.State).Where(Counts).Sum(s => Math.Max(0m, s.Order!.NetRevenue - RefundedAmount(s)));
         }
         return CommissionCalculator.Calculate(order, plan, salesBefore);
     }
