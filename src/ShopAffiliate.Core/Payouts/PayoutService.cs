@@ -14,7 +14,7 @@ public sealed record CreatedBatch(PayoutBatch Batch, IReadOnlyList<PayoutSkip> S
 /// Payout batches: create (who is owed at least the threshold), export, mark paid. One open batch per currency, so
 /// the same money can never be exported twice; marking paid checks the money is still what was exported.
 /// </summary>
-public sealed class PayoutService(AppDbContext db, OrderProcessor orders, TimeProvider clock)
+public sealed class PayoutService(AppDbContext db, OrderProcessor orders, Email.Mailer mail, TimeProvider clock)
 {
     public async Task<CreatedBatch> CreateAsync(Guid workspaceId, string? currency, CancellationToken ct)
     {
@@ -109,6 +109,16 @@ public sealed class PayoutService(AppDbContext db, OrderProcessor orders, TimePr
         var reloaded = await db.PayoutBatches.Include(b => b.Items).FirstAsync(b => b.Id == batchId, ct);
         reloaded.Status = PayoutBatchStatus.Paid;
         reloaded.PaidAt = now;
+        foreach (var item in reloaded.Items)
+        {
+            // With the Paid status in one SaveChanges; keyed per line, so finishing a half-done run mails nobody twice.
+            await mail.EnqueueAsync(db, new Email.MailRequest(reloaded.WorkspaceId, Email.EmailKind.PayoutSent, item.Email, item.Name,
+                $"{reloaded.Id}:{item.AffiliateId}", new Dictionary<string, string>
+                {
+                    ["amount"] = item.Amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + " " + reloaded.Currency,
+                    ["reference"] = reloaded.Reference,
+                }), ct);
+        }
         await db.SaveChangesAsync(ct);
         return reloaded;
     }
