@@ -14,6 +14,7 @@ command -v php >/dev/null || need+=(php-cli)
 command -v phpunit >/dev/null || need+=(phpunit php-xml php-mbstring)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v npm >/dev/null || need+=(npm)
+/usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || need+=(python3-aiosmtpd) # the mail tests' SMTP server
 if ((${#need[@]})); then
   echo "== Installing from Debian: ${need[*]}"
   sudo=""

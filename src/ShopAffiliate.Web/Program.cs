@@ -9,6 +9,8 @@ using ShopAffiliate.Core.Identity;
 using ShopAffiliate.Core.Workspaces;
 using ShopAffiliate.Web.Auth;
 using ShopAffiliate.Core.Inbox;
+using ShopAffiliate.Core.Outbox;
+using ShopAffiliate.Core.Email;
 using ShopAffiliate.Core.Orders;
 using ShopAffiliate.Core.Privacy;
 using ShopAffiliate.Core.Shops;
@@ -17,6 +19,7 @@ using ShopAffiliate.Core.Reports;
 using ShopAffiliate.Core.Tracking;
 using ShopAffiliate.Web.Features.Commissions;
 using ShopAffiliate.Web.Features.Coupons;
+using ShopAffiliate.Web.Features.Email;
 using ShopAffiliate.Web.Features.Groups;
 using ShopAffiliate.Web.Features.Orders;
 using ShopAffiliate.Web.Features.Payouts;
@@ -69,8 +72,10 @@ builder.Services.AddSingleton<InboxRetention>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxRetention>());
 builder.Services.AddHostedService<InboxWorker>();
 builder.Services.AddReports();
+builder.Services.AddOutbox().AddEmail();
 
 builder.Services.AddOptions<ShopifyOptions>().BindConfiguration(ShopifyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOutboundGuard(); // every HttpClient, before the platforms' clients exist
 builder.Services.AddShopifyClients();
 builder.Services.AddScoped<ShopifyInstaller>();
 builder.Services.AddScoped<ShopifyTokens>();
@@ -91,7 +96,11 @@ builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 // Malformed JSON and bad route values throw, so the exception handler can say what was wrong.
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+    o.SerializerOptions.Converters.Add(new PlainTextStringConverter());
+});
 
 builder.Services.AddIdentityCore<AppUser>(o =>
     {
@@ -124,7 +133,8 @@ builder.Services.ConfigureApplicationCookie(o =>
 // The cookie's security stamp is checked on every request, so signing out, a password change or a lowered staff role
 // ends every other session of that user at once (ADR 0013).
 builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
-builder.Services.AddSignInLimit();
+builder.Services.AddRateLimits();
+builder.Services.AddTrustedProxies();
 builder.AddPortal();
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(AuthConstants.ApiPolicy, p => p
@@ -147,29 +157,33 @@ if (StartupErrors.ConfigurationFailures(app.Services) is { Count: > 0 } failures
     return 2;
 }
 
+// First: the client address and scheme everything below sees (rate limits, click IP hashes, secure cookies).
+app.UseTrustedProxies();
 app.UseExceptionHandler();
 // The tracking redirect (/r/...) answers here, ahead of routing, static files and authentication it never needs.
 app.UseMiddleware<RedirectMiddleware>();
 app.UseRouting();
 app.UseStatusCodePages();
+app.UseBodySizeLimits();
 app.UseStaticFiles();
-app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAdminUi(); // the request culture: after authentication, since a program's default language needs the user
 app.UseAuthorization();
+// After authorization, so the API's limit can count per workspace (its bearer scheme runs in authorization).
+app.UseRateLimiter();
 app.UseMiddleware<TenantMiddleware>();
 
 app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
 {
     ResponseWriter = HealthResponse.WriteAsync,
-}).AllowAnonymous();
-app.MapOpenApi();
+}).AllowAnonymous().DisableRateLimiting(); // load balancers poll it; it reads one row
+app.MapOpenApi().DisableRateLimiting(); // a static document
 if (app.Environment.IsDevelopment())
 {
     app.MapScalarApiReference();
 }
 
-var api = app.MapGroup("/api/v1").RequireAuthorization(AuthConstants.ApiPolicy);
+var api = app.MapGroup("/api/v1").RequireAuthorization(AuthConstants.ApiPolicy).WithBodyLimit(256 * 1024).RequireRateLimiting(RateLimits.Api);
 api.MapAffiliates();
 api.MapLinks();
 api.MapProgramSettings();
@@ -179,6 +193,8 @@ api.MapCommissions();
 api.MapPayouts();
 api.MapCoupons();
 api.MapReports();
+api.MapEmailTemplates();
+app.MapUnsubscribe();
 app.MapTracking();
 app.MapShopify();
 app.MapWooCommerce();

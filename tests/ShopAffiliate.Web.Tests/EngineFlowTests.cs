@@ -83,6 +83,10 @@ public abstract class EngineFlowTests(Db provider)
         Assert.Equal("9.00", balance.GetProperty("paid").GetProperty("amount").GetString());
         Assert.Equal("0.00", balance.GetProperty("approved").GetProperty("amount").GetString());
         Assert.Equal("Paid", (await s.Api.GetFromJsonAsync<JsonElement>($"/api/v1/commissions/{commissionId}")).GetProperty("status").GetString());
+        var payoutMail = await s.WithDbAsync(db => db.OutboxMessages.Where(m => m.Topic == "PayoutSent").ToListAsync());
+        var paidMail = JsonSerializer.Deserialize<ShopAffiliate.Core.Email.EmailPayload>(Assert.Single(payoutMail).Payload, JsonSerializerOptions.Web)!;
+        Assert.Equal(jane.GetProperty("email").GetString(), paidMail.To);
+        Assert.Contains("9.00 USD", paidMail.Text, StringComparison.Ordinal);
 
         // 5. After payment the buyer returns one of the two hoodies: a clawback carried into the next payout.
         _clock.Advance(TimeSpan.FromDays(1));

@@ -1,3 +1,4 @@
+using ShopAffiliate.Web.Hosting;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -96,12 +97,7 @@ public abstract partial class SignInTests(SignInApp fixture)
 
         var limited = await Staff.SignInAsync(attacker, staff.Email, staff.Password); // even the right password
 
-        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
-        Assert.InRange(limited.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 3600);
-        Assert.Equal("application/problem+json", limited.Content.Headers.ContentType!.MediaType);
-        using var problem = JsonDocument.Parse(await limited.Content.ReadAsStringAsync());
-        Assert.Equal(429, problem.RootElement.GetProperty("status").GetInt32());
-        Assert.Contains("Try again in", problem.RootElement.GetProperty("detail").GetString());
+        await RateLimitTests.AssertLimitedAsync(limited);
         Assert.Null(Staff.StaffCookie(limited));
         // In front of the lockout: the account was not looked at, so the refused attempt did not count against it.
         Assert.Equal(hashes, fixture.Hasher.Count);
@@ -129,7 +125,7 @@ public abstract partial class SignInTests(SignInApp fixture)
     {
         var lockout = App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value.Lockout;
 
-        Assert.True(new SignInLimitOptions().PermitLimit < lockout.MaxFailedAccessAttempts,
+        Assert.True(RateLimits.Policies.Single(p => p.Section == "SignIn").PermitLimit < lockout.MaxFailedAccessAttempts,
             "One client could lock an account within one window of the per-client limit.");
     }
 

@@ -56,7 +56,7 @@ public sealed class StartupTests
     [InlineData("Database:Provider", "Postgres", "ConnectionStrings:Postgres is required")]
     [InlineData("App:PublicBaseUrl", "not a url", "App:PublicBaseUrl is 'not a url'")]
     [InlineData("Bootstrap:ApiKey", "too-short", "Bootstrap:ApiKey must be at least 32 characters")]
-    [InlineData("RateLimits:SignIn:PermitLimit", "0", "RateLimits:SignIn:PermitLimit must be between 1 and 1000.")]
+    [InlineData("RateLimits:SignIn:PermitLimit", "0", "RateLimits:SignIn:PermitLimit must be between 1 and 1000000.")]
     [InlineData("RateLimits:SignIn:Window", "00:00:00", "RateLimits:SignIn:Window must be between 00:00:01 and 1.00:00:00.")]
     public async Task ABadSettingStopsStartup(string key, string value, string message)
     {

@@ -42,6 +42,10 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext? ten
     public DbSet<Payouts.PayoutBatch> PayoutBatches => Set<Payouts.PayoutBatch>();
     public DbSet<Payouts.PayoutItem> PayoutItems => Set<Payouts.PayoutItem>();
     public DbSet<Inbox.InboxMessage> Inbox => Set<Inbox.InboxMessage>();
+    public DbSet<Outbox.OutboxMessage> OutboxMessages => Set<Outbox.OutboxMessage>();
+    public DbSet<Outbox.OutboxAttempt> OutboxAttempts => Set<Outbox.OutboxAttempt>();
+    public DbSet<Email.EmailTemplateOverride> EmailTemplateOverrides => Set<Email.EmailTemplateOverride>();
+    public DbSet<Email.EmailSuppression> EmailSuppressions => Set<Email.EmailSuppression>();
     public DbSet<Privacy.PrivacyRequest> PrivacyRequests => Set<Privacy.PrivacyRequest>();
     public DbSet<Security.OneTimeValue> OneTimeValues => Set<Security.OneTimeValue>();
     public DbSet<ConnectCode> ConnectCodes => Set<ConnectCode>();

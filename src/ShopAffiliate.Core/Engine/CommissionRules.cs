@@ -124,7 +124,7 @@ public sealed record CommissionPlan(string Name, IReadOnlyList<CommissionRule> R
                 problems.Add("A tier's sales threshold cannot be negative.");
             if (rule.Scope.Kind != RuleScopeKind.All && rule.Scope.Ids.Count == 0)
                 problems.Add("A product, collection or coupon rule needs at least one id.");
-            if (rule.Currency is { } currency && !IsCurrency(currency))
+            if (rule.Currency is { } currency && !Currencies.IsKnown(currency))
                 problems.Add($"'{currency}' is not an ISO 4217 currency code.");
             if (problems.Count > 0)
                 errors[$"{nameof(Rules)}[{i}]"] = [.. problems];
@@ -132,18 +132,5 @@ public sealed record CommissionPlan(string Name, IReadOnlyList<CommissionRule> R
 
         if (errors.Count > 0)
             throw new ValidationFailedException("The commission plan is not valid.", errors);
-    }
-
-    private static bool IsCurrency(string code)
-    {
-        try
-        {
-            Currencies.Normalize(code);
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
     }
 }

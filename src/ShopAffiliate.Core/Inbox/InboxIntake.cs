@@ -133,34 +133,29 @@ public sealed partial class InboxIntake : BackgroundService
         foreach (var pending in batch) pending.Stored.TrySetResult(inserted.Contains(pending));
     }
 
-    /// <summary>Inserts the deliveries not stored yet, in one transaction; returns those it inserted.</summary>
+    /// <summary>
+    /// Inserts the deliveries not stored yet, in one transaction; returns those it inserted. The insert is one multi-row
+    /// <c>INSERT … ON CONFLICT DO NOTHING RETURNING</c> on both databases, not EF: the unique (Platform, DeliveryId)
+    /// index decides what is a repeat, in the statement itself, so a delivery stored meanwhile by another node is a
+    /// repeat (200), not a failed batch, and there is no separate lookup. EF's change tracking cost about 17 ms per 30
+    /// deliveries, more than the commit.
+    /// </summary>
     private async Task<HashSet<Pending>> InsertAsync(List<Pending> batch)
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        using var turn = await SqliteWriteGate.EnterAsync(db, CancellationToken.None);
-        // On SQLite this is BEGIN IMMEDIATE: the duplicate check below and the insert see the same database.
-        await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
 
-        var platforms = batch.Select(p => p.Message.Platform).Distinct().ToList();
-        var ids = batch.Select(p => p.Message.DeliveryId).Distinct().ToList();
-        // Platform too, so the lookup runs on the unique (Platform, DeliveryId) index.
-        var stored = (await db.Inbox.Where(m => platforms.Contains(m.Platform) && ids.Contains(m.DeliveryId)).Select(m => new { m.Platform, m.DeliveryId }).ToListAsync())
-            .Select(m => (m.Platform, m.DeliveryId)).ToHashSet();
-        var fresh = new HashSet<Pending>();
-        foreach (var pending in batch)
-        {
-            // A retried delivery (same id) is stored already, or twice in this batch: a success, stored once.
-            if (stored.Add((pending.Message.Platform, pending.Message.DeliveryId))) fresh.Add(pending);
-        }
-        if (fresh.Count == 0) return fresh;
+        // A retried delivery twice in this batch: stored once, the other answered as the repeat it is.
+        var seen = new HashSet<(ShopPlatform, string)>();
+        var candidates = batch.Where(p => seen.Add((p.Message.Platform, p.Message.DeliveryId))).ToList();
 
-        var domains = fresh.Where(p => p.Message is { Platform: ShopPlatform.Shopify, ShopId: null }).Select(p => p.Message.ShopDomain).Distinct().ToList();
+        // Shops are read before the write lock (a read does not wait for SQLite's writer, so the lock is held only for the insert).
+        var domains = candidates.Where(p => p.Message is { Platform: ShopPlatform.Shopify, ShopId: null }).Select(p => p.Message.ShopDomain).Distinct().ToList();
         var shops = domains.Count == 0
             ? []
-            : await db.Shops.IgnoreQueryFilters().Where(s => s.Platform == ShopPlatform.Shopify && domains.Contains(s.Domain))
+            : await db.Shops.IgnoreQueryFilters().AsNoTracking().Where(s => s.Platform == ShopPlatform.Shopify && domains.Contains(s.Domain))
                 .Select(s => new { s.Domain, s.Id, s.WorkspaceId }).ToDictionaryAsync(s => s.Domain, StringComparer.Ordinal);
-        foreach (var pending in fresh)
+        foreach (var pending in candidates)
         {
             var message = pending.Message;
             if (message is { Platform: ShopPlatform.Shopify, ShopId: null } && shops.TryGetValue(message.ShopDomain, out var shop))
@@ -168,11 +163,12 @@ public sealed partial class InboxIntake : BackgroundService
                 message.ShopId = shop.Id;
                 message.WorkspaceId = shop.WorkspaceId;
             }
-            db.Inbox.Add(message);
         }
-        await db.SaveChangesAsync(CancellationToken.None);
-        await tx.CommitAsync(CancellationToken.None);
-        return fresh;
+
+        using var turn = await SqliteWriteGate.EnterAsync(db, CancellationToken.None, urgent: true);
+        // One statement is one transaction on both databases: all of it is stored or none, and it is durable when it returns.
+        var inserted = await InboxInsert.InsertNewAsync(db, candidates.Select(p => p.Message).ToList(), CancellationToken.None);
+        return candidates.Where(p => inserted.Contains((p.Message.Platform, p.Message.DeliveryId))).ToHashSet();
     }
 
     private sealed class Pending(InboxMessage message)

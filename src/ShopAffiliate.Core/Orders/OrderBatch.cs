@@ -22,26 +22,49 @@ public sealed partial class OrderProcessor
 {
     /// <summary>
     /// Applies many events in one transaction: the orders are locked (PostgreSQL advisory locks in key order; on SQLite
-    /// the transaction's write lock), their state is loaded in one query, the attribution facts per workspace in one
-    /// query per kind, then each order's events apply in the given order in memory and everything is written at once.
+    /// see below), their state is loaded in one query, the attribution facts per workspace in one query per kind, then
+    /// each order's events apply in the given order in memory and everything is written at once.
     /// An event that throws fails alone: its order goes on from the state before it. <paramref name="beforeCommit"/>
     /// runs inside the transaction (the inbox marks its messages done there, so effects and bookkeeping commit together).
+    /// On SQLite the batch reads and computes without the database's one write lock and takes it only to write, so the
+    /// intake is not held up by the engine's reading and planning; what it read is checked when it writes (the orders'
+    /// Revision, the unique order and lifetime-customer keys), and a batch that meets a write made meanwhile starts again
+    /// from fresh state. Nothing is written before the end (a tiered plan counts the batch's earlier orders from memory).
     /// </summary>
     public async Task<BatchResult> ApplyBatchAsync(IReadOnlyList<BatchEvent> events, Func<BatchResult, Task>? beforeCommit, CancellationToken ct)
     {
+        var sqlite = db.Database.IsSqlite();
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
             try
             {
-                using var turn = await SqliteWriteGate.EnterAsync(db, ct);
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
-                await LockOrdersAsync(events, ct);
-                var result = await ApplyLockedAsync(events, ct);
-                await db.SaveChangesAsync(ct);
-                if (beforeCommit is not null) await beforeCommit(result);
-                await tx.CommitAsync(ct);
-                return result;
+                IDisposable? turn = null;
+                try
+                {
+                    BatchResult result;
+                    if (sqlite)
+                    {
+                        result = await LoadAndApplyAsync(events, ct);
+                        turn = await SqliteWriteGate.EnterAsync(db, ct);
+                        await db.Database.BeginTransactionAsync(ct);
+                    }
+                    else
+                    {
+                        await db.Database.BeginTransactionAsync(ct);
+                        await LockOrdersAsync(events, ct);
+                        result = await LoadAndApplyAsync(events, ct);
+                    }
+                    await db.SaveChangesAsync(ct);
+                    if (beforeCommit is not null) await beforeCommit(result);
+                    await db.Database.CommitTransactionAsync(ct);
+                    return result;
+                }
+                finally
+                {
+                    if (db.Database.CurrentTransaction is { } open) await open.DisposeAsync();
+                    turn?.Dispose();
+                }
             }
             catch (DbUpdateException e) when (attempt < MaxAttempts && (e is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(e)))
             {
@@ -64,7 +87,8 @@ public sealed partial class OrderProcessor
             $"SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest({keys}) AS k) AS l ORDER BY h", ct);
     }
 
-    private async Task<BatchResult> ApplyLockedAsync(IReadOnlyList<BatchEvent> events, CancellationToken ct)
+    /// <summary>Loads the batch's state and applies its events in memory; writes nothing (the caller saves the tracked rows).</summary>
+    private async Task<BatchResult> LoadAndApplyAsync(IReadOnlyList<BatchEvent> events, CancellationToken ct)
     {
         var changed = new HashSet<long>();
         var failed = new Dictionary<long, Exception>();
@@ -105,7 +129,7 @@ public sealed partial class OrderProcessor
             }
             try
             {
-                if (await ChangeAsync(current.Context, current.State, e, facts, ct) is not { Changed: true } change) continue;
+                if (await ChangeAsync(current.Context, current.State, e, facts, open, ct) is not { Changed: true } change) continue;
                 current.State = change.State;
                 current.Entries.AddRange(change.Entries);
                 current.Changed = true;
@@ -136,7 +160,8 @@ public sealed partial class OrderProcessor
         public bool Changed { get; set; }
     }
 
-    private async Task<StateChange?> ChangeAsync(OrderContext ctx, OrderCommissionState state, BatchEvent e, BatchFacts facts, CancellationToken ct)
+    private async Task<StateChange?> ChangeAsync(
+        OrderContext ctx, OrderCommissionState state, BatchEvent e, BatchFacts facts, IReadOnlyDictionary<OrderKey, OpenOrder> open, CancellationToken ct)
     {
         if (e.Refund is { } refund) return state.ApplyRefund(refund);
         var order = e.Order!;
@@ -144,13 +169,14 @@ public sealed partial class OrderProcessor
         var attribution = state.Attribution is { AffiliateId: not null } sticky
             ? sticky
             : AttributionEngine.Attribute(order, await facts.InputsAsync(ctx, order, ct));
-        var quote = await QuoteAsync(ctx, order, attribution, facts, ct);
+        var quote = await QuoteAsync(ctx, order, attribution, facts, open, ct);
         var change = state.ApplyOrder(order, attribution, quote);
         if (change.Changed) await facts.LinkLifetimeCustomersAsync(ctx, attribution, Now, ct);
         return change;
     }
 
-    private async Task<CommissionQuote> QuoteAsync(OrderContext ctx, OrderEvent order, AttributionResult attribution, BatchFacts facts, CancellationToken ct)
+    private async Task<CommissionQuote> QuoteAsync(
+        OrderContext ctx, OrderEvent order, AttributionResult attribution, BatchFacts facts, IReadOnlyDictionary<OrderKey, OpenOrder> open, CancellationToken ct)
     {
         if (attribution.AffiliateId is not { } affiliateId) return CommissionQuote.Empty(order.Currency, "No affiliate, so no commission.");
         var (plan, period) = await facts.PlanAsync(ctx, affiliateId, ct);
@@ -158,18 +184,24 @@ public sealed partial class OrderProcessor
         var salesBefore = 0m;
         if (plan.Rules.Any(r => r.Tiers.Count > 0))
         {
-            // Orders projected earlier in this batch count too, as they would one by one: write them first (same transaction).
-            if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct);
             var from = CommissionPlans.PeriodStart(period, order.CreatedAt);
             var currency = Currencies.Normalize(order.Currency);
             var orderId = order.ExternalOrderId.Value;
-            // Summed in memory: SQLite cannot SUM decimals in SQL, and one affiliate's orders in a period are few.
-            var amounts = await db.Orders.IgnoreQueryFilters()
+            // The affiliate's other orders in the period as one by one would see them: the batch's orders so far from
+            // its memory (their rows are written only at the end), the rest from the database. The same test as the
+            // query's, on the state Project would write. Summed in memory: SQLite cannot SUM decimals in SQL.
+            bool Counts(OrderCommissionState s) =>
+                s.Order is { IsTest: false } o && o.State != OrderState.Cancelled && s.Attribution?.AffiliateId == affiliateId
+                && Currencies.Normalize(o.Currency) == currency && o.CreatedAt >= from && o.CreatedAt < order.CreatedAt && o.ExternalOrderId.Value != orderId;
+            var inBatch = open.Where(p => p.Value.Context.WorkspaceId == ctx.WorkspaceId).ToList();
+            var stored = await db.Orders.IgnoreQueryFilters().AsNoTracking()
                 .Where(o => o.WorkspaceId == ctx.WorkspaceId && o.AffiliateId == affiliateId.Value && o.HasOrder && !o.IsTest
                     && o.State != OrderState.Cancelled && o.Currency == currency
                     && o.PlacedAt >= from && o.PlacedAt < order.CreatedAt && o.ExternalId != orderId)
-                .Select(o => new { o.NetRevenue, o.RefundedAmount }).ToListAsync(ct);
-            salesBefore = amounts.Sum(a => Math.Max(0m, a.NetRevenue - a.RefundedAmount));
+                .Select(o => new { o.ShopId, o.ExternalId, o.NetRevenue, o.RefundedAmount }).ToListAsync(ct);
+            salesBefore = stored.Where(o => !open.ContainsKey(new OrderKey(new ShopId(o.ShopId), new ExternalOrderId(o.ExternalId))))
+                    .Sum(o => Math.Max(0m, o.NetRevenue - o.RefundedAmount))
+                + inBatch.Select(p => p.Value.State).Where(Counts).Sum(s => Math.Max(0m, s.Order!.NetRevenue - RefundedAmount(s)));
         }
         return CommissionCalculator.Calculate(order, plan, salesBefore);
     }

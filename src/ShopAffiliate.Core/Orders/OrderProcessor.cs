@@ -154,7 +154,7 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
             row.NetRevenue = order.NetRevenue;
             row.CustomerEmail = string.IsNullOrWhiteSpace(order.CustomerEmail) ? null : order.CustomerEmail.Trim().ToLowerInvariant();
         }
-        row.RefundedAmount = state.Refunds.Sum(r => r.Lines.Sum(l => l.NetAmount(state.Order?.TaxesIncluded == true)) + Math.Abs(r.OtherAmount));
+        row.RefundedAmount = RefundedAmount(state);
         row.RefundsFromTotals = state.Refunds.Exists(r => r.FromTotals);
         if (state.Attribution is { } attribution)
         {
@@ -205,6 +205,10 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
             });
         }
     }
+
+    /// <summary>What the order's refunds took back, as the <see cref="Order.RefundedAmount"/> column holds it.</summary>
+    private static decimal RefundedAmount(OrderCommissionState state) =>
+        state.Refunds.Sum(r => r.Lines.Sum(l => l.NetAmount(state.Order?.TaxesIncluded == true)) + Math.Abs(r.OtherAmount));
 
     private static string Explain(OrderCommissionState state, CommissionState c)
     {

@@ -14,12 +14,17 @@ public sealed record CreatedBatch(PayoutBatch Batch, IReadOnlyList<PayoutSkip> S
 /// Payout batches: create (who is owed at least the threshold), export, mark paid. One open batch per currency, so
 /// the same money can never be exported twice; marking paid checks the money is still what was exported.
 /// </summary>
-public sealed class PayoutService(AppDbContext db, OrderProcessor orders, TimeProvider clock)
+public sealed class PayoutService(AppDbContext db, OrderProcessor orders, Email.Mailer mail, TimeProvider clock)
 {
     public async Task<CreatedBatch> CreateAsync(Guid workspaceId, string? currency, CancellationToken ct)
     {
         var settings = await SettingsStore.GetAsync(db, workspaceId, ct);
         var workspaceCurrency = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Currency).FirstAsync(ct);
+        if (!string.IsNullOrWhiteSpace(currency) && !Currencies.IsKnown(currency))
+        {
+            // Normalize would throw an ArgumentException for "12" (a 500) and let "ZZZ" through to "nothing to pay" (a 409).
+            throw ValidationFailedException.For("currency", $"'{Printable(currency)}' is not an ISO 4217 currency code (such as EUR or USD).");
+        }
         var cur = Currencies.Normalize(string.IsNullOrWhiteSpace(currency) ? workspaceCurrency : currency);
 
         if (await db.PayoutBatches.AnyAsync(b => b.WorkspaceId == workspaceId && b.Currency == cur && b.Status == PayoutBatchStatus.Open, ct))
@@ -54,6 +59,9 @@ public sealed class PayoutService(AppDbContext db, OrderProcessor orders, TimePr
         await db.SaveChangesAsync(ct);
         return new CreatedBatch(batch, plan.Skipped);
     }
+
+    private static string Printable(string value) =>
+        new(value.Take(16).Select(c => char.IsControl(c) ? '?' : c).ToArray());
 
     /// <summary>Moves each line's money to Paid. Safe to run again after a failure part-way: done work is skipped.</summary>
     public async Task<PayoutBatch> MarkPaidAsync(Guid batchId, CancellationToken ct)
@@ -101,6 +109,16 @@ public sealed class PayoutService(AppDbContext db, OrderProcessor orders, TimePr
         var reloaded = await db.PayoutBatches.Include(b => b.Items).FirstAsync(b => b.Id == batchId, ct);
         reloaded.Status = PayoutBatchStatus.Paid;
         reloaded.PaidAt = now;
+        foreach (var item in reloaded.Items)
+        {
+            // With the Paid status in one SaveChanges; keyed per line, so finishing a half-done run mails nobody twice.
+            await mail.EnqueueAsync(db, new Email.MailRequest(reloaded.WorkspaceId, Email.EmailKind.PayoutSent, item.Email, item.Name,
+                $"{reloaded.Id}:{item.AffiliateId}", new Dictionary<string, string>
+                {
+                    ["amount"] = item.Amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + " " + reloaded.Currency,
+                    ["reference"] = reloaded.Reference,
+                }), ct);
+        }
         await db.SaveChangesAsync(ct);
         return reloaded;
     }

@@ -157,6 +157,52 @@ public abstract class BatchEngineTests(TestApp app)
         return string.Join("\n", lines);
     }
 
+    /// <summary>
+    /// A tiered plan sums the affiliate's sales before each order, those earlier in the same batch included: the batch
+    /// writes them first (so on SQLite it runs holding the write lock throughout) and ends as one by one would. Same
+    /// affiliate on both sides, a month apart, so neither side's sales count for the other.
+    /// </summary>
+    [Fact]
+    public async Task ATieredPlanCountsTheSalesOfOrdersEarlierInTheSameBatchAsOneByOne()
+    {
+        await PrepareAsync();
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var group = await _s.Api.PostAsJsonAsync("/api/v1/groups", new
+        {
+            name = $"Tiered {run}",
+            rules = new[] { new { scope = "all", kind = "Percent", value = 0.05m, tiers = new[] { new { salesThreshold = 50m, value = 0.2m } } } },
+        });
+        Assert.Equal(System.Net.HttpStatusCode.Created, group.StatusCode);
+        var groupId = (await group.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
+        var created = await _s.Api.PostAsJsonAsync("/api/v1/affiliates", new { name = "Tia Tier", email = $"tia.{run}@example.com", referralCode = $"tier{run}", groupId });
+        Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        var affiliate = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
+        Assert.True((await _s.Api.PostAsJsonAsync($"/api/v1/affiliates/{affiliate}/approve", new { reason = "ok" })).IsSuccessStatusCode);
+
+        List<BatchEvent> Events(ShopId shop, DateTime month) => [.. Enumerable.Range(0, 3).Select(i => new BatchEvent(i, Scenario.Order(shop, $"t{i}", month.AddHours(i), OrderState.Paid, 60m,
+            touches: [new ReferralTouch($"tier{run}", null, null, TouchSource.CartAttribute)], email: $"tier{i}.{run}.{month.Month}@example.com"), null))];
+        var single = await _s.ShopAsync($"tier-one-{run}.myshopify.com");
+        var batched = await _s.ShopAsync($"tier-batch-{run}.myshopify.com");
+        foreach (var e in Events(single, T0))
+        {
+            await using var scope = app.Scope();
+            await scope.ServiceProvider.GetRequiredService<OrderProcessor>().ApplyOrderAsync(e.Order!, default);
+        }
+        await using (var scope = app.Scope())
+        {
+            var result = await scope.ServiceProvider.GetRequiredService<OrderProcessor>().ApplyBatchAsync(Events(batched, T0.AddMonths(1)), null, default);
+            Assert.Empty(result.Failed);
+        }
+
+        Task<List<decimal>> Amounts(ShopId shop) => _s.WithDbAsync(db => db.Orders.IgnoreQueryFilters().Where(o => o.ShopId == shop.Value)
+            .Join(db.Commissions.IgnoreQueryFilters(), o => o.Id, c => c.OrderId, (o, c) => new { o.ExternalId, c.Amount })
+            .OrderBy(x => x.ExternalId).Select(x => x.Amount).ToListAsync());
+        var oneByOne = await Amounts(single);
+        Assert.Equal(3, oneByOne.Count);
+        Assert.True(oneByOne[2] > oneByOne[0], $"the later orders reach the higher tier one by one: {string.Join(", ", oneByOne)}");
+        Assert.Equal(oneByOne, await Amounts(batched));
+    }
+
     [Fact]
     public async Task APoisonDeliveryFailsAloneAndIsParkedOnItsLastAttemptWhileItsBatchIsCredited()
     {

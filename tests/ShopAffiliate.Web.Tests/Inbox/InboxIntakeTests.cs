@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Inbox;
 using ShopAffiliate.Platforms.Shopify;
 using ShopAffiliate.Web.Tests.Infrastructure;
@@ -135,6 +136,44 @@ public abstract class InboxIntakeTests(TestApp app)
 
         Assert.Equal(HttpStatusCode.OK, (await DeliverAsync(twice)).StatusCode);
         Assert.Equal(1, await StoredAsync(twice));
+    }
+
+    /// <summary>
+    /// Another node stores the same delivery while this one's insert waits for the database: the insert finds it
+    /// stored (ON CONFLICT DO NOTHING) and the delivery is a repeat, answered 200, not a failed write answered 503.
+    /// </summary>
+    [Fact]
+    public async Task ADeliveryAnotherNodeStoresWhileThisOneWaitsToWriteIsAnswered200AndStoredOnce()
+    {
+        var id = Guid.NewGuid().ToString();
+        Task<HttpResponseMessage> response;
+        await using (var other = await DatabaseLock.HoldInboxAsync(app))
+        {
+            response = DeliverAsync(id);
+            await UntilAsync(writing: 1, queued: 0);
+            if (app.Provider == Db.Postgres)
+            {
+                // The insert itself waits on the lock (a lookup before it would not): the race the statement must settle.
+                await Eventually.HoldsAsync(() => ScalarAsync("""SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = '"Inbox"'::regclass"""),
+                    n => n > 0, "the intake's insert waiting for the lock");
+            }
+            await other.CommitWithAsync($$"""
+                INSERT INTO "Inbox" ("Platform", "ShopDomain", "Topic", "DeliveryId", "Body", "ReceivedAt", "Status", "Attempts", "NextAttemptAt")
+                VALUES ('Shopify', 'intake-test.myshopify.com', 'orders/create', '{{id}}', '{"id":1}', '2026-01-01 00:00:00', 'Ignored', 0, '2026-01-01 00:00:00')
+                """);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await response).StatusCode);
+        Assert.Equal(1, await StoredAsync(id));
+    }
+
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var scope = app.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
     [Fact]

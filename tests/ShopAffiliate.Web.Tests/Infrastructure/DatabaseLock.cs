@@ -15,6 +15,7 @@ public sealed class DatabaseLock : IAsyncDisposable
 {
     private readonly DbConnection _connection;
     private readonly DbTransaction _transaction;
+    private bool _committed;
 
     private DatabaseLock(DbConnection connection, DbTransaction transaction)
     {
@@ -37,6 +38,19 @@ public sealed class DatabaseLock : IAsyncDisposable
         return new DatabaseLock(connection, transaction);
     }
 
+    /// <summary>Runs <paramref name="sql"/> inside the held transaction and commits it (the other client's write lands now).</summary>
+    public async Task CommitWithAsync(string sql)
+    {
+        await using (var command = _connection.CreateCommand())
+        {
+            command.Transaction = _transaction;
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync();
+        }
+        await _transaction.CommitAsync();
+        _committed = true;
+    }
+
     /// <summary>Runs <paramref name="sql"/> on its own connection to the app's database.</summary>
     public static async Task ExecuteAsync(TestApp app, string sql)
     {
@@ -57,7 +71,7 @@ public sealed class DatabaseLock : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _transaction.RollbackAsync();
+        if (!_committed) await _transaction.RollbackAsync();
         await _transaction.DisposeAsync();
         await _connection.DisposeAsync();
     }

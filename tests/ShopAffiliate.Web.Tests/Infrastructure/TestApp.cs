@@ -23,7 +23,7 @@ public class TestApp : WebApplicationFactory<Program>
     private readonly Action<IServiceCollection>? _services;
 
     /// <summary>False for a <see cref="SecondNode">second node</see>: the first one removes the database.</summary>
-    private readonly bool _ownsDatabase;
+    private bool _ownsDatabase;
 
     private TestApp(Db provider, Dictionary<string, string?> settings, Action<IServiceCollection>? services, bool ownsDatabase = true)
     {
@@ -69,9 +69,13 @@ public class TestApp : WebApplicationFactory<Program>
         // Keep CI output readable: warnings and errors only, and not EF's "no history table yet" on every fresh database.
         all.TryAdd("Logging:LogLevel:Default", "Warning");
         all.TryAdd("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "None");
-        // Host tests sign in many times, mostly from TestServer's one empty client address; the per-client sign-in
-        // limit has its own tests (SignInTests), which set it low.
-        all.TryAdd("RateLimits:SignIn:PermitLimit", "1000");
+        // Host tests sign in, connect and launch many times, mostly from TestServer's one empty client address; each
+        // limit has its own tests (RateLimitTests, SignInTests), which set it low.
+        foreach (var policy in ShopAffiliate.Web.Hosting.RateLimits.Policies) all.TryAdd($"RateLimits:{policy.Section}:PermitLimit", "100000");
+        // The fakes of Shopify and WooCommerce listen on 127.0.0.1; OutboundGuardTests check the refusal itself.
+        all.TryAdd("Outbound:AllowPrivateNetworks", "true");
+        // Without an SMTP server mail is written as .eml files: to a folder of this app's, not the test run's data/mail.
+        all.TryAdd("Smtp:PickupFolder", Path.Combine(Path.GetTempPath(), $"sa-mail-{Guid.NewGuid():N}"));
         if (provider == Db.Postgres)
         {
             var server = await PostgresServer.InstanceAsync();
@@ -85,6 +89,21 @@ public class TestApp : WebApplicationFactory<Program>
         var app = new TestApp(provider, all, services);
         _ = app.Server; // start now, so migrations and bootstrap have run before the test acts
         return app;
+    }
+
+    /// <summary>
+    /// Stops this host (gracefully, as on SIGTERM), runs <paramref name="whileStopped"/>, and starts a new host on the
+    /// same database and settings.
+    /// </summary>
+    public async Task<TestApp> RestartAsync(Action? whileStopped = null)
+    {
+        var owns = _ownsDatabase;
+        _ownsDatabase = false;
+        await DisposeAsync();
+        whileStopped?.Invoke();
+        var next = new TestApp(Provider, _settings, _services, owns);
+        _ = next.Server;
+        return next;
     }
 
     /// <summary>Another host on the same database, settings and services: a second node of a multi-node deployment.</summary>

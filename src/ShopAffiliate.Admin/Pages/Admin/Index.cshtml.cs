@@ -26,6 +26,7 @@ public sealed record NewConnectCode(Guid WorkspaceId, string Code, DateTime Expi
 /// plugin, and which staff a store's launch link may sign in (ADR 0018).
 /// </summary>
 [AllowAnonymous]
+[Microsoft.AspNetCore.RateLimiting.DisableRateLimiting] // anonymous visitors are only sent to sign-in or set-up; its forms need staff
 public sealed class IndexModel(AppDbContext db, TenantContext tenant, TimeProvider clock, Microsoft.Extensions.Configuration.IConfiguration configuration) : PageModel
 {
     public List<ProgramSummary> Programs { get; } = [];

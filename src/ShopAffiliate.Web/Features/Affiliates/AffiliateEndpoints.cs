@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Core.Affiliates;
 using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Email;
 using ShopAffiliate.Core.Errors;
 using ShopAffiliate.Core.Settings;
 using ShopAffiliate.Core.Tracking;
@@ -29,12 +30,12 @@ public static partial class AffiliateEndpoints
         group.MapGet("/{id:guid}", Get).WithName("GetAffiliate");
         group.MapPost("/", Create).WithSummary("Create an affiliate (Pending unless the program auto-approves).");
         group.MapPatch("/{id:guid}", Update).WithSummary("Change name, website, referral code, group or recruiter; fields left out keep their value.");
-        group.MapPost("/{id:guid}/approve", (AppDbContext db, Guid id, ReasonRequest? body, CancellationToken ct) =>
-            DecideAsync(db, id, AffiliateStatus.Approved, body?.Reason?.Trim(), ct)).WithSummary("Approve an application (reason optional).");
-        group.MapPost("/{id:guid}/reject", (AppDbContext db, Guid id, ReasonRequest body, CancellationToken ct) =>
-            DecideAsync(db, id, AffiliateStatus.Rejected, body.Require("reject"), ct)).WithSummary("Reject an application, with the reason the applicant sees.");
-        group.MapPost("/{id:guid}/suspend", (AppDbContext db, Guid id, ReasonRequest body, CancellationToken ct) =>
-            DecideAsync(db, id, AffiliateStatus.Suspended, body.Require("suspend"), ct)).WithSummary("Suspend an approved affiliate: their links keep working for shoppers but earn nothing.");
+        group.MapPost("/{id:guid}/approve", (AppDbContext db, Mailer mail, Guid id, ReasonRequest? body, CancellationToken ct) =>
+            DecideAsync(db, mail, id, AffiliateStatus.Approved, body?.Reason?.Trim(), ct)).WithSummary("Approve an application (reason optional); the applicant is mailed.");
+        group.MapPost("/{id:guid}/reject", (AppDbContext db, Mailer mail, Guid id, ReasonRequest body, CancellationToken ct) =>
+            DecideAsync(db, mail, id, AffiliateStatus.Rejected, body.Require("reject"), ct)).WithSummary("Reject an application, with the reason the applicant sees in the mail.");
+        group.MapPost("/{id:guid}/suspend", (AppDbContext db, Mailer mail, Guid id, ReasonRequest body, CancellationToken ct) =>
+            DecideAsync(db, mail, id, AffiliateStatus.Suspended, body.Require("suspend"), ct)).WithSummary("Suspend an approved affiliate: their links keep working for shoppers but earn nothing.");
         return group;
     }
 
@@ -156,14 +157,23 @@ public static partial class AffiliateEndpoints
     }
 
     private static async Task<Results<Ok<AffiliateResponse>, NotFound>> DecideAsync(
-        AppDbContext db, Guid id, AffiliateStatus to, string? reason, CancellationToken ct)
+        AppDbContext db, Mailer mail, Guid id, AffiliateStatus to, string? reason, CancellationToken ct)
     {
         var affiliate = await db.Affiliates.FirstOrDefaultAsync(a => a.Id == id, ct);
         if (affiliate is null) return TypedResults.NotFound();
         if (!Affiliate.CanBecome(affiliate.Status, to))
             throw new ConflictException($"{affiliate.Name} is {affiliate.Status}; that cannot become {to}.");
+        var from = affiliate.Status;
         affiliate.Status = to;
         affiliate.StatusReason = reason;
+        if (from is AffiliateStatus.Pending or AffiliateStatus.Rejected && to is AffiliateStatus.Approved or AffiliateStatus.Rejected)
+        {
+            // Stored with the decision (one SaveChanges): the applicant hears of every decision, and only of real ones.
+            await mail.EnqueueAsync(db, new MailRequest(affiliate.WorkspaceId,
+                to == AffiliateStatus.Approved ? EmailKind.ApplicationApproved : EmailKind.ApplicationRejected,
+                affiliate.Email, affiliate.Name, $"{affiliate.Id}:{from}->{to}:{affiliate.UpdatedAt.Ticks}",
+                new Dictionary<string, string> { ["reason"] = reason ?? "", ["portalUrl"] = mail.PortalUrl }), ct);
+        }
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(ToResponse(affiliate));
     }

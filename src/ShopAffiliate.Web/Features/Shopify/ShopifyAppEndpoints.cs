@@ -22,11 +22,11 @@ public static class ShopifyAppEndpoints
 
     public static IEndpointRouteBuilder MapShopify(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/shopify", LaunchAsync).ExcludeFromDescription().AllowAnonymous();
-        app.MapGet("/shopify/callback", CallbackAsync).ExcludeFromDescription().AllowAnonymous();
+        app.MapGet("/shopify", LaunchAsync).ExcludeFromDescription().AllowAnonymous().RequireRateLimiting(RateLimits.Launch);
+        app.MapGet("/shopify/callback", CallbackAsync).ExcludeFromDescription().AllowAnonymous().RequireRateLimiting(RateLimits.Launch);
         // A signed-in staff member connects a store to an existing program (the store's own install creates one).
         app.MapGet("/shopify/connect", ConnectAsync).ExcludeFromDescription().RequireAuthorization();
-        app.MapPost("/webhooks/shopify", ShopifyWebhookEndpoint.ReceiveAsync).WithTags("Webhooks").AllowAnonymous()
+        app.MapPost("/webhooks/shopify", ShopifyWebhookEndpoint.ReceiveAsync).WithTags("Webhooks").AllowAnonymous().WithBodyLimit(ShopifyWebhookEndpoint.MaxBodyBytes).RequireRateLimiting(RateLimits.Webhooks)
             .WithSummary("Every Shopify topic, the privacy topics included (topic in X-Shopify-Topic); HMAC-verified.");
         return app;
     }

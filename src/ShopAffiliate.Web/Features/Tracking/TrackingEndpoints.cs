@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Core.Affiliates;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Tracking;
+using ShopAffiliate.Web.Hosting;
 
 namespace ShopAffiliate.Web.Features.Tracking;
 
@@ -14,7 +15,7 @@ public static class TrackingEndpoints
 
     public static IEndpointRouteBuilder MapTracking(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/track/landing", Landing).WithTags("Tracking").AllowAnonymous()
+        app.MapPost("/api/track/landing", Landing).WithTags("Tracking").AllowAnonymous().WithBodyLimit(16 * 1024).RequireRateLimiting(RateLimits.Landing)
             .WithSummary("The storefront script reports a ?ref= landing that did not pass /r/ (body may be sent as text/plain by sendBeacon).");
         return app;
     }

@@ -10,6 +10,8 @@ using ShopAffiliate.Core.Shops;
 using ShopAffiliate.Platforms.WooCommerce;
 using ShopAffiliate.Web.Features.Shopify;
 
+using ShopAffiliate.Web.Hosting;
+
 namespace ShopAffiliate.Web.Features.WooCommerce;
 
 /// <summary>
@@ -27,10 +29,10 @@ public static class WooCommerceEndpoints
     public static IEndpointRouteBuilder MapWooCommerce(this IEndpointRouteBuilder app)
     {
         app.MapWooConnect();
-        app.MapPost("/woocommerce/keys", KeysAsync).ExcludeFromDescription().AllowAnonymous();
-        app.MapGet("/woocommerce/return", Return).ExcludeFromDescription().AllowAnonymous();
-        app.MapGet("/woocommerce/launch", WooLaunchEndpoint.LaunchAsync).ExcludeFromDescription().AllowAnonymous();
-        app.MapPost("/webhooks/woocommerce/{shopId}", ReceiveWebhookAsync).WithTags("Webhooks").AllowAnonymous()
+        app.MapPost("/woocommerce/keys", KeysAsync).ExcludeFromDescription().AllowAnonymous().RequireRateLimiting(RateLimits.Connect);
+        app.MapGet("/woocommerce/return", Return).ExcludeFromDescription().AllowAnonymous().RequireRateLimiting(RateLimits.Connect);
+        app.MapGet("/woocommerce/launch", WooLaunchEndpoint.LaunchAsync).ExcludeFromDescription().AllowAnonymous().RequireRateLimiting(RateLimits.Launch);
+        app.MapPost("/webhooks/woocommerce/{shopId}", ReceiveWebhookAsync).WithTags("Webhooks").AllowAnonymous().WithBodyLimit(MaxWebhookBody).RequireRateLimiting(RateLimits.Webhooks)
             .WithSummary("WooCommerce order webhooks of one connected store (base64 HMAC-SHA256 of the raw body), and its unsigned ping.");
         return app;
     }

@@ -34,8 +34,8 @@ public static class WooConnectEndpoints
 
     public static IEndpointRouteBuilder MapWooConnect(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/woocommerce/connect", ConfirmAsync).ExcludeFromDescription().AllowAnonymous();
-        app.MapPost("/woocommerce/connect", ConnectAsync).ExcludeFromDescription().AllowAnonymous();
+        app.MapGet("/woocommerce/connect", ConfirmAsync).ExcludeFromDescription().AllowAnonymous().RequireRateLimiting(RateLimits.Connect);
+        app.MapPost("/woocommerce/connect", ConnectAsync).ExcludeFromDescription().AllowAnonymous().RequireRateLimiting(RateLimits.Connect);
         return app;
     }
 

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Outbox;
+
+namespace ShopAffiliate.Core.Email;
+
+/// <summary>
+/// One email to enqueue. <paramref name="EventKey"/> names the event it reports (an affiliate's decision, a payout
+/// line): the same kind and key enqueued again is a no-op. <paramref name="Culture"/> is "en" or "da" (else "en").
+/// </summary>
+public sealed record MailRequest(
+    Guid WorkspaceId, EmailKind Kind, string To, string? ToName, string EventKey,
+    IReadOnlyDictionary<string, string>? Values = null, string? Culture = null);
+
+/// <summary>Where links in mail point: the app's public address (<c>App:PublicBaseUrl</c>).</summary>
+public sealed class MailLinkOptions
+{
+    public string PublicBaseUrl { get; set; } = "http://localhost:5080";
+}
+
+/// <summary>
+/// Renders a mail from the program's template (its override, else the built-in text) and adds it to the caller's
+/// unit of work through the outbox: call before your SaveChanges, so the mail is stored with the change it reports.
+/// </summary>
+public sealed class Mailer(IOutbox outbox, UnsubscribeTokens tokens, IOptions<MailLinkOptions> links)
+{
+    /// <summary>The affiliate portal's address, for mails that send the affiliate there.</summary>
+    public string PortalUrl => $"{links.Value.PublicBaseUrl.TrimEnd('/')}/portal";
+
+    /// <summary>False when nothing was added: the event was mailed already, or the address unsubscribed from this kind.</summary>
+    public async Task<bool> EnqueueAsync(AppDbContext db, MailRequest request, CancellationToken ct)
+    {
+        var to = request.To.Trim().ToLowerInvariant();
+        var essential = EmailTemplates.IsEssential(request.Kind);
+        if (!essential && await db.EmailSuppressions.IgnoreQueryFilters()
+                .AnyAsync(s => s.WorkspaceId == request.WorkspaceId && s.Email == to, ct)) return false;
+
+        var culture = request.Culture is { } c && EmailTemplates.Cultures.Contains(c) ? c : "en";
+        var template = await TemplateAsync(db, request.WorkspaceId, request.Kind, culture, ct);
+        var programName = await db.Workspaces.Where(w => w.Id == request.WorkspaceId).Select(w => w.Name).FirstAsync(ct);
+        var values = new Dictionary<string, string>(request.Values ?? new Dictionary<string, string>())
+        {
+            ["programName"] = programName,
+        };
+        values.TryAdd("affiliateName", request.ToName ?? to);
+        var unsubscribe = essential ? null : $"{links.Value.PublicBaseUrl.TrimEnd('/')}/u/{tokens.Create(request.WorkspaceId, to)}";
+        var rendered = EmailRenderer.Render(template, values, unsubscribe, culture);
+        var payload = JsonSerializer.Serialize(new EmailPayload(to, request.ToName, rendered.Subject, rendered.Text, rendered.Html, unsubscribe), EmailJson.Options);
+        return await outbox.EnqueueAsync(db, new OutboxItem(
+            OutboxKinds.Email, $"email:{request.Kind}:{request.EventKey}", request.Kind.ToString(), to, payload, request.WorkspaceId), ct);
+    }
+
+    /// <summary>The program's override for the kind and language, else the built-in text.</summary>
+    public static async Task<EmailTemplate> TemplateAsync(AppDbContext db, Guid workspaceId, EmailKind kind, string culture, CancellationToken ct)
+    {
+        var own = await db.EmailTemplateOverrides.IgnoreQueryFilters().AsNoTracking()
+            .Where(t => t.WorkspaceId == workspaceId && t.Kind == kind && t.Culture == culture)
+            .Select(t => new EmailTemplate(t.Subject, t.Body)).FirstOrDefaultAsync(ct);
+        return own ?? EmailTemplates.Default(kind, culture);
+    }
+}
