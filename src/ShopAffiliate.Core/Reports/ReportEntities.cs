@@ -8,7 +8,7 @@ namespace ShopAffiliate.Core.Reports;
 /// <see cref="Guid.Empty"/>, its sub-id ""). Dimensions are never null so the primary key can be upserted on both
 /// databases. Money is in the currency's minor units so SUM runs in SQL on SQLite as on PostgreSQL.
 /// </summary>
-public sealed class DailyRollup : ITenantOwned
+public sealed class DailyRollup : OrderMeasures, ITenantOwned
 {
     public Guid WorkspaceId { get; init; }
     public DateOnly Day { get; init; }
@@ -26,8 +26,27 @@ public sealed class DailyRollup : ITenantOwned
 
     /// <summary>Banner impressions: 0 until the materials issue adds the pixel (<c>/i/...</c>).</summary>
     public long Impressions { get; set; }
+}
 
-    /// <summary>Attributed, not cancelled, not test orders placed on this day (credited to the tier-1 affiliate).</summary>
+/// <summary>
+/// What one order last contributed to the rollups, per affiliate it pays (the credited one and a recruiter). When the
+/// order changes (a late refund), the worker recomputes it from the order and its ledger entries and applies the
+/// difference onto the ORDER's day, so a refund today changes yesterday's figures.
+/// </summary>
+public sealed class OrderContribution : OrderMeasures, ITenantOwned
+{
+    public Guid WorkspaceId { get; init; }
+    public Guid OrderId { get; init; }
+    public Guid AffiliateId { get; init; }
+    public DateOnly Day { get; set; }
+    public Guid ShopId { get; set; }
+    public string Currency { get; set; } = "";
+}
+
+/// <summary>The order and money figures of a rollup row or an order's contribution (money in minor units).</summary>
+public abstract class OrderMeasures
+{
+    /// <summary>Attributed, not cancelled, not test orders placed on the day (credited to the tier-1 affiliate).</summary>
     public long Orders { get; set; }
 
     /// <summary>The commission basis of those orders after refunds, minor units.</summary>
@@ -47,28 +66,17 @@ public sealed class DailyRollup : ITenantOwned
 
     /// <summary>Commission taken back (reversals, downward adjustments, clawbacks), minor units, zero or negative.</summary>
     public long ReversedMinor { get; set; }
-}
 
-/// <summary>
-/// What one order last contributed to the rollups, per affiliate it pays (the credited one and a recruiter). When the
-/// order changes (a late refund), the worker recomputes it from the order and its ledger entries and applies the
-/// difference onto the ORDER's day, so a refund today changes yesterday's figures.
-/// </summary>
-public sealed class OrderContribution : ITenantOwned
-{
-    public Guid WorkspaceId { get; init; }
-    public Guid OrderId { get; init; }
-    public Guid AffiliateId { get; init; }
-    public DateOnly Day { get; set; }
-    public Guid ShopId { get; set; }
-    public string Currency { get; set; } = "";
-    public long Orders { get; set; }
-    public long RevenueMinor { get; set; }
-    public long RefundsMinor { get; set; }
-    public long CommissionMinor { get; set; }
-    public long SecondTierMinor { get; set; }
-    public long EarnedMinor { get; set; }
-    public long ReversedMinor { get; set; }
+    public void CopyOrderMeasures(OrderMeasures from)
+    {
+        Orders = from.Orders;
+        RevenueMinor = from.RevenueMinor;
+        RefundsMinor = from.RefundsMinor;
+        CommissionMinor = from.CommissionMinor;
+        SecondTierMinor = from.SecondTierMinor;
+        EarnedMinor = from.EarnedMinor;
+        ReversedMinor = from.ReversedMinor;
+    }
 }
 
 /// <summary>

@@ -201,13 +201,7 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
                 existing.Day = c.Day;
                 existing.ShopId = c.ShopId;
                 existing.Currency = c.Currency;
-                existing.Orders = c.Orders;
-                existing.RevenueMinor = c.RevenueMinor;
-                existing.RefundsMinor = c.RefundsMinor;
-                existing.CommissionMinor = c.CommissionMinor;
-                existing.SecondTierMinor = c.SecondTierMinor;
-                existing.EarnedMinor = c.EarnedMinor;
-                existing.ReversedMinor = c.ReversedMinor;
+                existing.CopyOrderMeasures(c);
             }
             else
             {
@@ -356,7 +350,7 @@ internal readonly record struct RollupDelta
 
     public bool IsZero => this == default;
 
-    public static RollupDelta Of(OrderContribution c) => new()
+    public static RollupDelta Of(OrderMeasures c) => new()
     {
         Orders = c.Orders, RevenueMinor = c.RevenueMinor, RefundsMinor = c.RefundsMinor, CommissionMinor = c.CommissionMinor,
         SecondTierMinor = c.SecondTierMinor, EarnedMinor = c.EarnedMinor, ReversedMinor = c.ReversedMinor,
