@@ -1,4 +1,4 @@
-# Shell helpers shared by run.sh and webhooks.sh (sourced, not run).
+# Shell helpers shared by run.sh, webhooks.sh and reports.sh (sourced, not run).
 die() { echo "ERROR: $*" >&2; exit 3; }
 count() { [[ $1 =~ ^[0-9]+$ && $1 -gt 0 ]] || die "expected a positive number, got '$1'"; echo "$1"; }
 stop_pid() { # pid signal seconds: signal, wait, then SIGKILL
@@ -44,4 +44,29 @@ pg_env() { # connection-string
       sslmode) PSQL_ENV+=("PGSSLMODE=$(tr '[:upper:]' '[:lower:]' <<<"$val")") ;;
     esac
   done
+}
+as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+install_missing() { # command[:debian-package] ... -> installs the packages of the commands not found, with apt-get
+  local want pkgs=() tool
+  PATH=$PATH:/usr/sbin:/sbin
+  for want in "$@"; do
+    tool=${want%%:*}
+    if [[ $tool == initdb ]]; then ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && continue
+    else command -v "$tool" >/dev/null && continue; fi
+    pkgs+=("${want#*:}")
+  done
+  [[ ${#pkgs[@]} -gt 0 ]] || return 0
+  echo "Installing from Debian: ${pkgs[*]}"
+  local sudo=""; [[ $(id -u) -eq 0 ]] || sudo=sudo
+  $sudo apt-get update -qq || die "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null || die "could not install ${pkgs[*]}"
+}
+throwaway_postgres() { # folder -> a PostgreSQL server from Debian's binaries on a free port; sets PG_BIN, PG_DIR, PG_CONN
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
+  PG_DIR=$1; local port; port=$(free_port)
+  mkdir -p "$PG_DIR"; [[ $(id -u) -ne 0 ]] || chown postgres "$PG_DIR"
+  as_pg "$PG_BIN/initdb" -D "$PG_DIR" -U postgres -A trust >"$PG_DIR.initdb.log" 2>&1 || { cat "$PG_DIR.initdb.log" >&2; die "initdb failed"; }
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR" -l "$PG_DIR/log" -w -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1" start >/dev/null \
+    || { cat "$PG_DIR/log" >&2; die "PostgreSQL did not start"; }
+  PG_CONN="Host=127.0.0.1;Port=$port;Database=postgres;Username=postgres"
 }

@@ -60,27 +60,17 @@ done
 # ---------------------------------------------------------------------------------------------------------------
 # 1. Tools
 # ---------------------------------------------------------------------------------------------------------------
-PATH=$PATH:/usr/sbin:/sbin
-missing=()
-command -v curl >/dev/null || missing+=(curl)
-command -v python3 >/dev/null || missing+=(python3)
+missing=(curl python3)
 if [[ $POSTGRES -eq 1 ]]; then
-  command -v psql >/dev/null || missing+=(postgresql-client)
-  [[ -n $PG_CONN ]] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
-else command -v sqlite3 >/dev/null || missing+=(sqlite3); fi
-if [[ ${#missing[@]} -gt 0 ]]; then
-  echo "Installing from Debian: ${missing[*]}"
-  SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO=sudo
-  $SUDO apt-get update -qq || die "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-    || die "could not install ${missing[*]}"
-fi
+  missing+=(psql:postgresql-client)
+  [[ -n $PG_CONN ]] || missing+=(initdb:postgresql)
+else missing+=(sqlite3); fi
+install_missing "${missing[@]}"
 command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is needed"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sa-reports.XXXXXX")
 chmod 755 "$WORK"
 APP_PID="" PG_DIR="" PG_BIN=""
-as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
   local rc=$?
   stop_pid "$APP_PID" TERM 30
@@ -96,13 +86,7 @@ trap 'exit 143' TERM
 # 2. Database: a temp SQLite file, the given PostgreSQL database, or a throwaway PostgreSQL server
 # ---------------------------------------------------------------------------------------------------------------
 if [[ $POSTGRES -eq 1 && -z $PG_CONN ]]; then
-  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
-  PG_DIR="$WORK/pg"; PG_PORT=$(free_port)
-  mkdir -p "$PG_DIR"; [[ $(id -u) -ne 0 ]] || chown postgres "$PG_DIR"
-  as_pg "$PG_BIN/initdb" -D "$PG_DIR" -U postgres -A trust >"$WORK/initdb.log" 2>&1 || { cat "$WORK/initdb.log" >&2; die "initdb failed"; }
-  as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR" -l "$PG_DIR/log" -w -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1" start >/dev/null \
-    || { cat "$PG_DIR/log" >&2; die "PostgreSQL did not start"; }
-  PG_CONN="Host=127.0.0.1;Port=$PG_PORT;Database=postgres;Username=postgres"
+  throwaway_postgres "$WORK/pg" # sets PG_BIN, PG_DIR and PG_CONN
 fi
 if [[ $POSTGRES -eq 1 ]]; then
   declare -a PSQL_ENV=()

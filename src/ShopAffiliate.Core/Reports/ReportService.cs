@@ -205,7 +205,9 @@ public sealed class ReportService(AppDbContext db, TimeProvider clock)
 
     private async Task<string> CurrencyAsync(ReportPeriod period, string? currency, CancellationToken ct)
     {
-        var known = await db.DailyRollups.AsNoTracking().Where(r => r.Currency != "" && r.AffiliateId == Guid.Empty)
+        // The period's totals rows only (an index range): the whole table would be a scan per request.
+        var known = await db.DailyRollups.AsNoTracking()
+            .Where(r => r.AffiliateId == Guid.Empty && r.Day >= period.From && r.Day <= period.To && r.Currency != "")
             .Select(r => r.Currency).Distinct().ToListAsync(ct);
         known.AddRange(await db.Shops.AsNoTracking().Select(s => s.Currency).Distinct().ToListAsync(ct));
         known = known.Where(c => c.Length == 3).Distinct().Order(StringComparer.Ordinal).ToList();

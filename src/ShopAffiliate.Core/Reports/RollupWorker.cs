@@ -78,7 +78,7 @@ public sealed partial class RollupWorker(IServiceScopeFactory scopes, RollupProg
         while (!stoppingToken.IsCancellationRequested)
         {
             var pass = progress.PassStarting();
-            var caughtUp = false;
+            bool caughtUp, failed = false;
             try
             {
                 caughtUp = await PassAsync(stoppingToken);
@@ -86,9 +86,12 @@ public sealed partial class RollupWorker(IServiceScopeFactory scopes, RollupProg
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 LogPassFailed(e);
+                caughtUp = false;
+                failed = true;
             }
             progress.PassDone(pass, caughtUp);
-            if (caughtUp) await progress.WaitAsync(Poll, clock, stoppingToken);
+            // After a failure too: a database that is down is not retried in a tight loop.
+            if (caughtUp || failed) await progress.WaitAsync(Poll, clock, stoppingToken);
         }
     }
 

@@ -267,6 +267,18 @@ public abstract class ReportsTests(BootstrappedApp fixture)
         Assert.Contains("revenue, orders, activeAffiliates, roi", await unknown.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task TheOpenApiDescriptionCarriesTheDefinitions()
+    {
+        var openApi = await App.CreateClient().GetStringAsync("/openapi/v1.json");
+        foreach (var definition in (string[])["uniqueClicks = clicks neither bot nor repeat", "ctr = uniqueClicks / impressions",
+                     "conversionRate = orders / uniqueClicks", "epc = commission / uniqueClicks", "aov = revenue / orders",
+                     "roi = (revenue - commission) / commission", "A ratio whose denominator is 0 is null"])
+            Assert.Contains(definition, openApi);
+        Assert.Contains("/api/v1/reports/timeseries", openApi);
+        Assert.Contains("/api/v1/goals", openApi);
+    }
+
     private static void AssertMoney(JsonElement figures, params (string Field, string Expected)[] expected)
     {
         foreach (var (field, value) in expected)
