@@ -360,8 +360,10 @@ public static class AttributionEngine
         return keys.Any(inputs.LifetimeCustomers.ContainsKey) ? [] : keys;
     }
 
-    private static List<CustomerKey> CustomerKeys(OrderEvent order)
+    /// <summary>The order's customer keys, as lifetime links name customers: its platform customer id, then its e-mail.</summary>
+    public static List<CustomerKey> CustomerKeys(OrderEvent order)
     {
+        ArgumentNullException.ThrowIfNull(order);
         var keys = new List<CustomerKey>(2);
         if (!string.IsNullOrWhiteSpace(order.CustomerId))
             keys.Add(CustomerKey.ForCustomer(order.ShopId, order.CustomerId));

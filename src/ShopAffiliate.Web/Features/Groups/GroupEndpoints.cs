@@ -77,23 +77,35 @@ public static class GroupEndpoints
         if (string.IsNullOrEmpty(name) || name.Length > 200) throw ValidationFailedException.For("name", "A group name of 1 to 200 characters is required.");
         if (await db.CommissionGroups.AnyAsync(g => g.Name == name && g.Id != group.Id, ct))
             throw new ConflictException($"A group named '{name}' already exists.");
-        if (body.SecondTierRate is < 0 or > 1) throw ValidationFailedException.For("secondTierRate", "The second-tier rate is a fraction from 0 to 1.");
-        var rules = (body.Rules ?? []).Select((r, i) => ToRule(r, i)).ToList();
-        if (rules.Count == 0) throw ValidationFailedException.For("rules", "A group needs at least one rule (e.g. {\"scope\":\"all\",\"kind\":\"Percent\",\"value\":0.1}).");
-
-        var settings = await SettingsStore.GetAsync(db, group.WorkspaceId, ct);
-        new CommissionPlan(name, rules) { SecondTierRate = body.SecondTierRate ?? 0m, Basis = settings.CommissionBasis }.Validate();
+        var plan = ToPlan(name, body, await SettingsStore.GetAsync(db, group.WorkspaceId, ct));
 
         group.Name = name;
-        group.SecondTierRate = body.SecondTierRate ?? 0m;
+        group.SecondTierRate = plan.SecondTierRate;
         group.TierPeriod = body.TierPeriod ?? TierPeriod.Month;
-        group.RulesJson = CommissionPlans.WriteRules(rules);
+        group.RulesJson = CommissionPlans.WriteRules(plan.Rules);
         if (body.IsDefault == true && !group.IsDefault)
         {
             // One default per program.
             await db.CommissionGroups.Where(g => g.IsDefault && g.Id != group.Id).ExecuteUpdateAsync(s => s.SetProperty(g => g.IsDefault, false), ct);
         }
         group.IsDefault = body.IsDefault ?? group.IsDefault;
+    }
+
+    /// <summary>
+    /// The plan a group request describes, validated (a 400 naming the field) the one way both a group and a proposed
+    /// plan of the simulator are: the simulator must refuse exactly what the groups API refuses.
+    /// </summary>
+    internal static CommissionPlan ToPlan(string name, GroupRequest body, WorkspaceSettings settings)
+    {
+        if (body.SecondTierRate is < 0 or > 1) throw ValidationFailedException.For("secondTierRate", "The second-tier rate is a fraction from 0 to 1.");
+        var rules = (body.Rules ?? []).Select((r, i) => ToRule(r, i)).ToList();
+        if (rules.Count == 0) throw ValidationFailedException.For("rules", "A group needs at least one rule (e.g. {\"scope\":\"all\",\"kind\":\"Percent\",\"value\":0.1}).");
+        var plan = new CommissionPlan(name, rules)
+        {
+            SecondTierRate = body.SecondTierRate ?? 0m, Basis = settings.CommissionBasis, CommissionOnGiftCards = settings.CommissionOnGiftCards,
+        };
+        plan.Validate();
+        return plan;
     }
 
     private static CommissionRule ToRule(RuleDto r, int index)
