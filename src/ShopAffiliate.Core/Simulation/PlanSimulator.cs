@@ -28,7 +28,9 @@ public sealed record SimulationResult(
 public sealed class PlanSimulator(AppDbContext db)
 {
     public const int MaxDays = 366;
-    public const int PageSize = 500;
+
+    /// <summary>Orders read per query (the tests vary it to prove the pages join up).</summary>
+    public int PageSize { get; init; } = 500;
 
     public async Task<SimulationResult> RunAsync(Guid workspaceId, DateOnly from, DateOnly to, ProposedPlan proposal, CancellationToken ct)
     {
