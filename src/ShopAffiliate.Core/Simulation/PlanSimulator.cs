@@ -4,6 +4,7 @@ using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Engine;
 using ShopAffiliate.Core.Errors;
 using ShopAffiliate.Core.Orders;
+using ShopAffiliate.Core.Reports;
 using ShopAffiliate.Core.Settings;
 using AffiliateStatus = ShopAffiliate.Core.Affiliates.AffiliateStatus;
 
@@ -43,9 +44,8 @@ public sealed class PlanSimulator(AppDbContext db)
         proposal.Plan.Validate();
 
         var settings = await SettingsStore.GetAsync(db, workspaceId, ct);
-        var zone = ProgramDays.Zone(settings.TimeZone);
-        var fromUtc = ProgramDays.StartUtc(from, zone);
-        var toUtc = ProgramDays.StartUtc(to.AddDays(1), zone);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(await SettingsStore.TimeZoneAsync(db, settings, ct));
+        var (fromUtc, toUtc) = ReportCalendar.UtcRange(from, to, zone);
         var groups = await db.CommissionGroups.AsNoTracking().Select(g => new { g.Id, g.IsDefault }).ToListAsync(ct);
         if (proposal.GroupId is { } target && groups.All(g => g.Id != target))
             throw ValidationFailedException.For("groupId", "No commission group with that id in this program.");

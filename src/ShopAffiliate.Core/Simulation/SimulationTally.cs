@@ -1,4 +1,5 @@
 using ShopAffiliate.Core.Engine;
+using ShopAffiliate.Core.Reports;
 
 namespace ShopAffiliate.Core.Simulation;
 
@@ -7,8 +8,8 @@ public sealed record PlanFigures(decimal Commission, decimal Revenue, int Orders
 {
     public static PlanFigures Zero { get; } = new(0m, 0m, 0);
 
-    /// <summary>ROI = (revenue - commission) / commission; null when no commission is paid (never 0 or infinity).</summary>
-    public decimal? Roi => Commission == 0m ? null : (Revenue - Commission) / Commission;
+    /// <summary>ROI as the reports define it (<see cref="ReportMath.Roi"/>): null when no commission is paid.</summary>
+    public decimal? Roi => ReportMath.Roi(Revenue, Commission);
 
     public PlanFigures Add(PlanFigures other) => new(Commission + other.Commission, Revenue + other.Revenue, Orders + other.Orders);
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Engine;
 using ShopAffiliate.Core.Errors;
+using ShopAffiliate.Core.Reports;
 using ShopAffiliate.Core.Settings;
 
 namespace ShopAffiliate.Core.Statements;
@@ -25,16 +26,21 @@ public sealed record CurrencyStatement(
     public decimal Payable => Approved + Carried;
 }
 
-/// <summary>An affiliate's month (<see cref="From"/> to <see cref="To"/>, both included, in <see cref="TimeZone"/>).</summary>
+/// <summary>
+/// An affiliate's month (<see cref="From"/> to <see cref="To"/>, both included, in <see cref="TimeZone"/>).
+/// <see cref="Clicks"/>, <see cref="UniqueClicks"/> and <see cref="Orders"/> are the reports' figures (not bots; neither
+/// bots nor repeats; attributed orders), read from the same rollups as <c>/api/v1/reports</c>.
+/// </summary>
 public sealed record Statement(
-    Guid AffiliateId, string AffiliateName, string Month, DateOnly From, DateOnly To, string TimeZone, IReadOnlyList<CurrencyStatement> Currencies);
+    Guid AffiliateId, string AffiliateName, string Month, DateOnly From, DateOnly To, string TimeZone, long Clicks, long UniqueClicks, long Orders,
+    IReadOnlyList<CurrencyStatement> Currencies);
 
 /// <summary>
 /// Monthly statements, for the API and the affiliate portal alike: the same figures from the same code. The month is
 /// the program's (its time zone); money is per currency, never summed across. Ledger entries are read as a stream and
 /// added up as they come (SQLite cannot SUM decimals), so a long history costs time, not memory.
 /// </summary>
-public sealed class StatementService(AppDbContext db)
+public sealed class StatementService(AppDbContext db, ReportService reports)
 {
     /// <summary>"2026-11" as a month; a 400 naming <paramref name="field"/> otherwise.</summary>
     public static DateOnly ParseMonth(string? month, string field = "month") =>
@@ -49,11 +55,12 @@ public sealed class StatementService(AppDbContext db)
             .Select(a => new { a.Name, a.WorkspaceId }).FirstOrDefaultAsync(ct)
             ?? throw new NotFoundException("No affiliate with that id in this program.");
         var settings = await SettingsStore.GetAsync(db, affiliate.WorkspaceId, ct);
-        var zone = ProgramDays.Zone(settings.TimeZone);
-        var first = new DateOnly(month.Year, month.Month, 1);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(await SettingsStore.TimeZoneAsync(db, settings, ct));
+        var first = ReportCalendar.MonthStart(month);
         var last = first.AddMonths(1).AddDays(-1);
-        var fromUtc = ProgramDays.StartUtc(first, zone);
-        var toUtc = ProgramDays.StartUtc(first.AddMonths(1), zone);
+        var (fromUtc, toUtc) = ReportCalendar.UtcRange(first, last, zone);
+        // Clicks and orders as every report counts them, from the same rollups.
+        var activity = await reports.FiguresAsync(new ReportPeriod(first, last, AffiliateId: affiliateId), ct);
 
         var sums = new Dictionary<string, Sums>(StringComparer.Ordinal);
         var entries = db.Ledger.AsNoTracking().Where(e => e.AffiliateId == affiliateId && e.At < toUtc)
@@ -77,7 +84,8 @@ public sealed class StatementService(AppDbContext db)
             return new CurrencyStatement(currency, s.Opening, s.Earned, s.Refunds, s.Clawbacks, s.Payouts, s.Opening + s.Earned + s.Refunds + s.Clawbacks - s.Payouts,
                 s.Pending, s.Approved, s.Carried, byCurrency.GetValueOrDefault(currency) ?? []);
         }).ToList();
-        return new Statement(affiliateId, affiliate.Name, first.ToString("yyyy-MM", CultureInfo.InvariantCulture), first, last, zone.Id, currencies);
+        return new Statement(affiliateId, affiliate.Name, first.ToString("yyyy-MM", CultureInfo.InvariantCulture), first, last, zone.Id,
+            activity.Clicks, activity.UniqueClicks, activity.Orders, currencies);
     }
 
     private sealed record LedgerRow(string Currency, LedgerEntryKind Kind, LedgerBucket Bucket, decimal Amount, DateTime At);

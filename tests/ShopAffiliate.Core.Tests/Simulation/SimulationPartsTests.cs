@@ -1,11 +1,10 @@
 using ShopAffiliate.Core.Engine;
-using ShopAffiliate.Core.Settings;
 using ShopAffiliate.Core.Simulation;
 using static ShopAffiliate.Core.Tests.Engine.TestData;
 
 namespace ShopAffiliate.Core.Tests.Simulation;
 
-/// <summary>The simulator's pure parts: replaying one order, the sales timeline for tiers, the tally and ROI, program days.</summary>
+/// <summary>The simulator's pure parts: replaying one order, the sales timeline for tiers, the tally and ROI.</summary>
 public sealed class SimulationPartsTests
 {
     /// <summary>An order as the host keeps it: attributed, quoted, then its refunds.</summary>
@@ -119,22 +118,5 @@ public sealed class SimulationPartsTests
         var eur = tally.Totals()[0];
         Assert.Equal((8m, 0m, -8m), (eur.Current.Commission, eur.Proposed.Commission, eur.Change));
         Assert.Null(eur.Proposed.Roi);
-    }
-
-    [Theory]
-    [InlineData("Europe/Copenhagen", 2026, 11, 1, "2026-10-31T23:00:00Z")] // CET, UTC+1
-    [InlineData("Europe/Copenhagen", 2026, 7, 1, "2026-06-30T22:00:00Z")] // CEST, UTC+2
-    [InlineData("UTC", 2026, 11, 1, "2026-11-01T00:00:00Z")]
-    [InlineData("America/Santiago", 2026, 9, 6, "2026-09-06T04:00:00Z")] // clocks skip 00:00-01:00: the day starts at 01:00 (UTC-3)
-    public void ADayStartsAtTheFirstLocalInstantOfIt(string zone, int year, int month, int day, string expected) =>
-        Assert.Equal(DateTime.Parse(expected, null, System.Globalization.DateTimeStyles.AdjustToUniversal),
-            ProgramDays.StartUtc(new DateOnly(year, month, day), ProgramDays.Zone(zone)));
-
-    [Fact]
-    public void AnUnsetOrUnknownZoneIsUtc()
-    {
-        Assert.Equal(TimeZoneInfo.Utc, ProgramDays.Zone(null));
-        Assert.Equal(TimeZoneInfo.Utc, ProgramDays.Zone("Mars/Olympus"));
-        Assert.Equal(new DateOnly(2026, 11, 1), ProgramDays.DayOf(new DateTime(2026, 10, 31, 23, 30, 0, DateTimeKind.Utc), ProgramDays.Zone("Europe/Copenhagen")));
     }
 }

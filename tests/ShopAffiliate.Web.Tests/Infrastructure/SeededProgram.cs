@@ -105,6 +105,8 @@ public abstract class SeededProgram(Db provider) : IAsyncLifetime
             }
             return await db.SaveChangesAsync();
         });
+        // Statements read clicks and orders from the report rollups, which a background worker keeps.
+        await App.Services.GetRequiredService<ShopAffiliate.Core.Reports.RollupProgress>().CaughtUpAsync().WaitAsync(TimeSpan.FromSeconds(60));
     }
 
     public async Task DisposeAsync() => await App.DisposeAsync();

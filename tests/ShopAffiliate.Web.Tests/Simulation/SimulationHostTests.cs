@@ -107,9 +107,9 @@ public abstract class SimulationHostTests(SeededProgram program)
         Assert.Equal(proposedCommission, Money(usd, "proposed", "commission"));
         Assert.Equal(proposedRevenue, Money(usd, "proposed", "revenue"));
         Assert.Equal(8, usd.GetProperty("proposed").GetProperty("orders").GetInt32());
-        Assert.Equal(decimal.Round((proposedRevenue - proposedCommission) / proposedCommission, 4), usd.GetProperty("proposed").GetProperty("roi").GetDecimal());
+        Assert.Equal(decimal.Round((proposedRevenue - proposedCommission) / proposedCommission, 6, MidpointRounding.AwayFromZero), usd.GetProperty("proposed").GetProperty("roi").GetDecimal());
         var currentCommission = currentAnn + 30m + 36m;
-        Assert.Equal(decimal.Round((960m - currentCommission) / currentCommission, 4), usd.GetProperty("current").GetProperty("roi").GetDecimal());
+        Assert.Equal(decimal.Round((960m - currentCommission) / currentCommission, 6, MidpointRounding.AwayFromZero), usd.GetProperty("current").GetProperty("roi").GetDecimal());
         var eur = Total(result, "EUR");
         Assert.Equal(9m, eur.GetProperty("current").GetProperty("roi").GetDecimal()); // (80 - 8) / 8
         Assert.Equal("Europe/Copenhagen", result.GetProperty("timeZone").GetString());

@@ -26,6 +26,10 @@ public abstract class StatementHostTests(SeededProgram program)
             statement.GetProperty("month").GetString(), statement.GetProperty("from").GetString(), statement.GetProperty("to").GetString(),
             statement.GetProperty("timeZone").GetString(), statement.GetProperty("name").GetString()));
 
+        // From the reports' rollups: Ann's two November clicks (not the one a minute before it starts in Copenhagen), and
+        // the orders credited to her: O1, O2, O6 (EUR) and O9; not the cancelled O8, nor O3 and O11 (her second tier).
+        Assert.Equal((2, 2, 4), (statement.GetProperty("clicks").GetInt32(), statement.GetProperty("uniqueClicks").GetInt32(), statement.GetProperty("orders").GetInt32()));
+
         var usd = Currency(statement, "USD");
         // Opening: O0's 10% of 300 (October). Earned in November (Copenhagen): O1 (31 Oct 23:30 UTC), O2, O9 at 10%;
         // 5% second tier of Cid's O3 and O11; not O7 (1 Dec in Copenhagen). Paid on 25 Nov: O0 and O1 (30 + 20).
@@ -73,6 +77,8 @@ public abstract class StatementHostTests(SeededProgram program)
         var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(',')).ToList();
         Assert.Equal(["section", "currency", "item", "count", "amount"], lines[0]);
 
+        foreach (var item in (string[])["clicks", "uniqueClicks", "orders"])
+            Assert.Equal(json.GetProperty(item).GetInt64(), long.Parse(lines.Single(l => l[0] == "activity" && l[2] == item)[3], CultureInfo.InvariantCulture));
         var balances = lines.Where(l => l[0] == "balance").ToList();
         var commissions = lines.Where(l => l[0] == "commissions").ToList();
         var expectedBalances = 0;

@@ -17,7 +17,7 @@ public sealed class StatementHtmlTests
     public void AnAffiliatesNameIsTextNotMarkup()
     {
         var statement = new Statement(Guid.NewGuid(), "<img src=x onerror=alert(1)> Søren & Co", "2026-11",
-            new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30), "UTC", []);
+            new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30), "UTC", 0, 0, 0, []);
         var (html, _) = StatementHtml.Render(statement, StatementLanguage.Danish);
         Assert.DoesNotContain("<img", html);
         Assert.Contains("&lt;img src=x onerror=alert(1)&gt; Søren &amp; Co", html);

@@ -67,8 +67,7 @@ public static class SimulationEndpoints
     }
 
     private static PlanFiguresDto Figures(PlanFigures f, string currency) =>
-        new(Currencies.Format(f.Commission, currency), Currencies.Format(f.Revenue, currency), f.Orders,
-            f.Roi is { } roi ? decimal.Round(roi, 4, MidpointRounding.AwayFromZero) : null);
+        new(Currencies.Format(f.Commission, currency), Currencies.Format(f.Revenue, currency), f.Orders, f.Roi);
 
     private static DateOnly Day(string? value, string field) =>
         DateOnly.TryParseExact(value?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)

@@ -7,7 +7,7 @@ namespace ShopAffiliate.Web.Features.Statements;
 
 /// <summary>
 /// A statement as one table (RFC 4180, CRLF): <c>section,currency,item,count,amount</c>. Section <c>statement</c>
-/// names the affiliate, month and time zone; <c>balance</c> has one row per figure of each currency (the JSON's names);
+/// names the affiliate, month and time zone; <c>activity</c> has the clicks, unique clicks and orders (count column); <c>balance</c> has one row per figure of each currency (the JSON's names);
 /// <c>commissions</c> one row per status. Amounts are invariant decimals in the currency's minor units, as in the JSON.
 /// </summary>
 public static class StatementCsv
@@ -23,6 +23,9 @@ public static class StatementCsv
         Row(csv, "statement", "", "from", "", Iso(s.From));
         Row(csv, "statement", "", "to", "", Iso(s.To));
         Row(csv, "statement", "", "timeZone", "", PayoutCsv.Text(s.TimeZone));
+        Row(csv, "activity", "", "clicks", Count(s.Clicks), "");
+        Row(csv, "activity", "", "uniqueClicks", Count(s.UniqueClicks), "");
+        Row(csv, "activity", "", "orders", Count(s.Orders), "");
         foreach (var c in s.Currencies)
         {
             foreach (var (item, amount) in Figures(c))
@@ -44,6 +47,8 @@ public static class StatementCsv
             ("carried", c.Carried), ("payable", c.Payable),
         ];
     }
+
+    private static string Count(long n) => n.ToString(CultureInfo.InvariantCulture);
 
     public static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

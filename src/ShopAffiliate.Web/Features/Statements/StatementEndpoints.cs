@@ -14,14 +14,16 @@ public sealed record CurrencyStatementDto(
     string Pending, string Approved, string Carried, string Payable, IReadOnlyList<StatusLineDto> Commissions);
 
 public sealed record StatementResponse(
-    Guid AffiliateId, string Name, string Month, string From, string To, string TimeZone, IReadOnlyList<CurrencyStatementDto> Currencies);
+    Guid AffiliateId, string Name, string Month, string From, string To, string TimeZone, long Clicks, long UniqueClicks, long Orders,
+    IReadOnlyList<CurrencyStatementDto> Currencies);
 
 public static class StatementEndpoints
 {
     public static RouteGroupBuilder MapStatements(this RouteGroupBuilder api)
     {
         api.MapGet("/affiliates/{id:guid}/statements/{month}", Get).WithTags("Affiliates").WithSummary(
-            "An affiliate's monthly statement (month = yyyy-MM in the program's time zone), per currency: opening balance, " +
+            "An affiliate's monthly statement (month = yyyy-MM in the program's time zone): clicks, unique clicks and attributed " +
+            "orders (as the reports count them) and, per currency: opening balance, " +
             "commission earned, refunds and reversals, clawbacks, payouts, closing balance (= what is owed: pending + approved + " +
             "carried), and the month's commissions by status. format=json (default), csv (RFC 4180, UTF-8 with BOM) or html " +
             "(a printable page; lang=en or da, else from Accept-Language).");
@@ -49,7 +51,7 @@ public static class StatementEndpoints
     }
 
     private static StatementResponse ToDto(Statement s) => new(
-        s.AffiliateId, s.AffiliateName, s.Month, StatementCsv.Iso(s.From), StatementCsv.Iso(s.To), s.TimeZone,
+        s.AffiliateId, s.AffiliateName, s.Month, StatementCsv.Iso(s.From), StatementCsv.Iso(s.To), s.TimeZone, s.Clicks, s.UniqueClicks, s.Orders,
         s.Currencies.Select(c =>
         {
             string M(decimal amount) => Currencies.Format(amount, c.Currency);

@@ -82,6 +82,11 @@ public static class StatementHtml
         html.Append("<header><h1>").Append(E(t.Title)).Append("</h1><p class=\"who\">").Append(E(s.AffiliateName)).Append("</p>")
             .Append("<p class=\"period\">").Append(E($"{MonthName(s.From, language)}: {Date(s.From, language)} – {Date(s.To, language)} ({t.TimeZone} {s.TimeZone})"))
             .Append("</p></header>");
+        html.Append("<table><caption>").Append(E(t.Activity)).Append("</caption><tbody>");
+        Line(html, t.Clicks, Count(s.Clicks, language));
+        Line(html, t.UniqueClicks, Count(s.UniqueClicks, language));
+        Line(html, t.Orders, Count(s.Orders, language));
+        html.Append("</tbody></table>");
         if (s.Currencies.Count == 0)
             html.Append("<p class=\"empty\">").Append(E(t.Nothing)).Append("</p>");
         foreach (var c in s.Currencies)
@@ -128,6 +133,9 @@ public static class StatementHtml
         return language == StatementLanguage.Danish && currency == "DKK" ? text + " kr." : $"{text} {currency}";
     }
 
+    private static string Count(long n, StatementLanguage language) =>
+        n.ToString("N0", language == StatementLanguage.Danish ? DanishNumbers : EnglishNumbers);
+
     /// <summary>"1. november 2026" or "1 November 2026".</summary>
     public static string Date(DateOnly day, StatementLanguage language) => language == StatementLanguage.Danish
         ? $"{day.Day.ToString(CultureInfo.InvariantCulture)}. {DanishMonths[day.Month - 1]} {day.Year.ToString(CultureInfo.InvariantCulture)}"
@@ -154,6 +162,10 @@ public static class StatementHtml
         public string Title => _da ? "Provisionsopgørelse" : "Commission statement";
         public string TimeZone => _da ? "tidszone" : "time zone";
         public string Nothing => _da ? "Ingen provision eller udbetalinger i perioden." : "No commission or payouts in this period.";
+        public string Activity => _da ? "Aktivitet" : "Activity";
+        public string Clicks => _da ? "Klik" : "Clicks";
+        public string UniqueClicks => _da ? "Unikke klik" : "Unique clicks";
+        public string Orders => _da ? "Ordrer" : "Orders";
         public string Movements => _da ? "Saldo og bevægelser" : "Balance and movements";
         public string Opening => _da ? "Saldo ved periodens start" : "Opening balance";
         public string Earned => _da ? "Optjent provision" : "Commission earned";
