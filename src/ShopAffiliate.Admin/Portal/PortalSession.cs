@@ -11,7 +11,7 @@ public sealed record PortalProgram(Workspace Workspace, Affiliate Affiliate);
 
 /// <summary>
 /// The affiliate side's session: its own cookie scheme (<see cref="Scheme"/>), so a staff cookie is no affiliate
-/// session and an affiliate cookie opens no admin page (ADR 0019). One account may be an affiliate of several programs.
+/// session and an affiliate cookie opens no admin page (ADR 0023). One account may be an affiliate of several programs.
 /// </summary>
 public static class PortalSession
 {

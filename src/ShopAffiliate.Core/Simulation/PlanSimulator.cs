@@ -22,7 +22,7 @@ public sealed record SimulationResult(
 
 /// <summary>
 /// Replays a period's stored orders through the engine twice, under the current plans and under a proposed one, and
-/// compares (ADR 0021). Read-only: it loads with no tracking and never saves. Bounded: at most <see cref="MaxDays"/>
+/// compares (ADR 0024). Read-only: it loads with no tracking and never saves. Bounded: at most <see cref="MaxDays"/>
 /// days, orders read <see cref="PageSize"/> at a time in placement order, and the caller's cancellation token is
 /// checked on every order.
 /// </summary>
