@@ -17,6 +17,12 @@ public sealed class ShellBrowserTests(ChromiumFixture chromium)
             Assert.Equal(language == "da" ? "Log ind" : "Sign in", await page.Locator("h1").InnerTextAsync()));
 
         await SignInAsync(context, app);
+        await PageCheck.VisitAsync(context, $"{app.BaseUrl}/admin", "admin", "overview", async (page, language) =>
+        {
+            Assert.Equal(language == "da" ? "Overblik" : "Overview", await page.Locator("h1").InnerTextAsync());
+            await Assertions.Expect(page.Locator("[data-testid=checklist-progress]")).ToHaveTextAsync(language == "da" ? "0 af 3 udført" : "0 of 3 done");
+            Assert.Equal(8, await page.Locator("[data-testid=kpi]").CountAsync());
+        });
         await PageCheck.VisitAsync(context, $"{app.BaseUrl}/admin/api-keys", "admin", "api-keys", async (page, language) =>
             Assert.Equal(language == "da" ? "Overblik" : "Overview", await page.Locator("#nav li").First.InnerTextAsync()));
     }

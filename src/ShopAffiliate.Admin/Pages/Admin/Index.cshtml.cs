@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using ShopAffiliate.Admin.TagHelpers;
+using ShopAffiliate.Admin.Ui;
 using ShopAffiliate.Core.Affiliates;
+using ShopAffiliate.Core.Reports;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Shops;
 using ShopAffiliate.Core.Workspaces;
@@ -18,6 +21,15 @@ public sealed record ProgramSummary(Membership Membership, int Affiliates, int P
     public int Shops => ShopList.Count;
 }
 
+/// <summary>The overview of the program the page shows: set-up, what needs the merchant, the last 30 days' figures.</summary>
+public sealed record ProgramOverviewView(
+    Membership Program, SetupChecklist Checklist, ProgramTasks Tasks, ReportSummary Summary, string? Currency,
+    IReadOnlyList<ChartPoint> Revenue, IReadOnlyList<ChartPoint> PreviousRevenue, IReadOnlyList<TopRow> TopAffiliates)
+{
+    public CurrencyFigures? Money(SummaryFigures figures) =>
+        figures.Currencies.FirstOrDefault(c => c.Currency == Currency);
+}
+
 /// <summary>A connect code just created, shown once, under the program it connects to.</summary>
 public sealed record NewConnectCode(Guid WorkspaceId, string Code, DateTime ExpiresAt);
 
@@ -27,7 +39,9 @@ public sealed record NewConnectCode(Guid WorkspaceId, string Code, DateTime Expi
 /// </summary>
 [AllowAnonymous]
 [Microsoft.AspNetCore.RateLimiting.DisableRateLimiting] // anonymous visitors are only sent to sign-in or set-up; its forms need staff
-public sealed class IndexModel(AppDbContext db, TenantContext tenant, TimeProvider clock, Microsoft.Extensions.Configuration.IConfiguration configuration) : PageModel
+public sealed class IndexModel(
+    AppDbContext db, TenantContext tenant, TimeProvider clock, Microsoft.Extensions.Configuration.IConfiguration configuration,
+    ProgramOverview overview, ReportService reports, UiContext ui) : PageModel
 {
     public List<ProgramSummary> Programs { get; } = [];
 
@@ -40,6 +54,11 @@ public sealed class IndexModel(AppDbContext db, TenantContext tenant, TimeProvid
 
     public NewConnectCode? NewCode { get; private set; }
 
+    /// <summary>The program to show (<c>?ws=</c>); the first one otherwise.</summary>
+    [BindProperty(SupportsGet = true)] public Guid? Ws { get; set; }
+
+    public ProgramOverviewView? Overview { get; private set; }
+
     /// <summary>The outcome of a store-admin link or unlink, and whether it worked.</summary>
     public (string Text, bool Ok)? Message { get; private set; }
 
@@ -47,6 +66,8 @@ public sealed class IndexModel(AppDbContext db, TenantContext tenant, TimeProvid
     {
         if (!await db.Workspaces.AnyAsync(ct)) return RedirectToPage("/Admin/Setup");
         if (User.Identity?.IsAuthenticated != true) return RedirectToPage("/Admin/Login", new { ReturnUrl = "/admin" });
+        // A program the user is not staff of is not found, the same as one that does not exist.
+        if (Ws is { } ws && await AdminSession.EnterAsync(db, tenant, User, ws, ct) is null) return NotFound();
         return await LoadAsync(ct);
     }
 
@@ -108,6 +129,13 @@ public sealed class IndexModel(AppDbContext db, TenantContext tenant, TimeProvid
 
     private async Task<IActionResult> LoadAsync(CancellationToken ct)
     {
+        var current = await AdminSession.EnterAsync(db, tenant, User, tenant.WorkspaceId ?? Ws, ct);
+        if (current is not null)
+        {
+            ui.Program = current;
+            ui.TimeZone = await reports.TimeZoneIdAsync(ct);
+            Overview = await OverviewAsync(current, ct);
+        }
         foreach (var m in await AdminSession.MembershipsAsync(db, User, ct))
         {
             // Counted per workspace the user is verified staff of; the filter is bypassed only for those ids.
@@ -128,5 +156,28 @@ public sealed class IndexModel(AppDbContext db, TenantContext tenant, TimeProvid
                 shops.Select(s => new ShopSummary(s.Id, s.Domain, s.Platform, s.Status, s.SyncError, admins[s.Id].ToList())).ToList()));
         }
         return Page();
+    }
+
+    /// <summary>The last 30 days in the program's time zone against the 30 before, from the report service.</summary>
+    private async Task<ProgramOverviewView> OverviewAsync(Membership program, CancellationToken ct)
+    {
+        var today = await reports.TodayAsync(ct);
+        var period = new ReportPeriod(today.AddDays(-29), today);
+        var summary = await reports.SummaryAsync(period, ct);
+        var currency = summary.Current.Currencies.Any(c => c.Currency == program.Currency) || summary.Current.Currencies.Count == 0
+            ? program.Currency
+            : summary.Current.Currencies[0].Currency;
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        IReadOnlyList<ChartPoint> Points(TimeseriesReport r) =>
+            (r.Series.FirstOrDefault(x => x.Currency == currency) ?? r.Series.FirstOrDefault())?.Points
+                .Select(p => new ChartPoint(p.Start.ToString("d MMM", culture), p.Value ?? 0m)).ToList() ?? [];
+        var revenue = await reports.TimeseriesAsync(ReportMetric.Revenue, ReportGrouping.Day, period, ct);
+        var before = await reports.TimeseriesAsync(ReportMetric.Revenue, ReportGrouping.Day, period.Previous(), ct);
+        // Ranked in a currency the period has figures in; before the first order there is nothing to rank.
+        IReadOnlyList<TopRow> top = summary.Current.Currencies.Count == 0 ? []
+            : (await reports.TopAsync(TopDimension.Affiliate, ReportMetric.Revenue, period, 5, currency, ct)).Rows;
+        return new ProgramOverviewView(
+            program, await overview.ChecklistAsync(program.WorkspaceId, ct), await overview.TasksAsync(ct), summary, currency,
+            Points(revenue), Points(before), top);
     }
 }

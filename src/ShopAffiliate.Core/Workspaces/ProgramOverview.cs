@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using ShopAffiliate.Core.Affiliates;
+using ShopAffiliate.Core.Coupons;
+using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Engine;
+using ShopAffiliate.Core.Shops;
+
+namespace ShopAffiliate.Core.Workspaces;
+
+/// <summary>The steps of setting up a program, each done or not; the overview shows them until all are done.</summary>
+public sealed record SetupChecklist(bool ShopConnected, bool CommissionSet, bool AffiliateAdded)
+{
+    public int Done => (ShopConnected ? 1 : 0) + (CommissionSet ? 1 : 0) + (AffiliateAdded ? 1 : 0);
+    public int Total => 3;
+    public bool Complete => Done == Total;
+}
+
+/// <summary>What needs the merchant now, as counts; each is a task on the overview while it is above zero.</summary>
+public sealed record ProgramTasks(int ApplicationsToReview, int CommissionsHeldForReview, int CouponsOutOfSync, int ShopsWithAProblem)
+{
+    public bool Any => ApplicationsToReview + CommissionsHeldForReview + CouponsOutOfSync + ShopsWithAProblem > 0;
+}
+
+/// <summary>
+/// The set-up checklist and the task list of the current program (the tenant the request entered). Counts only: the
+/// figures (revenue, commission...) come from <see cref="Reports.ReportService"/>.
+/// </summary>
+public sealed class ProgramOverview(AppDbContext db)
+{
+    public async Task<SetupChecklist> ChecklistAsync(Guid workspaceId, CancellationToken ct)
+    {
+        var shop = await db.Shops.AnyAsync(s => s.Status == ShopStatus.Active, ct);
+        // The commission is "set" once the merchant saved the program's rules or made a commission group: the
+        // built-in 10% default alone is not a decision anyone took.
+        var commission = await db.WorkspaceSettings.AnyAsync(s => s.WorkspaceId == workspaceId, ct) || await db.CommissionGroups.AnyAsync(ct);
+        var affiliate = await db.Affiliates.AnyAsync(ct);
+        return new SetupChecklist(shop, commission, affiliate);
+    }
+
+    public async Task<ProgramTasks> TasksAsync(CancellationToken ct) => new(
+        await db.Affiliates.CountAsync(a => a.Status == AffiliateStatus.Pending, ct),
+        await db.Commissions.CountAsync(c => c.HeldForReview && c.Status == CommissionStatus.Pending, ct),
+        await db.CouponSyncs.CountAsync(s => s.Status == CouponSyncStatus.Failed || s.Status == CouponSyncStatus.Taken, ct),
+        await db.Shops.CountAsync(s => s.Status == ShopStatus.Paused || s.SyncError != null, ct));
+}
