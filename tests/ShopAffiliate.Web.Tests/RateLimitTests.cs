@@ -95,6 +95,9 @@ public abstract class RateLimitTests(LimitedApp fixture)
     [InlineData("GET", "/woocommerce/launch")]
     [InlineData("GET", "/shopify?shop=a.myshopify.com")]
     [InlineData("GET", "/shopify/callback")]
+    [InlineData("GET", "/u/not-a-token")]
+    [InlineData("POST", "/u/not-a-token")]
+    [InlineData("GET", "/p/no-such-program")]
     public async Task APublicRouteAnswers429WithRetryAfterOverItsPerClientLimit(string method, string path)
     {
         var client = Client(FreshAddress());

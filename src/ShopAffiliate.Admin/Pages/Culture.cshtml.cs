@@ -12,6 +12,7 @@ namespace ShopAffiliate.Admin.Pages;
 /// and goes back to the page it came from. For everyone, signed in or not: the sign-in page has the switcher too.
 /// </summary>
 [AllowAnonymous]
+[Microsoft.AspNetCore.RateLimiting.DisableRateLimiting] // sets the visitor's own cookie: no database, no server state
 public sealed class CultureModel(IStringLocalizer<SharedText> text) : PageModel
 {
     /// <summary>Nothing to show and nothing changes on a GET.</summary>

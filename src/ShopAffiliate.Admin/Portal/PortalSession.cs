@@ -22,6 +22,7 @@ public static class PortalSession
     public const string ApplyLimit = "Apply";
     public const string SignInLimit = "PortalSignIn";
     public const string EmailLimit = "PortalEmail";
+    public const string PageLimit = "ProgramPage";
 
     public static Guid? UserId(ClaimsPrincipal user) =>
         user.Identity?.AuthenticationType is not null && Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;

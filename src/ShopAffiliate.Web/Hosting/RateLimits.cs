@@ -50,6 +50,7 @@ public static class RateLimits
     public const string Launch = "store-launch";
     public const string Webhooks = "webhooks";
     public const string Api = "api";
+    public const string Unsubscribe = "unsubscribe";
 
     public static readonly IReadOnlyList<RateLimitPolicy> Policies =
     [
@@ -59,6 +60,10 @@ public static class RateLimits
         new(PortalSession.ApplyLimit, "Apply", 5, TimeSpan.FromHours(1), LimitBy.Client, "Too many applications.", WritesOnly: true),
         new(PortalSession.SignInLimit, "PortalSignIn", 5, TimeSpan.FromMinutes(15), LimitBy.Client, "Too many sign-in attempts.", WritesOnly: true),
         new(PortalSession.EmailLimit, "PortalEmail", 3, TimeSpan.FromMinutes(15), LimitBy.Client, "Too many email requests.", WritesOnly: true),
+        // The public program page reads the program and its rules: generous, it is what affiliates are sent to.
+        new(PortalSession.PageLimit, "ProgramPage", 300, TimeSpan.FromMinutes(1), LimitBy.Client, "Too many requests for this page."),
+        // A mail client's one-click unsubscribe (and its confirm page): one person, a few addresses.
+        new(Unsubscribe, "Unsubscribe", 60, TimeSpan.FromMinutes(10), LimitBy.Client, "Too many unsubscribe requests."),
         new(Landing, "Landing", 120, TimeSpan.FromMinutes(1), LimitBy.Client, "Too many landing reports."),
         new(Connect, "Connect", 30, TimeSpan.FromMinutes(10), LimitBy.Client, "Too many store connection attempts."),
         new(Launch, "Launch", 60, TimeSpan.FromMinutes(1), LimitBy.Client, "Too many launches."),

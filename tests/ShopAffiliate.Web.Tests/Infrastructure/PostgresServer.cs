@@ -29,7 +29,7 @@ public sealed class PostgresServer
     public static Task<PostgresServer> InstanceAsync() => Shared.Value;
 
     public string ConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Include Error Detail=true;Timeout=30";
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Include Error Detail=true;Timeout=30;Connection Idle Lifetime=15;Connection Pruning Interval=5";
 
     public async Task<string> CreateDatabaseAsync()
     {
@@ -62,7 +62,7 @@ public sealed class PostgresServer
                 await RunAsync(Path.Combine(bin, "pg_ctl"),
                 [
                     "-D", data, "-l", Path.Combine(data, "server.log"), "-w", "-t", "60",
-                    "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+                    "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000",
                     "start",
                 ], asRoot);
                 var server = new PostgresServer(bin, data, port);

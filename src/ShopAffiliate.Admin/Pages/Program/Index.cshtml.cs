@@ -14,6 +14,7 @@ namespace ShopAffiliate.Admin.Pages.Program;
 
 /// <summary>The public program page: the merchant's pitch, what an affiliate earns (from the real rules), the terms.</summary>
 [AllowAnonymous]
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(ShopAffiliate.Admin.Portal.PortalSession.PageLimit)]
 public sealed class IndexModel(AppDbContext db) : PageModel
 {
     public Workspace Workspace { get; private set; } = null!;

@@ -19,7 +19,7 @@ public static class UnsubscribeEndpoints
 
     public static IEndpointRouteBuilder MapUnsubscribe(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/u").WithTags("Email").AllowAnonymous();
+        var group = app.MapGroup("/u").WithTags("Email").AllowAnonymous().RequireRateLimiting(RateLimits.Unsubscribe);
         group.MapGet("/{token}", Confirm).ExcludeFromDescription();
         group.MapPost("/{token}", UnsubscribeAsync).WithSummary("Unsubscribe an address from a program's non-essential mail (RFC 8058 one-click).");
         return app;
