@@ -11,13 +11,15 @@ public enum KpiFormat { Number, Money, Percent, Decimal }
 
 /// <summary>
 /// <c>&lt;sa-kpi label="Revenue" value="@now" previous="@before" format="Money" currency="DKK" /&gt;</c>: a KPI card with
-/// the change against the previous period (none when there was nothing before to compare with).
+/// the change against the previous period (none when there was nothing before to compare with). A ratio whose
+/// denominator is 0 (conversion rate without clicks, ROI without commission) is null by the report definitions and is
+/// shown as a dash, never as 0.
 /// </summary>
 [HtmlTargetElement("sa-kpi", TagStructure = TagStructure.WithoutEndTag)]
 public sealed class KpiTagHelper(IStringLocalizer<SharedText> text) : TagHelper
 {
     public string Label { get; set; } = "";
-    public decimal Value { get; set; }
+    public decimal? Value { get; set; }
     public decimal? Previous { get; set; }
     public KpiFormat Format { get; set; }
     public string Currency { get; set; } = "";
@@ -32,16 +34,17 @@ public sealed class KpiTagHelper(IStringLocalizer<SharedText> text) : TagHelper
         output.TagMode = TagMode.StartTagAndEndTag;
         output.Attributes.SetAttribute("class", "kpi");
         output.Attributes.SetAttribute("data-testid", "kpi");
-        var value = Format switch
+        var value = Value is not { } v ? "—" : Format switch
         {
-            KpiFormat.Money => Formats.Money(Value, Currency, culture),
-            KpiFormat.Percent => Formats.Percent(Value, culture),
-            KpiFormat.Decimal => Formats.Number(Value, culture, 2),
-            _ => Formats.Number(Value, culture),
+            KpiFormat.Money => Formats.Money(v, Currency, culture),
+            KpiFormat.Percent => Formats.Percent(v, culture),
+            KpiFormat.Decimal => Formats.Number(v, culture, 2),
+            _ => Formats.Number(v, culture),
         };
-        var change = Change(Value, Previous);
+        var change = Value is { } current ? Change(current, Previous) : null;
         var (css, words) = change switch
         {
+            null when Value is null => ("flat", text["Not defined: nothing to divide by in this period"].Value),
             null => ("flat", text["No earlier period to compare with"].Value),
             0m => ("flat", text["Unchanged vs previous period"].Value),
             > 0m => (LowerIsBetter ? "down" : "up", text["Up {0} vs previous period", Formats.Percent(Math.Abs(change.Value), culture)].Value),

@@ -56,6 +56,15 @@ public sealed class WidgetTests
     }
 
     [Fact]
+    public void AKpiWhoseRatioHasNoDenominatorShowsADashNotZero()
+    {
+        var html = Render(new KpiTagHelper(Text()) { Label = "ROI", Value = null, Previous = 2m, Format = KpiFormat.Percent }, "sa-kpi", English);
+        Assert.Contains("<p class=\"value\">—</p>", html);
+        Assert.Contains("Not defined: nothing to divide by in this period", html);
+        Assert.DoesNotContain("0.0", html);
+    }
+
+    [Fact]
     public void AKpiIsWrittenInDanishForADane()
     {
         var html = Render(new KpiTagHelper(Text()) { Label = "Omsætning", Value = 1500m, Previous = 1000m, Format = KpiFormat.Money, Currency = "DKK" }, "sa-kpi", Danish);
