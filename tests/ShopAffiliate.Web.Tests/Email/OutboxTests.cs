@@ -19,21 +19,36 @@ public abstract class OutboxFixture(Db provider) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Smtp.InitializeAsync();
-        App = await TestApp.BootstrappedAsync(provider, new Dictionary<string, string?>(Smtp.Settings)
+        try
         {
-            ["Outbox:PollSeconds"] = "0.2",
-            ["Outbox:RetryBaseSeconds"] = "0.5",
-            ["Outbox:MaxDelaySeconds"] = "2",
-            ["Outbox:MaxAttempts"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+            App = await TestApp.BootstrappedAsync(provider, new Dictionary<string, string?>(Smtp.Settings)
+            {
+                ["Outbox:PollSeconds"] = "0.2",
+                ["Outbox:RetryBaseSeconds"] = "0.5",
+                ["Outbox:MaxDelaySeconds"] = "2",
+                ["Outbox:MaxAttempts"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+        }
+        catch
+        {
+            // xUnit does not dispose a fixture whose InitializeAsync threw: stop the SMTP server here.
+            await Smtp.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task RestartAsync(Action? whileStopped = null) => App = await App.RestartAsync(whileStopped);
 
     public async Task DisposeAsync()
     {
-        await App.DisposeAsync();
-        await Smtp.DisposeAsync();
+        try
+        {
+            await App.DisposeAsync();
+        }
+        finally
+        {
+            await Smtp.DisposeAsync();
+        }
     }
 }
 

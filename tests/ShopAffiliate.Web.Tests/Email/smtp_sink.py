@@ -4,9 +4,23 @@ Run as: python3 -m aiosmtpd -n -l 127.0.0.1:PORT -c smtp_sink.Sink FOLDER   (wit
 - every accepted message is written to FOLDER/<uuid>.eml (via a temporary name, so a reader never sees half a file);
 - while FOLDER/refuse exists, DATA is answered 451 and FOLDER/refused-<uuid> is written (the test waits on those);
 - a recipient whose address starts with "bounce" is refused for good: 550.
+The server exits by itself when the test process that started it is gone (it is then re-parented), so a test run
+that ends without disposing its fixture (a failed InitializeAsync, a killed test host) leaves no server behind.
 """
 import os
+import threading
+import time
 import uuid
+
+
+def _exit_with_parent():
+    parent = os.getppid()
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
+threading.Thread(target=_exit_with_parent, daemon=True).start()
 
 
 class Sink:
