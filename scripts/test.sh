@@ -78,6 +78,7 @@ else
       --results-directory "$results/dotnet" || status=1
     read -r ran p f k < <(trx_counts "$results/dotnet/$assembly.trx")
     count "$ran" "$p" "$f" "$k"
+    while IFS= read -r failure; do problems+=("$assembly: $failure"); done < <(trx_failures "$results/dotnet/$assembly.trx")
     problem=$(check_minimum "$assembly" "$ran" "$(minimum_for "$assembly" scripts/test-minimums)") || problems+=("$problem")
   done
 fi

@@ -46,5 +46,19 @@ expect "enough tests" "ok" "$(check_minimum A 140 140 && echo ok)"
 expect "too few tests" "A: 0 tests ran, at least 140 expected (a missing test runner package, a broken filter, deleted tests?)" "$(check_minimum A 0 140)"
 expect "no minimum" "B: no minimum test count in scripts/test-minimums; add one" "$(check_minimum B 5 "")"
 
+# The failed tests of a trx, named with their message's first line; passed ones are not listed.
+cat >"$tmp/f.trx" <<'XML'
+<?xml version="1.0" encoding="utf-8"?>
+<TestRun xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010"><Results>
+  <UnitTestResult testName="A.Passes" outcome="Passed" />
+  <UnitTestResult testName="A.Fails" outcome="Failed"><Output><ErrorInfo><Message>Assert.Equal() Failure
+more</Message></ErrorInfo></Output></UnitTestResult>
+  <UnitTestResult testName="A.TimesOut" outcome="Timeout" />
+</Results></TestRun>
+XML
+expect "trx failures" "A.Fails: Assert.Equal() Failure
+A.TimesOut: Timeout" "$(trx_failures "$tmp/f.trx")"
+expect "no trx, no failures" "" "$(trx_failures "$tmp/none.trx")"
+
 [ "$bad" -eq 0 ] && echo "test-results self-test passed"
 exit "$bad"

@@ -42,3 +42,23 @@ check_minimum() {
     return 1
   fi
 }
+
+# trx_failures FILE -> one line per failed, timed-out or aborted test of a VSTest trx file: "name: first line of its
+# message" (nothing when the file is missing or nothing failed). A CI log's tail then names what failed.
+trx_failures() {
+  [ -f "$1" ] || return 0
+  python3 - "$1" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except ET.ParseError as e:
+    print(f"(unreadable trx: {e})"); sys.exit(0)
+for r in root.iterfind(".//t:UnitTestResult", ns):
+    if r.get("outcome") in ("Failed", "Error", "Timeout", "Aborted"):
+        msg = r.find("t:Output/t:ErrorInfo/t:Message", ns)
+        text = (msg.text or "").strip().splitlines() if msg is not None else []
+        first = text[0][:300] if text else r.get("outcome")
+        print(f"{r.get('testName')}: {first}")
+PY
+}
