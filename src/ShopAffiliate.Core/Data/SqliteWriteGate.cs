@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ShopAffiliate.Core.Data;
 
 /// <summary>
-/// Puts this process's inbox writers (the intake's group commit and the engine's batches) in line for SQLite's one
+/// Puts this process's writers (the intake's group commit, the engine's batches, the click writer, the rollups) in line for SQLite's one
 /// write lock. Without it they met inside SQLite: the loser's BEGIN IMMEDIATE got SQLITE_BUSY and Microsoft.Data.Sqlite
 /// retried it by sleeping and polling, which put whole sleeps into webhook answers (the first benchmark run showed a
 /// p50 of about 150 ms while the engine was writing). The gate hands the lock over as soon as it is free, and an
@@ -24,6 +24,10 @@ public static class SqliteWriteGate
         return new Release(gate);
     }
 
+    /// <summary>How many wait for the gate of this database (tests watch a writer queue up instead of sleeping).</summary>
+    internal static int Waiting(string connectionString) =>
+        Gates.TryGetValue(connectionString, out var gate) ? gate.Waiting : 0;
+
     /// <summary>One holder at a time; on release the turn goes to the oldest urgent waiter, else the oldest other one.</summary>
     private sealed class Gate
     {
@@ -31,6 +35,14 @@ public static class SqliteWriteGate
         private readonly Queue<TaskCompletionSource> _urgent = new();
         private readonly Queue<TaskCompletionSource> _others = new();
         private bool _held;
+
+        public int Waiting
+        {
+            get
+            {
+                lock (_lock) return _urgent.Count(t => !t.Task.IsCompleted) + _others.Count(t => !t.Task.IsCompleted);
+            }
+        }
 
         public Task EnterAsync(bool urgent, CancellationToken ct)
         {

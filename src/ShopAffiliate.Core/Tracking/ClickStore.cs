@@ -33,7 +33,10 @@ internal static class ClickStore
                     await PostgresAsync(pg, rows, ct);
                     break;
                 case SqliteConnection sqlite:
-                    Sqlite(sqlite, rows);
+                    // In line with this process's other writers (the rollups, the engine, the intake): meeting them
+                    // inside SQLite instead made Microsoft.Data.Sqlite sleep a pool thread 150 ms per busy retry,
+                    // which starved the redirect's threads. Urgent: a full click queue makes redirects wait.
+                    using (await SqliteWriteGate.EnterAsync(db, ct, urgent: true)) Sqlite(sqlite, rows);
                     break;
                 default:
                     throw new NotSupportedException("Clicks are stored on SQLite or PostgreSQL.");

@@ -51,6 +51,42 @@ public sealed class ClickStoreLockingTests : IDisposable
         Assert.True(await check.Clicks.IgnoreQueryFilters().AnyAsync(c => c.Id == click.Id));
     }
 
+    [Fact]
+    public async Task ABatchWaitsInLineWithThisProcesssOtherWritersWithoutAskingSqliteForTheLock()
+    {
+        var connectionString = $"Data Source={Path.Combine(_folder, "gate.db")};Foreign Keys=False;Pooling=False";
+        await using (var setup = Context(connectionString))
+        {
+            await setup.Database.EnsureCreatedAsync();
+            await setup.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        }
+        await using var writer = Context(connectionString);
+        await using var db = Context(connectionString);
+        await db.Database.OpenConnectionAsync();
+        var asked = WhenStatementStarts((SqliteConnection)db.Database.GetDbConnection(), "BEGIN IMMEDIATE");
+        var click = new Click
+        {
+            Id = ClickIds.Next(DateTimeOffset.UtcNow), WorkspaceId = Guid.NewGuid(), AffiliateId = Guid.NewGuid(),
+            ReferralCode = "jane", At = DateTime.UtcNow, Source = ClickSource.Redirect,
+        };
+
+        Task insert;
+        // Another writer of this process (the rollups, the engine) holds the gate.
+        using (await SqliteWriteGate.EnterAsync(writer, CancellationToken.None))
+        {
+            insert = Task.Run(() => ClickStore.InsertAsync(db, [click], CancellationToken.None));
+            // Not a sleep: the insert is queued at the gate before we look.
+            while (SqliteWriteGate.Waiting(connectionString) == 0 && !insert.IsCompleted) await Task.Delay(5);
+            Assert.Equal(1, SqliteWriteGate.Waiting(connectionString));
+            Assert.False(asked.IsCompleted, "the insert asked SQLite for the lock (a busy retry sleeps) instead of waiting at the gate");
+            Assert.False(insert.IsCompleted);
+        }
+        await insert.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(asked.IsCompleted);
+        await using var check = Context(connectionString);
+        Assert.True(await check.Clicks.IgnoreQueryFilters().AnyAsync(c => c.Id == click.Id));
+    }
+
     /// <summary>Completes when SQLite starts running a statement on the connection that begins with <paramref name="sql"/>.</summary>
     private static Task WhenStatementStarts(SqliteConnection connection, string sql)
     {

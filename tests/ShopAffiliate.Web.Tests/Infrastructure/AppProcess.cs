@@ -53,11 +53,11 @@ public sealed class AppProcess : IAsyncDisposable
         return app;
     }
 
-    /// <summary>Polls /health until it answers 200, the process exits, or a minute passes.</summary>
+    /// <summary>Polls /health until it answers 200, the process exits, or three minutes pass (a loaded CI machine starts a process slowly).</summary>
     public async Task<bool> WaitUntilHealthyAsync()
     {
         using var http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddMinutes(1);
+        var deadline = DateTime.UtcNow.AddMinutes(3);
         while (DateTime.UtcNow < deadline && !_process.HasExited)
         {
             try
