@@ -41,6 +41,35 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task TwoNodesStartedAtOnceOnAnEmptyPostgresBothComeUpWithOneSchemaAndOneBootstrappedProgram()
+    {
+        var server = await PostgresServer.InstanceAsync();
+        var connectionString = await server.CreateDatabaseAsync();
+        var environment = new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "Postgres",
+            ["ConnectionStrings__Postgres"] = connectionString,
+            ["Bootstrap__OwnerEmail"] = "owner@example.com",
+            ["Bootstrap__OwnerPassword"] = "a-long-password",
+            ["Bootstrap__WorkspaceName"] = "Two nodes",
+        };
+
+        await using var first = AppProcess.Start(environment);
+        await using var second = AppProcess.Start(environment);
+        var healthy = await Task.WhenAll(first.WaitUntilHealthyAsync(), second.WaitUntilHealthyAsync());
+
+        Assert.True(healthy[0], "The first node did not become healthy:\n" + first.Output);
+        Assert.True(healthy[1], "The second node did not become healthy:\n" + second.Output);
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var history = new NpgsqlCommand(
+            "SELECT count(*) = count(DISTINCT \"MigrationId\") AND count(*) > 0 FROM \"__EFMigrationsHistory\"", connection);
+        Assert.Equal(true, await history.ExecuteScalarAsync());
+        await using var workspaces = new NpgsqlCommand("SELECT count(*) FROM \"Workspaces\"", connection);
+        Assert.Equal(1L, await workspaces.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task AnUnknownProviderStopsStartupWithAMessageNamingTheKey()
     {
         await using var app = AppProcess.Start(new Dictionary<string, string> { ["Database__Provider"] = "Oracle" });

@@ -6,7 +6,7 @@ using ShopAffiliate.Core.Workspaces;
 namespace ShopAffiliate.Web.Hosting;
 
 /// <summary>
-/// Migrates the database and applies the headless bootstrap. Runs in <see cref="IHostedLifecycleService.StartingAsync"/>,
+/// Migrates the database and applies the headless bootstrap, one node at a time (<see cref="StartupLock"/>). Runs in <see cref="IHostedLifecycleService.StartingAsync"/>,
 /// which completes before any hosted service (the web server included) starts, so no request sees an old schema.
 /// </summary>
 internal sealed partial class StartupTasks(IServiceProvider services, IOptions<BootstrapOptions> bootstrap, ILogger<StartupTasks> logger)
@@ -15,8 +15,12 @@ internal sealed partial class StartupTasks(IServiceProvider services, IOptions<B
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
-        await BootstrapAsync(scope.ServiceProvider, cancellationToken);
+        // Nodes sharing one PostgreSQL take turns: the first migrates and bootstraps, the others then find it done.
+        await using (await StartupLock.AcquireAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), cancellationToken))
+        {
+            await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+            await BootstrapAsync(scope.ServiceProvider, cancellationToken);
+        }
         // Warm the redirect's link table before the server takes its first request.
         await scope.ServiceProvider.GetRequiredService<ShopAffiliate.Core.Tracking.LinkCache>().RefreshAsync(cancellationToken);
     }
