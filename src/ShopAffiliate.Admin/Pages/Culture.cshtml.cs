@@ -12,13 +12,16 @@ namespace ShopAffiliate.Admin.Pages;
 /// and goes back to the page it came from. For everyone, signed in or not: the sign-in page has the switcher too.
 /// </summary>
 [AllowAnonymous]
+// Both sessions are read (staff "Identity.Application" and the portal's): the antiforgery token of a portal page is made
+// for the signed-in affiliate, so a POST read with the staff scheme alone is refused as meant for another user.
+[Authorize(AuthenticationSchemes = "Identity.Application," + ShopAffiliate.Admin.Portal.PortalSession.Scheme)]
 [Microsoft.AspNetCore.RateLimiting.DisableRateLimiting] // sets the visitor's own cookie: no database, no server state
-public sealed class CultureModel(IStringLocalizer<SharedText> text) : PageModel
+public sealed class CultureModel(IStringLocalizer<SharedText> text, Core.Data.AppDbContext db) : PageModel
 {
     /// <summary>Nothing to show and nothing changes on a GET.</summary>
     public IActionResult OnGet() => StatusCode(StatusCodes.Status405MethodNotAllowed);
 
-    public IActionResult OnPost(string? culture, string? returnUrl)
+    public async Task<IActionResult> OnPostAsync(string? culture, string? returnUrl)
     {
         if (UiCultures.Normalize(culture) is not { } chosen || !string.Equals(chosen, culture?.Trim(), StringComparison.OrdinalIgnoreCase))
         {
@@ -30,6 +33,7 @@ public sealed class CultureModel(IStringLocalizer<SharedText> text) : PageModel
             }) { StatusCode = StatusCodes.Status400BadRequest };
         }
         Response.Cookies.Append(UiCultures.CookieName, UiCultures.CookieValue(chosen), UiCultures.CookieOptions(Request));
+        await ShopAffiliate.Admin.Portal.PortalLanguage.RememberAsync(HttpContext, db, chosen);
         return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl! : "/admin");
     }
 }

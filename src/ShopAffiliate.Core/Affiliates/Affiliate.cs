@@ -38,6 +38,10 @@ public sealed class Affiliate : ITenantOwned, IAuditable
     /// <summary>Where payouts go (a PayPal email or bank details), as the affiliate entered it in the portal.</summary>
     public string? PayoutDetails { get; set; }
 
+    /// <summary>The language the affiliate reads this program's pages and mail in (<c>en</c>, <c>da</c>): the one they
+    /// applied in, then their choice in the portal's switcher; null = the program's default.</summary>
+    public string? Language { get; set; }
+
     /// <summary>Identity user of the affiliate's portal login, once they have one.</summary>
     public Guid? UserId { get; set; }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Email;
 using ShopAffiliate.Core.Errors;
 using ShopAffiliate.Core.Identity;
 using ShopAffiliate.Core.Tracking;
@@ -21,15 +22,16 @@ public enum ApplyOutcome
     AlreadyApplied,
 }
 
-/// <summary>Where the client came from, as far as the host knows it.</summary>
-public sealed record ApplicantOrigin(string? Ip, string? Country);
+/// <summary>Where the client came from, as far as the host knows it, and the language they applied in.</summary>
+public sealed record ApplicantOrigin(string? Ip, string? Country, string? Language = null);
 
 /// <summary>
 /// Applications end to end: screening on apply, the auto-approve rule, the staff decision and the emails that tell
 /// the applicant. The public form and the admin queue both call this; <paramref name="portalBaseUrl"/> is where the
-/// emails' links point.
+/// emails' links point. Every mail goes through the outbox (<see cref="Mailer"/>), stored in the same SaveChanges as
+/// the change it reports, in the affiliate's language (else the program's).
 /// </summary>
-public sealed class Applications(AppDbContext db, UserManager<AppUser> users, IAffiliateMail mail, TimeProvider clock)
+public sealed class Applications(AppDbContext db, UserManager<AppUser> users, Mailer mail, TimeProvider clock)
 {
     public async Task<ApplyOutcome> ApplyAsync(
         Workspace workspace, ProgramPage page, CheckedApplication form, ApplicantOrigin origin, string portalBaseUrl, CancellationToken ct)
@@ -63,6 +65,7 @@ public sealed class Applications(AppDbContext db, UserManager<AppUser> users, IA
             Website = form.Website,
             ReferralCode = await ReferralCodes.FreeAsync(affiliates, WorkspaceProvisioner.Slugify(form.Name.Split(' ')[0]), ct),
             Status = AffiliateStatus.Pending,
+            Language = origin.Language,
         };
         var application = new AffiliateApplication
         {
@@ -76,6 +79,8 @@ public sealed class Applications(AppDbContext db, UserManager<AppUser> users, IA
         application.WriteAnswers(form.Answers);
         db.Affiliates.Add(affiliate);
         db.AffiliateApplications.Add(application);
+        // Auto-approved applicants hear of the decision instead (DecideAsync, after this save).
+        if (!approve) await MailAsync(affiliate, EmailKind.ApplicationReceived, "received", [], ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -90,7 +95,6 @@ public sealed class Applications(AppDbContext db, UserManager<AppUser> users, IA
             await DecideAsync(workspace, affiliate, application, approve: true, reason: null, decidedBy: null, portalBaseUrl, ct);
             return ApplyOutcome.AutoApproved;
         }
-        await mail.SendAsync(AffiliateEmails.Received(form.Email, workspace.Name), ct);
         return ApplyOutcome.Received;
     }
 
@@ -110,33 +114,45 @@ public sealed class Applications(AppDbContext db, UserManager<AppUser> users, IA
             throw ValidationFailedException.For("Reason", "Give the applicant a reason: they read it in the email.");
         if (reason is { Length: > 2000 }) throw ValidationFailedException.For("Reason", "Keep the reason under 2000 characters.");
 
-        AppUser? user = null;
-        if (approve) user = await AccountForAsync(affiliate, ct);
+        // Created first: Identity saves a new account on its own, before the decision below is stored with its mail.
+        var user = approve ? await AccountForAsync(affiliate, ct) : null;
+        var from = affiliate.Status;
+        var decidedAt = clock.GetUtcNow().UtcDateTime;
         affiliate.Status = to;
         affiliate.StatusReason = reason;
         if (application is not null)
         {
-            application.DecidedAt = clock.GetUtcNow().UtcDateTime;
+            application.DecidedAt = decidedAt;
             application.DecidedByUserId = decidedBy;
             application.AutoApproved = approve && decidedBy is null;
         }
-        await db.SaveChangesAsync(ct);
 
+        // The decision and its mail are stored in one SaveChanges; the key lets a reconsidered applicant hear again.
+        var eventKey = $"{from}->{to}:{decidedAt.Ticks}";
         if (!approve)
         {
-            await mail.SendAsync(AffiliateEmails.Rejected(affiliate.Email, workspace.Name, reason!), ct);
+            await MailAsync(affiliate, EmailKind.ApplicationRejected, eventKey, new() { ["reason"] = reason! }, ct);
+            await db.SaveChangesAsync(ct);
             return;
         }
         var portal = portalBaseUrl.TrimEnd('/') + "/portal";
+        string link;
         if (user!.EmailConfirmed && user.PasswordHash is not null)
         {
-            await mail.SendAsync(AffiliateEmails.ApprovedSignIn(affiliate.Email, workspace.Name, portal + "/login"), ct);
-            return;
+            link = portal + "/login";
         }
-        var token = WebEncoders.Base64UrlEncode(System.Text.Encoding.UTF8.GetBytes(await users.GenerateEmailConfirmationTokenAsync(user)));
-        var link = $"{portal}/welcome?user={user.Id}&code={token}";
-        await mail.SendAsync(AffiliateEmails.ApprovedWelcome(affiliate.Email, workspace.Name, link), ct);
+        else
+        {
+            // Identity's confirmation token: the welcome page confirms the address and sets the first password.
+            var token = WebEncoders.Base64UrlEncode(System.Text.Encoding.UTF8.GetBytes(await users.GenerateEmailConfirmationTokenAsync(user)));
+            link = $"{portal}/welcome?user={user.Id}&code={token}";
+        }
+        await MailAsync(affiliate, EmailKind.ApplicationApproved, eventKey, new() { ["portalUrl"] = link }, ct);
+        await db.SaveChangesAsync(ct);
     }
+
+    private Task<bool> MailAsync(Affiliate affiliate, EmailKind kind, string eventKey, Dictionary<string, string> values, CancellationToken ct) =>
+        mail.EnqueueAsync(db, new MailRequest(affiliate.WorkspaceId, kind, affiliate.Email, affiliate.Name, $"{affiliate.Id}:{eventKey}", values, affiliate.Language), ct);
 
     /// <summary>
     /// The person's one account (by email), created without a password when they have none yet; one account serves

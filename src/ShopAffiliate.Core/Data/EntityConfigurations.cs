@@ -70,6 +70,7 @@ internal sealed class AffiliateConfiguration : IEntityTypeConfiguration<Affiliat
         b.Property(a => a.Website).HasMaxLength(500);
         b.Property(a => a.AcceptedTermsVersion).HasMaxLength(32);
         b.Property(a => a.PayoutDetails).HasMaxLength(500);
+        b.Property(a => a.Language).HasMaxLength(8);
         b.HasIndex(a => new { a.WorkspaceId, a.ReferralCode }).IsUnique();
         b.HasIndex(a => new { a.WorkspaceId, a.Email }).IsUnique();
         b.HasIndex(a => new { a.WorkspaceId, a.Status });

@@ -8,7 +8,8 @@ namespace ShopAffiliate.Core.Email;
 
 /// <summary>
 /// One email to enqueue. <paramref name="EventKey"/> names the event it reports (an affiliate's decision, a payout
-/// line): the same kind and key enqueued again is a no-op. <paramref name="Culture"/> is "en" or "da" (else "en").
+/// line): the same kind and key enqueued again is a no-op. <paramref name="Culture"/> is the reader's own choice, "en" or
+/// "da"; without one the program's <c>DefaultLanguage</c> is used, else English.
 /// </summary>
 public sealed record MailRequest(
     Guid WorkspaceId, EmailKind Kind, string To, string? ToName, string EventKey,
@@ -37,7 +38,7 @@ public sealed class Mailer(IOutbox outbox, UnsubscribeTokens tokens, IOptions<Ma
         if (!essential && await db.EmailSuppressions.IgnoreQueryFilters()
                 .AnyAsync(s => s.WorkspaceId == request.WorkspaceId && s.Email == to, ct)) return false;
 
-        var culture = request.Culture is { } c && EmailTemplates.Cultures.Contains(c) ? c : "en";
+        var culture = await CultureAsync(db, request.WorkspaceId, request.Culture, ct);
         var template = await TemplateAsync(db, request.WorkspaceId, request.Kind, culture, ct);
         var programName = await db.Workspaces.Where(w => w.Id == request.WorkspaceId).Select(w => w.Name).FirstAsync(ct);
         var values = new Dictionary<string, string>(request.Values ?? new Dictionary<string, string>())
@@ -51,6 +52,18 @@ public sealed class Mailer(IOutbox outbox, UnsubscribeTokens tokens, IOptions<Ma
         return await outbox.EnqueueAsync(db, new OutboxItem(
             OutboxKinds.Email, $"email:{request.Kind}:{request.EventKey}", request.Kind.ToString(), to, payload, request.WorkspaceId), ct);
     }
+
+    /// <summary>The reader's chosen language when it is one we write in, else the program's default, else English.</summary>
+    public static async Task<string> CultureAsync(AppDbContext db, Guid workspaceId, string? chosen, CancellationToken ct)
+    {
+        if (Supported(chosen) is { } own) return own;
+        var program = await db.WorkspaceSettings.IgnoreQueryFilters().Where(s => s.WorkspaceId == workspaceId)
+            .Select(s => s.DefaultLanguage).FirstOrDefaultAsync(ct);
+        return Supported(program) ?? "en";
+    }
+
+    private static string? Supported(string? culture) =>
+        culture?.Trim().Split('-', '_')[0].ToLowerInvariant() is { } c && EmailTemplates.Cultures.Contains(c) ? c : null;
 
     /// <summary>The program's override for the kind and language, else the built-in text.</summary>
     public static async Task<EmailTemplate> TemplateAsync(AppDbContext db, Guid workspaceId, EmailKind kind, string culture, CancellationToken ct)

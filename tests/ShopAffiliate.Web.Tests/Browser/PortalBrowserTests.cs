@@ -15,7 +15,7 @@ public sealed class PortalBrowserTests(ChromiumFixture chromium)
     public async Task ApplyApproveSignInOnboardAndDownloadTheQrCodeOfALinkWithASubId()
     {
         var mail = Path.Combine(Path.GetTempPath(), $"sa-mail-{Guid.NewGuid():N}");
-        await using var app = BrowserApp.Start(bootstrapped: true, new Dictionary<string, string?> { ["AffiliateMail:PickupDirectory"] = mail });
+        await using var app = BrowserApp.Start(bootstrapped: true, new Dictionary<string, string?> { ["Smtp:PickupFolder"] = mail });
         var (slug, workspaceId) = await app.WithDbAsync(db => db.Workspaces.Select(w => new { w.Slug, w.Id }).SingleAsync()).ContinueWith(t => (t.Result.Slug, t.Result.Id));
         await app.WithDbAsync(async db =>
         {
@@ -60,7 +60,7 @@ public sealed class PortalBrowserTests(ChromiumFixture chromium)
         }
 
         // The emailed welcome link: choose a password, and the portal opens with the checklist.
-        var welcome = Mailbox.Link(Mailbox.Single(mail, email, "approved"), "/portal/welcome");
+        var welcome = Mailbox.Link(await Mailbox.SingleAsync(mail, email, "Welcome to"), "/portal/welcome");
         await tab.GotoAsync(app.BaseUrl + welcome);
         await tab.GetByLabel("Password").FillAsync("an-affiliate-passphrase");
         await tab.GetByRole(AriaRole.Button, new() { Name = "Save and sign in" }).ClickAsync();

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Core.Affiliates;
 using ShopAffiliate.Core.Tracking;
@@ -70,7 +72,7 @@ public abstract class ApplicationTests(PortalApp fixture)
         Assert.Equal("DK", application.Country);
         Assert.Equal(["1200", "Blog"], application.ReadAnswers().Select(a => a.Value));
         Assert.Equal([ScreeningSignal.EmailMatchesWebsite], application.Signals);
-        Assert.Contains("received", Mailbox.Single(fixture.MailFolder, email, "received").Subject);
+        Assert.StartsWith("Hi Ann Affiliate,", (await Mailbox.SingleAsync(fixture.MailFolder, email, "We received your application")).Body);
     }
 
     [Fact]
@@ -103,9 +105,10 @@ public abstract class ApplicationTests(PortalApp fixture)
         await fixture.ApplyAsync(Staff.Client(App), stranger, Answers());
 
         Assert.Equal(AffiliateStatus.Approved, (await fixture.AffiliateAsync(partner)).Status);
-        Assert.StartsWith("/portal/welcome?user=", Mailbox.Link(Mailbox.Single(fixture.MailFolder, partner, "approved"), "/portal/welcome"));
+        Assert.StartsWith("/portal/welcome?user=", Mailbox.Link(await Mailbox.SingleAsync(fixture.MailFolder, partner, "Welcome to"), "/portal/welcome"));
         Assert.Equal(AffiliateStatus.Pending, (await fixture.AffiliateAsync(stranger)).Status);
-        Assert.DoesNotContain(Mailbox.To(fixture.MailFolder, stranger), m => m.Subject.Contains("approved"));
+        Assert.Equal(["ApplicationReceived"], await fixture.QueuedMailAsync(stranger));
+        Assert.Equal(["ApplicationApproved"], await fixture.QueuedMailAsync(partner)); // approved at once: no "received" first
     }
 
     [Fact]
@@ -140,7 +143,7 @@ public abstract class ApplicationTests(PortalApp fixture)
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.EndsWith("/applied", response.Headers.Location!.OriginalString);
         Assert.False(await fixture.WithDbAsync(db => db.Affiliates.AnyAsync(a => a.Email == email)));
-        Assert.Empty(Mailbox.To(fixture.MailFolder, email));
+        Assert.Empty(await fixture.QueuedMailAsync(email));
     }
 
     [Fact]
@@ -178,7 +181,7 @@ public abstract class ApplicationTests(PortalApp fixture)
 
         Assert.Equal(HttpStatusCode.Redirect, rejected.StatusCode);
         Assert.Equal(AffiliateStatus.Rejected, (await fixture.AffiliateAsync(email)).Status);
-        Assert.Contains("We only work with Danish knitting blogs.", Mailbox.Single(fixture.MailFolder, email, "your application").Body);
+        Assert.Contains("We only work with Danish knitting blogs.", (await Mailbox.SingleAsync(fixture.MailFolder, email, "Your application to")).Body);
     }
 
     [Fact]
@@ -227,6 +230,45 @@ public abstract class ApplicationTests(PortalApp fixture)
         var bad = Form("x");
         bad["Input.Questions"] = "colour | required | Favourite colour";
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await Forms.SubmitAsync(staff, $"/admin/program-page?ws={ws}", bad)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnApplicantWhoReadTheFormInDanishIsMailedInDanish()
+    {
+        await AskAsync();
+        var email = PortalApp.NewEmail("dorte");
+        var danish = Staff.Client(App);
+        danish.DefaultRequestHeaders.AcceptLanguage.ParseAdd("da");
+
+        Assert.Equal(HttpStatusCode.Redirect, (await fixture.ApplyAsync(danish, email, Answers())).StatusCode);
+
+        Assert.Equal("da", (await fixture.AffiliateAsync(email)).Language);
+        var mail = await Mailbox.SingleAsync(fixture.MailFolder, email, "Vi har modtaget din ansøgning");
+        Assert.StartsWith("Hej Ann Affiliate", mail.Body);
+    }
+
+    [Fact]
+    public async Task AnAffiliateWithoutALanguageIsMailedInTheProgramsDefaultLanguage()
+    {
+        await using var scope = App.Scope();
+        var other = await scope.ServiceProvider.GetRequiredService<Core.Workspaces.WorkspaceProvisioner>()
+            .CreateAsync("Dansk Program", "DKK", PortalApp.NewEmail("owner"), "another-password-1");
+        await fixture.WithDbAsync(async db =>
+        {
+            var settings = await db.WorkspaceSettings.FirstOrDefaultAsync();
+            if (settings is null) db.WorkspaceSettings.Add(settings = new Core.Settings.WorkspaceSettings { WorkspaceId = other.Workspace.Id });
+            settings.DefaultLanguage = "da";
+            return await db.SaveChangesAsync();
+        }, other.Workspace.Id);
+        var api = App.ApiClient(other.ApiKey);
+        var email = PortalApp.NewEmail("bo");
+        var created = await api.PostAsJsonAsync("/api/v1/affiliates", new { name = "Bo", email }); // no language of their own
+        var id = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
+
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/v1/affiliates/{id}/approve", new { })).StatusCode);
+
+        Assert.Null((await fixture.WithDbAsync(db => db.Affiliates.AsNoTracking().SingleAsync(a => a.Id == id), other.Workspace.Id)).Language);
+        Assert.StartsWith("Hej Bo", (await Mailbox.SingleAsync(fixture.MailFolder, email, "Velkommen til Dansk Program")).Body);
     }
 }
 

@@ -1,20 +1,26 @@
-using System.Text;
 using System.Text.RegularExpressions;
+using MimeKit;
+using ShopAffiliate.Web.Tests.Infrastructure;
 
 namespace ShopAffiliate.Web.Tests.Portal;
 
-public sealed record ReceivedMail(string To, string Subject, string Body);
+public sealed record ReceivedMail(string To, string Subject, string Body, MimeMessage Message);
 
-/// <summary>Reads the <c>.eml</c> files the app wrote to its pickup folder, as a mail client would.</summary>
+/// <summary>
+/// Reads the <c>.eml</c> files the outbox's pickup-folder transport wrote, as a mail client would (MimeKit). Mail is
+/// sent by the background dispatcher after the request's SaveChanges, so readers wait for it to arrive.
+/// </summary>
 public static partial class Mailbox
 {
     public static IReadOnlyList<ReceivedMail> To(string folder, string address) =>
-        !Directory.Exists(folder) ? [] : Directory.GetFiles(folder, "*.eml").Order().Select(Read).Where(m => m.To == address).ToList();
+        !Directory.Exists(folder) ? [] : [.. Directory.GetFiles(folder, "*.eml").Order().Select(Read).Where(m => string.Equals(m.To, address, StringComparison.OrdinalIgnoreCase))];
 
-    /// <summary>The one mail to <paramref name="address"/> whose subject contains <paramref name="subject"/>.</summary>
-    public static ReceivedMail Single(string folder, string address, string subject)
+    /// <summary>The one mail to <paramref name="address"/> whose subject contains <paramref name="subject"/>, once it has arrived.</summary>
+    public static async Task<ReceivedMail> SingleAsync(string folder, string address, string subject)
     {
-        var found = To(folder, address).Where(m => m.Subject.Contains(subject, StringComparison.Ordinal)).ToList();
+        var found = await Eventually.HoldsAsync(
+            () => Task.FromResult(To(folder, address).Where(m => m.Subject.Contains(subject, StringComparison.Ordinal)).ToList()),
+            m => m.Count > 0, $"a mail '{subject}' to {address}", timeoutMs: 30_000);
         Assert.True(found.Count == 1, $"Expected one mail '{subject}' to {address}, found {found.Count}.");
         return found[0];
     }
@@ -29,18 +35,9 @@ public static partial class Mailbox
 
     private static ReceivedMail Read(string path)
     {
-        var text = File.ReadAllText(path);
-        var split = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        var headers = text[..split].Split("\r\n").Select(h => h.Split(": ", 2)).ToDictionary(h => h[0], h => h[1]);
-        var subject = SubjectPattern().Match(headers["Subject"]) is { Success: true } m
-            ? Encoding.UTF8.GetString(Convert.FromBase64String(m.Groups[1].Value)) : headers["Subject"];
-        Assert.Equal("base64", headers["Content-Transfer-Encoding"]);
-        var body = Encoding.UTF8.GetString(Convert.FromBase64String(text[(split + 4)..].Replace("\r\n", "")));
-        return new ReceivedMail(headers["To"], subject, body);
+        var message = MimeMessage.Load(path);
+        return new ReceivedMail(message.To.Mailboxes.Single().Address, message.Subject ?? "", message.TextBody ?? "", message);
     }
-
-    [GeneratedRegex(@"^=\?utf-8\?B\?(.+)\?=$")]
-    private static partial Regex SubjectPattern();
 
     [GeneratedRegex(@"https?://\S+")]
     private static partial Regex LinkPattern();

@@ -9,7 +9,7 @@ using ShopAffiliate.Web.Tests.Infrastructure;
 namespace ShopAffiliate.Web.Tests.Portal;
 
 /// <summary>
-/// The bootstrapped app with its affiliate mail in a folder of its own, a trusted country header, and small
+/// The bootstrapped app with its mail (the outbox's pickup-folder transport) in a folder of its own, a trusted country header, and small
 /// per-client limits on the affiliate side's forms (tests name their client addresses, so each has its own budget).
 /// </summary>
 public abstract class PortalApp(Db provider) : IAsyncLifetime
@@ -23,7 +23,7 @@ public abstract class PortalApp(Db provider) : IAsyncLifetime
 
     public async Task InitializeAsync() => App = await TestApp.BootstrappedAsync(provider, new Dictionary<string, string?>
     {
-        ["AffiliateMail:PickupDirectory"] = MailFolder,
+        ["Smtp:PickupFolder"] = MailFolder,
         ["App:PublicBaseUrl"] = "https://affiliates.example.com",
         ["Screening:TrustedCountryHeader"] = "CF-IPCountry",
         ["RateLimits:Apply:PermitLimit"] = ApplyLimit.ToString(),
@@ -66,6 +66,17 @@ public abstract class PortalApp(Db provider) : IAsyncLifetime
         return await use(scope.ServiceProvider.GetRequiredService<AppDbContext>());
     }
 
+    /// <summary>
+    /// The kinds of mail enqueued to <paramref name="address"/> in any program. Enqueueing happens in the request's own
+    /// SaveChanges, so when a request has answered, a kind missing here was never going to be sent.
+    /// </summary>
+    public async Task<List<string>> QueuedMailAsync(string address)
+    {
+        await using var scope = App.Scope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().OutboxMessages.IgnoreQueryFilters()
+            .Where(m => m.Recipient == address).Select(m => m.Topic).ToListAsync();
+    }
+
     public static string NewEmail(string who = "ann", string domain = "example.com") => $"{who}.{Guid.NewGuid():N}@{domain}";
 
     public async Task<HttpResponseMessage> ApplyAsync(HttpClient client, string email, IDictionary<string, string>? extra = null, string name = "Ann Affiliate")
@@ -97,7 +108,7 @@ public abstract class PortalApp(Db provider) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, (await ApplyAsync(Staff.Client(App), email)).StatusCode);
         var affiliate = await AffiliateAsync(email);
         Assert.Equal(HttpStatusCode.Redirect, (await DecideAsync(await StaffAsync(), affiliate.Id, approve: true)).StatusCode);
-        var welcome = Mailbox.Link(Mailbox.Single(MailFolder, email, "approved"), "/portal/welcome");
+        var welcome = Mailbox.Link(await Mailbox.SingleAsync(MailFolder, email, "Welcome to"), "/portal/welcome");
         var portal = Staff.Client(App);
         var done = await Forms.SubmitAsync(portal, welcome, new Dictionary<string, string> { ["Password"] = AffiliatePassword }, welcome);
         Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);

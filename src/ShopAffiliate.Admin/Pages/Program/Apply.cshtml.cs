@@ -47,7 +47,9 @@ public sealed class ApplyModel(AppDbContext db, Applications applications, IOpti
             return Page();
         }
         var page = await PortalSession.PageAsync(db, Workspace.Id, ct);
-        var origin = new ApplicantOrigin(HttpContext.Connection.RemoteIpAddress?.ToString(), Country());
+        // The language the form was read in becomes the applicant's mail language until they choose one in the portal.
+        var origin = new ApplicantOrigin(HttpContext.Connection.RemoteIpAddress?.ToString(), Country(),
+            Localization.UiCultures.Normalize(System.Globalization.CultureInfo.CurrentUICulture.Name));
         try
         {
             await applications.ApplyAsync(Workspace, page, form, origin, PublicBaseUrl(configuration), ct);

@@ -5,15 +5,13 @@ using ShopAffiliate.Web.Auth;
 
 namespace ShopAffiliate.Web.Features.Portal;
 
-/// <summary>The affiliate side's wiring: its cookie, its per-route limits, screening settings and its mail.</summary>
+/// <summary>The affiliate side's wiring: its cookie, its per-route limits, screening settings (its mail goes through the outbox's Mailer).</summary>
 public static class PortalRegistration
 {
     public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddScoped<Applications>();
-        services.AddOptions<AffiliateMailOptions>().BindConfiguration(AffiliateMailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IAffiliateMail, PickupFolderMail>();
         services.AddOptions<ScreeningOptions>().BindConfiguration(ScreeningOptions.Section).ValidateOnStart();
         services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MagicLinks>();
