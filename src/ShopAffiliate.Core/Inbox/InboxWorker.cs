@@ -13,7 +13,7 @@ namespace ShopAffiliate.Core.Inbox;
 /// <c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL, so nodes claiming at once take different messages); the handlers turn
 /// order deliveries into engine events, which <see cref="OrderProcessor.ApplyBatchAsync"/> applies in one transaction
 /// that also marks them processed. A delivery that fails (unreadable, or its event throws) fails alone and is retried
-/// with backoff, then parked as Failed with the error; the rest of its batch is stored. Deliveries that need more than
+/// with backoff, then parked as Failed with the error (an unreadable body at once, <see cref="IUnreadablePayload"/>); the rest of its batch is stored. Deliveries that need more than
 /// the engine (store calls, privacy work) are handled one at a time after the batch.
 /// </summary>
 public sealed partial class InboxWorker(IServiceScopeFactory scopes, InboxSignal signal, TimeProvider clock, ILogger<InboxWorker> logger)
@@ -212,9 +212,13 @@ public sealed partial class InboxWorker(IServiceScopeFactory scopes, InboxSignal
 
     private async Task RecordFailureAsync(AppDbContext db, InboxMessage message, Exception e)
     {
-        var parked = message.Attempts >= InboxMessage.MaxAttempts;
+        // A body that is not JSON, or that its mapper cannot read, reads the same on every attempt: parked now, with the
+        // mapper's message (which names the field) as the reason staff see.
+        var unreadable = e is IUnreadablePayload or System.Text.Json.JsonException;
+        var parked = unreadable || message.Attempts >= InboxMessage.MaxAttempts;
         var retryAt = clock.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(Math.Min(3600, 5 * Math.Pow(3, message.Attempts - 1)));
-        var error = (e.GetType().Name + ": " + e.Message) is var text && text.Length > 2000 ? text[..2000] : text;
+        var reason = unreadable ? "Unreadable payload: " + e.Message : e.GetType().Name + ": " + e.Message;
+        var error = reason.Length > 2000 ? reason[..2000] : reason;
         await db.Inbox.Where(m => m.Id == message.Id).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.Status, parked ? InboxStatus.Failed : InboxStatus.Pending)
             .SetProperty(m => m.NextAttemptAt, retryAt)

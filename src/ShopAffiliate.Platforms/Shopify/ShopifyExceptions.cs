@@ -1,4 +1,5 @@
 using System.Net;
+using ShopAffiliate.Core.Inbox;
 
 namespace ShopAffiliate.Platforms.Shopify;
 
@@ -27,7 +28,7 @@ public sealed class ShopifyApiException(
 
 /// <summary>A webhook body that cannot be mapped (not JSON, no id, a money field that is not a number).</summary>
 public sealed class ShopifyPayloadException(string message, Exception? innerException = null)
-    : Exception(message, innerException), IPayloadError<ShopifyPayloadException>
+    : Exception(message, innerException), IPayloadError<ShopifyPayloadException>, IUnreadablePayload
 {
     public static ShopifyPayloadException Create(string message) => new(message);
 }

@@ -23,12 +23,12 @@ internal static class ShopifyJson
     public static int Int(JsonElement parent, string name, string path) =>
         !TryGet(parent, name, out var value) ? 0
         : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number
-        : value.ValueKind == JsonValueKind.String && int.TryParse(value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed
+        : value.ValueKind == JsonValueKind.String && int.TryParse(PayloadJson<ShopifyPayloadException>.Text(value, path), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed
         : throw new ShopifyPayloadException($"'{path}' is not a whole number: {PayloadJson<ShopifyPayloadException>.Raw(value)}.");
 
     public static bool Bool(JsonElement parent, string name) =>
         TryGet(parent, name, out var value) && (value.ValueKind == JsonValueKind.True
-            || (value.ValueKind == JsonValueKind.String && bool.TryParse(value.GetString(), out var b) && b));
+            || (value.ValueKind == JsonValueKind.String && bool.TryParse(PayloadJson<ShopifyPayloadException>.Text(value, name), out var b) && b));
 
     /// <summary>The resource itself; a REST-style <c>{"order": {...}}</c> wrapper is unwrapped.</summary>
     public static JsonElement Root(JsonElement body, string wrapper, string what)

@@ -47,9 +47,10 @@ public static class ShopifyOrderMapper
         var createdAt = Time(order, "created_at", "created_at") ?? Time(order, "processed_at", "processed_at")
             ?? throw new ShopifyPayloadException($"Shopify order {id} has no created_at.");
         var updatedAt = Time(order, "updated_at", "updated_at") ?? createdAt;
-        var currency = (Str(order, "currency")
-            ?? (TryGet(order, "total_price_set", out var set) && TryGet(set, "shop_money", out var money) ? Str(money, "currency_code") : null)
-            ?? throw new ShopifyPayloadException($"Shopify order {id} has no currency.")).Trim().ToUpperInvariant();
+        var currency = CurrencyCode(Str(order, "currency"), "currency")
+            ?? (TryGet(order, "total_price_set", out var set) && TryGet(set, "shop_money", out var money)
+                ? CurrencyCode(Str(money, "currency_code"), "total_price_set.shop_money.currency_code") : null)
+            ?? throw new ShopifyPayloadException($"Shopify order {id} has no currency.");
         var taxesIncluded = Bool(order, "taxes_included");
 
         var customer = TryGet(order, "customer", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;

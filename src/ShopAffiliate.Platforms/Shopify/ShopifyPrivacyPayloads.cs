@@ -66,7 +66,7 @@ public static class ShopifyPrivacyPayloads
         Array(body, name).Select((e, i) => e.ValueKind switch
         {
             JsonValueKind.Number when e.TryGetInt64(out var id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            JsonValueKind.String when !string.IsNullOrWhiteSpace(e.GetString()) => e.GetString()!.Trim(),
+            JsonValueKind.String when !string.IsNullOrWhiteSpace(Text(e, $"{name}[{i}]")) => Text(e, $"{name}[{i}]").Trim(),
             _ => throw new ShopifyPayloadException($"'{name}[{i}]' is not an order id."),
         }).ToList();
 

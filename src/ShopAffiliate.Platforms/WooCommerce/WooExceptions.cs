@@ -1,4 +1,5 @@
 using System.Net;
+using ShopAffiliate.Core.Inbox;
 
 namespace ShopAffiliate.Platforms.WooCommerce;
 
@@ -24,7 +25,7 @@ public sealed class WooApiException(
 
 /// <summary>A WooCommerce body that cannot be mapped (not JSON, no id, a money field that is not a number).</summary>
 public sealed class WooPayloadException(string message, Exception? inner = null)
-    : Exception(message, inner), IPayloadError<WooPayloadException>
+    : Exception(message, inner), IPayloadError<WooPayloadException>, IUnreadablePayload
 {
     public static WooPayloadException Create(string message) => new(message);
 }

@@ -20,7 +20,7 @@ internal static class WooJson
     /// <paramref name="absolute"/>: read a negative quantity (a refund's) as its size.</summary>
     public static int Quantity(JsonElement parent, string name, string path, bool absolute = false)
     {
-        var quantity = PayloadJson<WooPayloadException>.Decimal(parent, name, path, "a quantity") ?? 0m;
+        var quantity = PayloadJson<WooPayloadException>.Decimal(parent, name, path, "a quantity", bounded: false) ?? 0m;
         if (absolute) quantity = Math.Abs(quantity);
         return quantity == decimal.Truncate(quantity) && quantity is > 0m and <= int.MaxValue ? (int)quantity : 0;
     }

@@ -54,7 +54,7 @@ public static class WooOrderMapper
             NonEmpty(Str(order, "number")) is { } number ? "#" + number : null,
             createdAt,
             ModifiedAt(order) ?? createdAt,
-            NonEmpty(Str(order, "currency"))?.ToUpperInvariant() ?? throw new WooPayloadException($"WooCommerce order {id} has no currency."),
+            CurrencyCode(NonEmpty(Str(order, "currency")), "currency") ?? throw new WooPayloadException($"WooCommerce order {id} has no currency."),
             State(order),
             IsTest: false,
             CustomerId(order),
@@ -215,7 +215,7 @@ public static class WooOrderMapper
     private static string? Meta(JsonElement order, string key) =>
         Array(order, "meta_data")
             .Where(m => Str(m, "key") == key && TryGet(m, "value", out var v) && v.ValueKind == JsonValueKind.String)
-            .Select(m => NonEmpty(m.GetProperty("value").GetString()))
+            .Select(m => NonEmpty(Text(m.GetProperty("value"), $"meta_data {key}")))
             .LastOrDefault(v => v is not null);
 
     private static Guid? ParseGuid(string? value) => Guid.TryParse(value, out var guid) && guid != Guid.Empty ? guid : null;

@@ -11,7 +11,7 @@ public sealed class WooOrderMapperTests
     private static readonly ShopId Shop = new(Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"));
 
     /// <summary>The example order in docs PROTOCOLS.md (WooCommerce, order payload quirks).</summary>
-    private const string ProtocolsOrder = """
+    internal const string ProtocolsOrder = """
         {"id":727,"number":"727","status":"processing","currency":"EUR","date_created_gmt":"2025-03-14T15:28:02",
          "date_modified_gmt":"2025-03-14T15:30:10","discount_total":"5.00","shipping_total":"4.90","total":"49.90","total_tax":"0.00",
          "customer_id":0,"billing":{"email":"ana@example.com","country":"ES"},
@@ -95,7 +95,7 @@ public sealed class WooOrderMapperTests
     }
 
     /// <summary>A refund as WooCommerce's v3 <c>GET /orders/727/refunds</c> lists it: one unit of line 315 (45.00) and the shipping.</summary>
-    private const string RefundDetail = """
+    internal const string RefundDetail = """
         {"id":731,"date_created":"2025-03-15T10:00:00","date_created_gmt":"2025-03-15T09:00:00","amount":"49.90","reason":"Returned",
          "refunded_by":1,"refunded_payment":true,"meta_data":[],
          "line_items":[{"id":905,"name":"Hoodie","product_id":93,"variation_id":0,"quantity":-1,"tax_class":"","subtotal":"-45.00",
