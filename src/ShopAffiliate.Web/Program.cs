@@ -35,6 +35,9 @@ using ShopAffiliate.Web.Features.WooCommerce;
 using ShopAffiliate.Web.Features.Tracking;
 using ShopAffiliate.Web.Hosting;
 
+// `backup <file>` and `restore <file>` run instead of the web host (README, Operations).
+if (await BackupCommand.TryRunAsync(args) is { } exitCode) return exitCode;
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
     Args = args,

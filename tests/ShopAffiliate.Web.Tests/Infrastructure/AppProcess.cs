@@ -26,7 +26,8 @@ public sealed class AppProcess : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static AppProcess Start(IDictionary<string, string> environment)
+    /// <param name="arguments">After the dll: none starts the web host, <c>backup &lt;file&gt;</c> runs that command.</param>
+    public static AppProcess Start(IDictionary<string, string> environment, params string[] arguments)
     {
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
@@ -39,6 +40,7 @@ public sealed class AppProcess : IAsyncDisposable
             WorkingDirectory = workingDirectory,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ShopAffiliate.Web.dll"));
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment["ASPNETCORE_URLS"] = baseUrl;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         foreach (var (key, value) in environment) start.Environment[key] = value;

@@ -35,6 +35,9 @@ public class TestApp : WebApplicationFactory<Program>
 
     public Db Provider { get; }
 
+    /// <summary>The connection string of this host's database (for a process started on the same one).</summary>
+    public string ConnectionString => _settings[Provider == Db.Postgres ? "ConnectionStrings:Postgres" : "ConnectionStrings:Sqlite"]!;
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
