@@ -87,6 +87,7 @@ public sealed class StartupTests
     [InlineData("Bootstrap:ApiKey", "too-short", "Bootstrap:ApiKey must be at least 32 characters")]
     [InlineData("RateLimits:SignIn:PermitLimit", "0", "RateLimits:SignIn:PermitLimit must be between 1 and 1000000.")]
     [InlineData("RateLimits:SignIn:Window", "00:00:00", "RateLimits:SignIn:Window must be between 00:00:01 and 1.00:00:00.")]
+    [InlineData("Privacy:IpHashRetentionDays", "0", "Privacy:IpHashRetentionDays must be between 1 and 3650.")]
     public async Task ABadSettingStopsStartup(string key, string value, string message)
     {
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => TestApp.CreateAsync(Db.Sqlite, new Dictionary<string, string?>

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ShopAffiliate.Core.Data;
@@ -14,32 +13,22 @@ namespace ShopAffiliate.Core.Inbox;
 /// body until they are handled. Runs hourly on every node; the update is idempotent.
 /// </summary>
 public sealed partial class InboxRetention(IServiceScopeFactory scopes, IOptions<InboxOptions> options, TimeProvider clock, ILogger<InboxRetention> logger)
-    : BackgroundService
+    : HourlyJob(clock)
 {
     private const int Chunk = 5000;
-    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunOnceAsync(CancellationToken ct)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var compacted = await CompactAsync(stoppingToken);
-                if (compacted > 0) LogCompacted(compacted, options.Value.RetentionDays);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(e);
-            }
-            await Task.Delay(Interval, clock, stoppingToken);
-        }
+        var compacted = await CompactAsync(ct);
+        if (compacted > 0) LogCompacted(compacted, options.Value.RetentionDays);
     }
+
+    protected override void ReportFailure(Exception e) => LogFailed(e);
 
     /// <summary>Empties the bodies of deliveries done before the retention period; returns how many.</summary>
     public async Task<int> CompactAsync(CancellationToken ct)
     {
-        var before = clock.GetUtcNow().UtcDateTime.AddDays(-options.Value.RetentionDays);
+        var before = Clock.GetUtcNow().UtcDateTime.AddDays(-options.Value.RetentionDays);
         var total = 0;
         while (true)
         {
