@@ -24,9 +24,10 @@ public abstract class PrivacyRetentionTests(TestApp app)
             IpHash = $"hash-{daysAgo}", Source = ClickSource.Redirect,
         };
         var clicks = new[] { Click(31), Click(400), Click(29), Click(0) };
-        var applications = new[] { (Days: 45, Ip: "old"), (Days: 2, Ip: "new") }.Select(a => new AffiliateApplication
+        var applicant = (await s.ApprovedAffiliateAsync("Ned Newer")).GetProperty("id").GetGuid(); // one application per affiliate
+        var applications = new[] { (Days: 45, Ip: "old", Affiliate: affiliate), (Days: 2, Ip: "new", Affiliate: applicant) }.Select(a => new AffiliateApplication
         {
-            WorkspaceId = workspace, AffiliateId = affiliate, IpHash = $"signup-{a.Ip}", CreatedAt = now.AddDays(-a.Days),
+            WorkspaceId = workspace, AffiliateId = a.Affiliate, IpHash = $"signup-{a.Ip}", CreatedAt = now.AddDays(-a.Days),
         }).ToArray();
         await s.WithDbAsync(db =>
         {
