@@ -236,7 +236,8 @@ public sealed partial class OrderProcessor
         private readonly Dictionary<Guid, WorkspaceFacts> _workspaces = [];
         private readonly Dictionary<(Guid Workspace, Guid? Group), (CommissionPlan Plan, TierPeriod Period)> _plans = [];
 
-        public async Task<AttributionInputs> InputsAsync(OrderContext ctx, OrderEvent order, CancellationToken ct)
+        /// <param name="manual">A staff assignment: its affiliate (and their parent) are loaded beside the order's own candidates.</param>
+        public async Task<AttributionInputs> InputsAsync(OrderContext ctx, OrderEvent order, CancellationToken ct, ManualAttribution? manual = null)
         {
             var ws = await WorkspaceAsync(ctx, ct);
             var codes = Codes(order);
@@ -256,6 +257,7 @@ public sealed partial class OrderProcessor
             var clicks = clickIds.Where(ws.Clicks.ContainsKey).ToDictionary(c => c, c => ws.Clicks[c]);
 
             var candidates = coupons.Values.Concat(referrals.Values).Concat(clicks.Values.Select(c => c.Affiliate)).Concat(lifetime.Values)
+                .Concat(manual is null ? [] : [manual.Affiliate])
                 .Select(a => a.Value).Distinct().ToList();
             var found = await AffiliatesAsync(ctx.WorkspaceId, ws, candidates, ct);
             var parents = found.Where(f => f.ParentAffiliateId is not null).Select(f => f.ParentAffiliateId!.Value).Except(candidates).Distinct().ToList();
@@ -264,6 +266,7 @@ public sealed partial class OrderProcessor
             return new AttributionInputs
             {
                 Settings = ctx.Settings.ToEngineSettings(),
+                Manual = manual,
                 Coupons = coupons,
                 ReferralCodes = referrals,
                 Clicks = clicks,

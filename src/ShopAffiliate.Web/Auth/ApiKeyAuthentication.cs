@@ -87,3 +87,11 @@ internal sealed class TenantMiddleware(RequestDelegate next)
         return next(http);
     }
 }
+
+/// <summary>Who made an API call, as logs and audit trails name them: the API key's id, or the signed-in user.</summary>
+public static class Actor
+{
+    public static string Of(ClaimsPrincipal user) =>
+        user.FindFirstValue("sa:apikey") is { } key ? $"API key {key}"
+        : user.FindFirstValue(ClaimTypes.Email) ?? user.Identity?.Name ?? user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown";
+}

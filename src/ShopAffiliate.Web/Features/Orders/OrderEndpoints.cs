@@ -1,7 +1,11 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Engine;
+using ShopAffiliate.Core.Errors;
+using ShopAffiliate.Core.Orders;
+using ShopAffiliate.Web.Auth;
 using ShopAffiliate.Web.Features.Commissions;
 
 namespace ShopAffiliate.Web.Features.Orders;
@@ -12,6 +16,8 @@ public sealed record OrderResponse(
     Guid Id, Guid ShopId, string ExternalId, string? Number, DateTime? PlacedAt, OrderState? State, bool IsTest,
     MoneyDto? NetRevenue, MoneyDto? Refunded, AttributionDto Attribution, DateTime ReceivedAt);
 
+public sealed record AssignRequest(Guid? AffiliateId, string? Reason);
+
 public sealed record OrderDetail(OrderResponse Order, IReadOnlyList<CommissionResponse> Commissions);
 
 public static class OrderEndpoints
@@ -21,7 +27,18 @@ public static class OrderEndpoints
         var group = api.MapGroup("/orders").WithTags("Orders");
         group.MapGet("/", List).WithSummary("Orders with their attribution, newest first (filter externalId, shopId, affiliateId).");
         group.MapGet("/{id:guid}", Get).WithSummary("One order with its attribution explained and its commissions.");
+        group.MapPost("/{id:guid}/assign", Assign)
+            .WithSummary("Credit the order to an affiliate by hand, with a reason the affiliate sees; another affiliate's commission on it is reversed.");
         return group;
+    }
+
+    private static async Task<Results<Ok<OrderDetail>, NotFound>> Assign(
+        Guid id, AssignRequest body, OrderProcessor orders, AppDbContext db, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (body.AffiliateId is not { } affiliateId)
+            throw ValidationFailedException.For("affiliateId", "Name the affiliate to credit the order to.");
+        await orders.AssignAsync(id, affiliateId, new ReasonRequest(body.Reason).Require("assign the order"), Actor.Of(user), ct);
+        return await Get(db, id, ct);
     }
 
     private static async Task<Ok<PagedList<OrderResponse>>> List(
