@@ -55,6 +55,8 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext? ten
     public DbSet<Reports.OrderContribution> OrderContributions => Set<Reports.OrderContribution>();
     public DbSet<Reports.RollupWatermark> RollupWatermarks => Set<Reports.RollupWatermark>();
     public DbSet<Reports.ReportGoal> ReportGoals => Set<Reports.ReportGoal>();
+    public DbSet<Disputes.Dispute> Disputes => Set<Disputes.Dispute>();
+    public DbSet<Disputes.DisputeEntry> DisputeEntries => Set<Disputes.DisputeEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
