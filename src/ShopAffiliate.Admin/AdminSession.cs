@@ -54,4 +54,16 @@ public static class AdminSession
         if (chosen is not null) tenant.WorkspaceId = chosen.WorkspaceId;
         return chosen;
     }
+
+    /// <summary>
+    /// <see cref="EnterAsync"/> for a page: also tells the layout and widgets (<see cref="Ui.UiContext"/>) which program
+    /// it shows, so navigation links keep <c>?ws=</c>.
+    /// </summary>
+    public static async Task<Membership?> EnterPageAsync(
+        AppDbContext db, TenantContext tenant, Ui.UiContext ui, ClaimsPrincipal user, Guid? workspaceId, CancellationToken ct)
+    {
+        var membership = await EnterAsync(db, tenant, user, workspaceId, ct);
+        ui.Program = membership;
+        return membership;
+    }
 }

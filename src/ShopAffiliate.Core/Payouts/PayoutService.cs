@@ -11,6 +11,12 @@ namespace ShopAffiliate.Core.Payouts;
 public sealed record CreatedBatch(PayoutBatch Batch, IReadOnlyList<PayoutSkip> Skipped);
 
 /// <summary>
+/// One currency's money a batch would pay now: <paramref name="Affiliates"/> owed at least the threshold, in all
+/// <paramref name="Total"/>; <paramref name="BelowThreshold"/> others with approved money who would wait.
+/// </summary>
+public sealed record PayoutDue(string Currency, Money Threshold, int Affiliates, Money Total, int BelowThreshold, bool HasOpenBatch);
+
+/// <summary>
 /// Payout batches: create (who is owed at least the threshold), export, mark paid. One open batch per currency, so
 /// the same money can never be exported twice; marking paid checks the money is still what was exported.
 /// </summary>
@@ -31,12 +37,8 @@ public sealed class PayoutService(AppDbContext db, OrderProcessor orders, Email.
             throw new ConflictException($"A {cur} batch is still open: mark it paid (or cancel it) before creating another.");
 
         var entries = await LedgerAsync(workspaceId, cur, affiliateId: null, ct);
-        var balances = LedgerBalance.From(entries.Select(e => e.Entry));
-        var recipients = await db.Affiliates.Where(a => a.WorkspaceId == workspaceId)
-            .Select(a => new { a.Id, a.Name, a.Email, a.Status }).ToListAsync(ct);
         var reference = await NextReferenceAsync(workspaceId, ct);
-        var plan = PayoutPlanner.Plan(balances,
-            recipients.ToDictionary(r => new AffiliateId(r.Id), r => new PayoutRecipient(new AffiliateId(r.Id), r.Name, r.Email, r.Status)),
+        var plan = PayoutPlanner.Plan(LedgerBalance.From(entries.Select(e => e.Entry)), await RecipientsAsync(workspaceId, ct),
             new PayoutThresholds(settings.PayoutThreshold), reference);
         if (plan.Lines.Count == 0)
         {
@@ -59,6 +61,32 @@ public sealed class PayoutService(AppDbContext db, OrderProcessor orders, Email.
         await db.SaveChangesAsync(ct);
         return new CreatedBatch(batch, plan.Skipped);
     }
+
+    /// <summary>
+    /// What a new batch would pay now, per currency with approved money: the same plan <see cref="CreateAsync"/> makes,
+    /// saved nowhere. Currencies in code order.
+    /// </summary>
+    public async Task<IReadOnlyList<PayoutDue>> DueAsync(Guid workspaceId, CancellationToken ct)
+    {
+        var settings = await SettingsStore.GetAsync(db, workspaceId, ct);
+        var thresholds = new PayoutThresholds(settings.PayoutThreshold);
+        var balances = LedgerBalance.From((await LedgerAsync(workspaceId, currency: null, affiliateId: null, ct)).Select(e => e.Entry));
+        var recipients = await RecipientsAsync(workspaceId, ct);
+        var open = await db.PayoutBatches.Where(b => b.WorkspaceId == workspaceId && b.Status == PayoutBatchStatus.Open)
+            .Select(b => b.Currency).ToListAsync(ct);
+        return balances.Where(b => b.Approved.Amount != 0m || b.Carried.Amount != 0m).GroupBy(b => b.Currency)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var plan = PayoutPlanner.Plan(g, recipients, thresholds, "PREVIEW");
+                return new PayoutDue(g.Key, new Money(thresholds.For(g.Key), g.Key), plan.Lines.Count,
+                    new Money(plan.Lines.Sum(l => l.Amount.Amount), g.Key), plan.Skipped.Count, open.Contains(g.Key));
+            }).ToList();
+    }
+
+    private async Task<Dictionary<AffiliateId, PayoutRecipient>> RecipientsAsync(Guid workspaceId, CancellationToken ct) =>
+        (await db.Affiliates.Where(a => a.WorkspaceId == workspaceId).Select(a => new { a.Id, a.Name, a.Email, a.Status }).ToListAsync(ct))
+        .ToDictionary(r => new AffiliateId(r.Id), r => new PayoutRecipient(new AffiliateId(r.Id), r.Name, r.Email, r.Status));
 
     private static string Printable(string value) =>
         new(value.Take(16).Select(c => char.IsControl(c) ? '?' : c).ToArray());

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Core.Data;
@@ -62,16 +61,9 @@ public static class PayoutEndpoints
     {
         var batch = await db.PayoutBatches.AsNoTracking().Include(b => b.Items).FirstOrDefaultAsync(b => b.Id == id, ct);
         if (batch is null) return TypedResults.NotFound();
-        var lines = batch.Items.OrderBy(i => i.Reference, StringComparer.Ordinal).Select(i => new PayoutLine(
-            new AffiliateId(i.AffiliateId), i.Name, i.Email, new Money(i.Amount, batch.Currency), new Money(i.Approved, batch.Currency),
-            new Money(i.Carried, batch.Currency), i.Reference)).ToList();
-        return (format ?? "paypal").ToLowerInvariant() switch
-        {
-            "paypal" => TypedResults.File(Encoding.UTF8.GetBytes(PayoutCsv.PayPalMassPayment(lines, $"Affiliate commissions {batch.Reference}")),
-                "text/csv; charset=utf-8", $"{batch.Reference}-paypal.csv"),
-            "csv" => TypedResults.File(Encoding.UTF8.GetBytes(PayoutCsv.Bank(lines)), "text/csv; charset=utf-8", $"{batch.Reference}-bank.csv"),
-            _ => TypedResults.Problem(statusCode: 400, title: "Unknown export format.", detail: $"'{format}' is not an export format: use format=paypal or format=csv."),
-        };
+        return PayoutExport.Render(batch, format) is { } file
+            ? TypedResults.File(file.Content, file.ContentType, file.FileName)
+            : TypedResults.Problem(statusCode: 400, title: "Unknown export format.", detail: $"'{format}' is not an export format: use format=paypal or format=csv.");
     }
 
     private static async Task<Ok<PayoutBatchResponse>> MarkPaid(PayoutService payouts, Guid id, CancellationToken ct) =>
