@@ -70,7 +70,7 @@ public sealed class ShellBrowserTests(ChromiumFixture chromium)
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Log ind");
     }
 
-    private static async Task<IPage> SignInAsync(IBrowserContext context, BrowserApp app)
+    internal static async Task<IPage> SignInAsync(IBrowserContext context, BrowserApp app)
     {
         var page = await context.NewPageAsync();
         await page.GotoAsync($"{app.BaseUrl}/admin/login");
