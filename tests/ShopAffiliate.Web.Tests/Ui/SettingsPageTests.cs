@@ -33,9 +33,11 @@ public abstract class SettingsPageTests(BootstrappedApp fixture)
         Assert.True(api.GetProperty("lifetimeCommissions").GetBoolean());
         Assert.False(api.GetProperty("excludeTestOrders").GetBoolean()); // left unticked: a browser sends nothing for it
         Assert.Equal(["blog.example.com"], api.GetProperty("allowedDestinationHosts").EnumerateArray().Select(h => h.GetString()));
-        // The page shows what was saved (now in the program's default language, Danish).
+        // The page shows what was saved, now in the program's default language (Danish); the outcome was written in
+        // the language of the request that saved it (English, before the default changed).
         var page = await browser.GetStringAsync(url);
-        Assert.Contains("Programmets regler er gemt.", page);
+        Assert.Contains("<html lang=\"da\">", page);
+        Assert.Contains("rules are saved. New orders and clicks follow them from now on.", page);
         Assert.Contains("value=\"12,5\"", page);
     }
 

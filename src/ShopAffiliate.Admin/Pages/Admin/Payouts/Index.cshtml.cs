@@ -82,7 +82,7 @@ public sealed class PayoutsModel(
         if (!CanPay) return StatusCode(StatusCodes.Status403Forbidden);
         try
         {
-            TempData.SetStatus(StatusKind.Success, await change());
+            TempData.SetStatus(StatusKind.Success, (await change()).Value);
         }
         catch (NotFoundException)
         {

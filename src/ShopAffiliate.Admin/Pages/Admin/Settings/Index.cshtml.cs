@@ -50,7 +50,7 @@ public sealed class SettingsForm
         CookieWindowDays, AttributionModel, HoldDays, CommissionPercent / 100m, AutoApproveAffiliates: null, SelfReferralPolicy,
         LifetimeCommissions, CommissionBasis, PayoutThreshold, ConsentMode, DuplicateClickWindowMinutes,
         (AllowedDestinationHosts ?? "").Split(['\n', '\r', ',', ' '], StringSplitOptions.RemoveEmptyEntries), ExcludeTestOrders,
-        CommissionOnGiftCards, TimeZone ?? "", StoreAdminRole: null, DefaultLanguage ?? "");
+        CommissionOnGiftCards, string.IsNullOrWhiteSpace(TimeZone) ? null : TimeZone, StoreAdminRole: null, DefaultLanguage ?? "");
 
     /// <summary>The form field an API field's error belongs to.</summary>
     public static string FieldOf(string apiField) => apiField switch
@@ -104,7 +104,7 @@ public sealed class SettingsModel(AppDbContext db, TenantContext tenant, UiConte
             }
             return Invalid();
         }
-        TempData.SetStatus(StatusKind.Success, text["The program's rules are saved. New orders and clicks follow them from now on."]);
+        TempData.SetStatus(StatusKind.Success, text["The program's rules are saved. New orders and clicks follow them from now on."].Value);
         return RedirectToPage(new { ws = Ws });
     }
 
@@ -113,7 +113,7 @@ public sealed class SettingsModel(AppDbContext db, TenantContext tenant, UiConte
     /// the page's, since the form asks in percent where the rule speaks of a fraction.
     /// </summary>
     private string Localize(string field, string message) => field == "defaultCommissionRate"
-        ? text["The commission is 0 to 100 %."]
+        ? text["The commission is 0 to 100 %."].Value
         : text[message].Value;
 
     private PageResult Invalid()
