@@ -119,6 +119,7 @@ start_app() {
   (
     cd "$WORK"
     exec env ASPNETCORE_URLS="$APP_URL" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+      DataProtection__KeyEncryptionKey="$(head -c 32 /dev/urandom | base64)" \
       App__PublicBaseUrl="$APP_URL" "${DB_ENV[@]}" \
       Bootstrap__OwnerEmail=bench@example.com Bootstrap__OwnerPassword="bench-$API_KEY" \
       Bootstrap__WorkspaceName=Benchmark Bootstrap__ApiKey="$API_KEY" Bootstrap__Currency=DKK \

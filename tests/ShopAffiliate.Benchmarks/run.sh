@@ -200,6 +200,7 @@ echo "Starting the app on $APP_URL ($([[ -n $PG_CONN ]] && echo PostgreSQL || ec
   cd "$WORK"
   exec env \
     ASPNETCORE_URLS="$APP_URL" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+    DataProtection__KeyEncryptionKey="$(head -c 32 /dev/urandom | base64)" \
     App__PublicBaseUrl="$APP_URL" App__DataDirectory="$WORK/data" "${DB_ENV[@]}" \
     Bootstrap__OwnerEmail=bench@example.com Bootstrap__OwnerPassword="bench-$API_KEY" \
     Bootstrap__WorkspaceName=Benchmark Bootstrap__ApiKey="$API_KEY" \

@@ -156,6 +156,7 @@ echo "Starting the app on $APP_URL ($DB_NAME)..."
 (
   cd "$WORK"
   exec env ASPNETCORE_URLS="$APP_URL" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+    DataProtection__KeyEncryptionKey="$(head -c 32 /dev/urandom | base64)" \
     App__PublicBaseUrl="$APP_URL" "${DB_ENV[@]}" Shopify__ApiKey=bench-client Shopify__ApiSecret="$SECRET" \
     Bootstrap__OwnerEmail=bench@example.com Bootstrap__OwnerPassword="bench-$API_KEY" \
     Bootstrap__WorkspaceName=Benchmark Bootstrap__ApiKey="$API_KEY" \

@@ -9,7 +9,7 @@ namespace ShopAffiliate.Web.Tests;
 public sealed class StartupTests
 {
     [Fact]
-    public async Task WithNoConfigurationTheAppStartsOnSqliteInTheDataFolder()
+    public async Task WithOnlyAKeyEncryptionKeyTheAppStartsOnSqliteInTheDataFolder()
     {
         await using var app = AppProcess.Start(new Dictionary<string, string>());
 
@@ -17,6 +17,37 @@ public sealed class StartupTests
         using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/openapi/v1.json")).StatusCode);
         Assert.True(File.Exists(Path.Combine(app.WorkingDirectory, "data", "shopaffiliate.db")), "No SQLite file under data/");
+    }
+
+    [Fact]
+    public async Task InProductionWithoutAKeyEncryptionKeyTheAppRefusesToStartAndSaysHowToMakeOne()
+    {
+        await using var app = AppProcess.Start(new Dictionary<string, string> { ["DataProtection__KeyEncryptionKey"] = "" });
+
+        var exitCode = await app.WaitForExitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("DataProtection:KeyEncryptionKey is required outside Development", app.Output);
+        Assert.Contains("openssl rand -base64 32", app.Output);
+    }
+
+    [Fact]
+    public async Task InDevelopmentWithoutAKeyEncryptionKeyOneIsGeneratedUnderDataAndTheKeyRingIsEncrypted()
+    {
+        await using var app = AppProcess.Start(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["DataProtection__KeyEncryptionKey"] = "",
+        });
+
+        Assert.True(await app.WaitUntilHealthyAsync(), "The app did not become healthy:\n" + app.Output);
+        using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/admin")).StatusCode); // its antiforgery token creates the first key
+        var kek = Path.Combine(app.WorkingDirectory, "data", "dataprotection-kek");
+        Assert.True(File.Exists(kek), "No generated key-encryption key under data/:\n" + app.Output);
+        Assert.Equal(44, (await File.ReadAllTextAsync(kek)).Length);
+        Assert.Contains("Development uses a generated key-encryption key", app.Output);
+        Assert.DoesNotContain("No XML encryptor configured", app.Output);
     }
 
     [Fact]
@@ -88,6 +119,8 @@ public sealed class StartupTests
     [InlineData("RateLimits:SignIn:PermitLimit", "0", "RateLimits:SignIn:PermitLimit must be between 1 and 1000000.")]
     [InlineData("RateLimits:SignIn:Window", "00:00:00", "RateLimits:SignIn:Window must be between 00:00:01 and 1.00:00:00.")]
     [InlineData("Privacy:IpHashRetentionDays", "0", "Privacy:IpHashRetentionDays must be between 1 and 3650.")]
+    [InlineData("DataProtection:KeyEncryptionKey", "c2hvcnQ=", "DataProtection:KeyEncryptionKey must be 32 bytes in base64")]
+    [InlineData("DataProtection:PreviousKeyEncryptionKeys:0", "not base64!", "DataProtection:PreviousKeyEncryptionKeys:0 must be 32 bytes in base64.")]
     public async Task ABadSettingStopsStartup(string key, string value, string message)
     {
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => TestApp.CreateAsync(Db.Sqlite, new Dictionary<string, string?>
@@ -98,20 +131,8 @@ public sealed class StartupTests
             ["Bootstrap:WorkspaceName"] = key.StartsWith("Bootstrap", StringComparison.Ordinal) ? "P" : null,
         }));
 
-        var validation = Flatten(failure).OfType<OptionsValidationException>().FirstOrDefault();
+        var validation = Exceptions.Flatten(failure).OfType<OptionsValidationException>().FirstOrDefault();
         Assert.True(validation is not null, "Expected an options validation failure, got: " + failure);
         Assert.Contains(validation.Failures, f => f.Contains(message, StringComparison.Ordinal));
-    }
-
-    private static IEnumerable<Exception> Flatten(Exception? e)
-    {
-        for (; e is not null; e = e.InnerException)
-        {
-            yield return e;
-            if (e is AggregateException aggregate)
-            {
-                foreach (var inner in aggregate.InnerExceptions.SelectMany(Flatten)) yield return inner;
-            }
-        }
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ShopAffiliate.Core.Identity;
+using ShopAffiliate.Core.Security;
 
 namespace ShopAffiliate.Core.Data;
 
@@ -13,7 +14,7 @@ public static class DataServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="AppDbContext"/> on the configured provider, the tenant context, the audit interceptor,
     /// the staff revocation interceptor, the migrator and Data Protection keys stored in the database (so every web
-    /// node can decrypt credentials).
+    /// node can decrypt credentials), encrypted at rest with the key-encryption key (ADR 0025).
     /// </summary>
     public static IServiceCollection AddShopAffiliateData(this IServiceCollection services, IConfiguration configuration)
     {
@@ -40,6 +41,7 @@ public static class DataServiceCollectionExtensions
         services.AddDataProtection()
             .SetApplicationName("ShopAffiliate")
             .PersistKeysToDbContext<AppDbContext>();
+        services.AddKeyEncryption();
 
         services.AddScoped<DatabaseMigrator>();
         return services;

@@ -19,6 +19,12 @@ internal sealed partial class StartupTasks(IServiceProvider services, IOptions<B
         await using (await StartupLock.AcquireAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), cancellationToken))
         {
             await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+            // Before anything reads the key ring: a wrong key-encryption key stops here, with a message (ADR 0025).
+            // Inside the lock, so two nodes never re-encrypt the ring at once.
+            var encrypted = await ShopAffiliate.Core.Security.KeyRingEncryption.CheckAndReencryptAsync(
+                scope.ServiceProvider.GetRequiredService<AppDbContext>(),
+                scope.ServiceProvider.GetRequiredService<ShopAffiliate.Core.Security.KeyEncryptionKeys>(), cancellationToken);
+            if (encrypted > 0) LogKeysEncrypted(encrypted);
             await BootstrapAsync(scope.ServiceProvider, cancellationToken);
         }
         // Warm the redirect's link table before the server takes its first request.
@@ -67,6 +73,9 @@ internal sealed partial class StartupTasks(IServiceProvider services, IOptions<B
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bootstrap created workspace {Workspace} ({WorkspaceId}); generated API key: {Generated}")]
     private partial void LogBootstrapped(string workspace, Guid workspaceId, bool generated);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Encrypted {Count} Data Protection key(s) with the current key-encryption key")]
+    private partial void LogKeysEncrypted(int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bootstrap settings ignored: the database already has a workspace")]
     private partial void LogBootstrapSkipped();

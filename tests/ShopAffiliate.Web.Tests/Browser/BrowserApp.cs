@@ -36,6 +36,7 @@ public sealed class BrowserApp : WebApplicationFactory<Program>
         {
             ["Database:Provider"] = nameof(Db.Sqlite),
             ["ConnectionStrings:Sqlite"] = $"Data Source={file}",
+            ["DataProtection:KeyEncryptionKey"] = TestSecrets.KeyEncryptionKey,
         };
         if (bootstrapped)
         {

@@ -43,6 +43,8 @@ public sealed class AppProcess : IAsyncDisposable
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment["ASPNETCORE_URLS"] = baseUrl;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Production refuses to start without one (ADR 0025); a test sets it to "" to see that.
+        start.Environment["DataProtection__KeyEncryptionKey"] = TestSecrets.KeyEncryptionKey;
         foreach (var (key, value) in environment) start.Environment[key] = value;
 
         var process = new Process { StartInfo = start };

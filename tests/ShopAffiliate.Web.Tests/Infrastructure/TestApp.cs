@@ -69,6 +69,7 @@ public class TestApp : WebApplicationFactory<Program>
     {
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         all.TryAdd("Database:Provider", provider.ToString());
+        all.TryAdd("DataProtection:KeyEncryptionKey", TestSecrets.KeyEncryptionKey);
         // Keep CI output readable: warnings and errors only, and not EF's "no history table yet" on every fresh database.
         all.TryAdd("Logging:LogLevel:Default", "Warning");
         all.TryAdd("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "None");
@@ -109,10 +110,15 @@ public class TestApp : WebApplicationFactory<Program>
         return next;
     }
 
-    /// <summary>Another host on the same database, settings and services: a second node of a multi-node deployment.</summary>
-    public TestApp SecondNode()
+    /// <summary>
+    /// Another host on the same database, settings and services: a second node of a multi-node deployment
+    /// (<paramref name="overrides"/>: settings this node has differently).
+    /// </summary>
+    public TestApp SecondNode(IDictionary<string, string?>? overrides = null)
     {
-        var node = new TestApp(Provider, _settings, _services, ownsDatabase: false);
+        var settings = new Dictionary<string, string?>(_settings);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
+        var node = new TestApp(Provider, settings, _services, ownsDatabase: false);
         _ = node.Server;
         return node;
     }

@@ -1,0 +1,30 @@
+using System.Security.Cryptography;
+
+namespace ShopAffiliate.Web.Tests.Infrastructure;
+
+/// <summary>
+/// Secrets the tests hand to the app, each recorded in <c>{logs}/secrets.txt</c> (one a line) so that
+/// <c>scripts/secret-scan.sh</c> can look for every one of them in the logs the test apps wrote.
+/// </summary>
+public static class TestSecrets
+{
+    private static readonly Lock Gate = new();
+
+    /// <summary><c>$SA_ARTIFACTS/logs</c> under the test command; a folder of this run's own otherwise.</summary>
+    public static string LogFolder { get; } = Directory.CreateDirectory(
+        Environment.GetEnvironmentVariable("SA_ARTIFACTS") is { Length: > 0 } artifacts
+            ? Path.Combine(artifacts, "logs")
+            : Path.Combine(Path.GetTempPath(), $"sa-test-logs-{Environment.ProcessId}")).FullName;
+
+    /// <summary>The key-encryption key every test app of this run shares (so second nodes and restarts read the key ring).</summary>
+    public static string KeyEncryptionKey { get; } = NewKeyEncryptionKey();
+
+    public static string NewKeyEncryptionKey() => Record(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+
+    /// <summary>Remembers <paramref name="secret"/> for the scan and returns it.</summary>
+    public static string Record(string secret)
+    {
+        lock (Gate) File.AppendAllText(Path.Combine(LogFolder, "secrets.txt"), secret + "\n");
+        return secret;
+    }
+}
