@@ -27,4 +27,12 @@ public sealed class WooCommerceOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00", ErrorMessage = "WooCommerce:ReconcileInterval must be from 10 seconds to 1 day.")]
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// The old way to connect: a workspace API key in <c>workspace=</c> (or as a Bearer header) on
+    /// <c>/woocommerce/connect</c>, from plugins older than connect codes. It puts a key that opens the whole API in a
+    /// URL (browser history, proxy logs), so turn it off once every store's plugin uses a connect code; on for now so
+    /// those plugins keep connecting (issue 17, ADR 0018).
+    /// </summary>
+    public bool AllowWorkspaceKeyConnect { get; set; } = true;
 }

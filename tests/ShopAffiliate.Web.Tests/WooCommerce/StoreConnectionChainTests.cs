@@ -239,6 +239,42 @@ public abstract class StoreConnectionChainTests(StoreChainApp fixture)
     }
 
     [Fact]
+    public async Task TheWorkspaceKeyConnectWorksByDefaultAndIsRefusedWhenTurnedOffWhileConnectCodesStillWork()
+    {
+        var store = NewStore();
+        var keyUrl = ConnectUrl(store, TestApp.ApiKey);
+        await using var off = App.SecondNode(new Dictionary<string, string?> { ["WooCommerce:AllowWorkspaceKeyConnect"] = "false" });
+
+        Assert.Equal(HttpStatusCode.OK, (await Browser(App).GetAsync(keyUrl)).StatusCode); // the default: true
+        var page = await Browser(off).GetAsync(keyUrl);
+        var bearer = Browser(off);
+        bearer.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestApp.ApiKey);
+        var byHeader = await bearer.GetAsync(ConnectUrl(store));
+
+        foreach (var refused in new[] { page, byHeader })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Contains("WooCommerce:AllowWorkspaceKeyConnect", problem.GetProperty("detail").GetString());
+        }
+        // The POST is refused the same way, so a page opened before the switch cannot finish either.
+        var opened = await Browser(App).GetAsync(keyUrl);
+        var carried = off.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        carried.DefaultRequestHeaders.Add("Cookie", string.Join("; ", opened.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])));
+        Assert.Equal(HttpStatusCode.Forbidden, (await Forms.PostHiddenFieldsAsync(carried, opened, "/woocommerce/connect")).StatusCode);
+        Assert.Equal(0, RequestsTo(store)); // the store was never probed
+
+        var program = await ProgramAsync("Code Only Program");
+        var (code, row) = ConnectCode.Create(program.Id, Guid.Empty, DateTime.UtcNow);
+        await WithDbAsync(async db =>
+        {
+            db.ConnectCodes.Add(row);
+            return await db.SaveChangesAsync();
+        });
+        Assert.Equal(HttpStatusCode.OK, (await Browser(off).GetAsync(ConnectUrl(store, code: code))).StatusCode);
+    }
+
+    [Fact]
     public async Task AConnectCodeIsSpentOnceEvenWhenTwoConfirmationsRace()
     {
         var program = await ProgramAsync("Race Program");

@@ -150,7 +150,7 @@ public static class WooConnectEndpoints
         if (!WooStoreUrl.TryNormalize(request.StoreUrl, options.AllowHttpStores, out var store, out var urlError))
             return (null, null, Results.Problem(statusCode: 400, title: "Not a store address.", detail: urlError));
 
-        var (connector, refused) = await WhoConnectsAsync(http, request, db, tenant, clock, ct);
+        var (connector, refused) = await WhoConnectsAsync(http, request, db, tenant, options, clock, ct);
         if (refused is not null) return (null, null, refused);
 
         var baseUrl = app.PublicBaseUrl.TrimEnd('/');
@@ -161,7 +161,7 @@ public static class WooConnectEndpoints
     }
 
     private static async Task<(Connector? Connector, IResult? Refused)> WhoConnectsAsync(
-        HttpContext http, ConnectRequest request, AppDbContext db, TenantContext tenant, TimeProvider clock, CancellationToken ct)
+        HttpContext http, ConnectRequest request, AppDbContext db, TenantContext tenant, WooCommerceOptions options, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var code = ConnectCode.LooksLikeCode(request.Code) ? request.Code : ConnectCode.LooksLikeCode(request.Workspace) ? request.Workspace : null;
@@ -176,6 +176,13 @@ public static class WooConnectEndpoints
         var key = request.Workspace is { } w && w.StartsWith(ApiKey.Prefix, StringComparison.Ordinal) ? w
             : header is not null && header.StartsWith("Bearer " + ApiKey.Prefix, StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim()
             : null;
+        if (key is not null && !options.AllowWorkspaceKeyConnect)
+        {
+            // Refused before the key is looked up: this says nothing about whether it is a real key.
+            return (null, Results.Problem(statusCode: 403, title: "Connecting with an API key is turned off.",
+                detail: "This server accepts connect codes only (WooCommerce:AllowWorkspaceKeyConnect is false). Create a connect code on the " +
+                    "ShopAffiliate admin's start page, paste it into the plugin's settings and press Connect again."));
+        }
         if (key is not null)
         {
             return await ApiKey.FindLiveAsync(db, key, now, ct) is { } found
