@@ -29,9 +29,9 @@ fi
 . scripts/lib/test-results.sh
 artifacts="$root/artifacts"
 results="$artifacts/test-results"
-rm -rf "$results" "$artifacts/screenshots" "$artifacts/build.log"
+rm -rf "$results" "$artifacts/screenshots" "$artifacts/build.log" "$artifacts/logs"
 mkdir -p "$results/dotnet"
-export SA_ARTIFACTS="$artifacts" # the browser tests save their screenshots under it
+export SA_ARTIFACTS="$artifacts" # the browser tests save their screenshots under it, the test hosts their logs in logs/
 status=0
 problems=()
 passed=0 failed=0 skipped=0
@@ -41,6 +41,9 @@ count() { # ran passed failed skipped (from trx_counts / junit_counts)
 
 echo "== The test command's own result reading"
 scripts/lib/test-results.selftest.sh || { status=1; problems+=("scripts/lib/test-results.selftest.sh failed"); }
+
+echo "== The secret scan's self-test"
+scripts/secret-scan.selftest.sh || { status=1; problems+=("scripts/secret-scan.selftest.sh failed"); }
 
 echo "== PHP companion plugin: php -l"
 lint_failed=0
@@ -81,6 +84,9 @@ else
     while IFS= read -r failure; do problems+=("$assembly: $failure"); done < <(trx_failures "$results/dotnet/$assembly.trx")
     problem=$(check_minimum "$assembly" "$ran" "$(minimum_for "$assembly" scripts/test-minimums)") || problems+=("$problem")
   done
+  # After every assembly, so it sees every host's log: no secret a test used may appear in one.
+  echo "== Secret scan of the test hosts' logs (artifacts/logs)"
+  scripts/secret-scan.sh "$artifacts/logs" || problems+=("secret scan: a secret the tests used is in a log (artifacts/logs, LEAK lines above)")
 fi
 
 ((${#problems[@]})) && status=1

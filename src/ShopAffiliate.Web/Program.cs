@@ -51,6 +51,7 @@ builder.Services.AddSingleton<IValidateOptions<AppOptions>, AppOptionsValidator>
 builder.Services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<BootstrapOptions>, BootstrapOptionsValidator>();
 
+builder.Services.AddLogRedaction(); // secrets in logged URLs (request and HttpClient logs) are replaced
 builder.Services.AddShopAffiliateData(builder.Configuration);
 builder.Services.AddScoped<WorkspaceProvisioner>();
 builder.Services.AddHostedService<StartupTasks>();

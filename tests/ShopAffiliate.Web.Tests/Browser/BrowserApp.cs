@@ -57,6 +57,7 @@ public sealed class BrowserApp : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        builder.ConfigureServices(services => FileLoggerProvider.AddTo(services, "browserapp"));
     }
 
     public HttpClient ApiClient(string apiKey = TestApp.ApiKey)

@@ -108,6 +108,8 @@ public sealed class AppProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+        // Its console is its log: kept for the secret scan like the in-process hosts' files.
+        await File.WriteAllTextAsync(Path.Combine(TestSecrets.LogFolder, $"process-{new Uri(BaseUrl).Port}-{Guid.NewGuid().ToString("N")[..8]}.log"), Output);
         try { Directory.Delete(WorkingDirectory, recursive: true); } catch (IOException) { }
     }
 

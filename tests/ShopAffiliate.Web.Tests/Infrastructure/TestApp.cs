@@ -131,6 +131,7 @@ public class TestApp : WebApplicationFactory<Program>
         {
             // TestServer leaves the client IP empty; tests name one in X-Test-Client-Ip.
             services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, ClientIpFromHeader>();
+            FileLoggerProvider.AddTo(services, $"testapp-{Provider}".ToLowerInvariant());
             _services?.Invoke(services);
         });
     }

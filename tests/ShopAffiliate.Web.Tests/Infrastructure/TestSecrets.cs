@@ -16,6 +16,19 @@ public static class TestSecrets
             ? Path.Combine(artifacts, "logs")
             : Path.Combine(Path.GetTempPath(), $"sa-test-logs-{Environment.ProcessId}")).FullName;
 
+    /// <summary>The fixed secrets of the test helpers and fakes; values a test makes itself are recorded where they are made.</summary>
+    static TestSecrets()
+    {
+        foreach (var secret in (string[])[
+            TestApp.ApiKey, TestApp.OwnerPassword, Staff.Password,
+            Shopify.FakeShopify.ApiSecret, WooCommerce.FakeWooCommerce.ConsumerKey, WooCommerce.FakeWooCommerce.ConsumerSecret,
+            // The offline access tokens the Shopify fakes hand out.
+            "shpat_new", "shpat_offline", "shpat_forever", "shpat_secret", "shpat_coupon", "shpat_backfill"])
+        {
+            Record(secret);
+        }
+    }
+
     /// <summary>The key-encryption key every test app of this run shares (so second nodes and restarts read the key ring).</summary>
     public static string KeyEncryptionKey { get; } = NewKeyEncryptionKey();
 
