@@ -14,7 +14,7 @@ public static class DataServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="AppDbContext"/> on the configured provider, the tenant context, the audit interceptor,
     /// the staff revocation interceptor, the migrator and Data Protection keys stored in the database (so every web
-    /// node can decrypt credentials), encrypted at rest with the key-encryption key (ADR 0025).
+    /// node can decrypt credentials), encrypted at rest with the key-encryption key (ADR 0027).
     /// </summary>
     public static IServiceCollection AddShopAffiliateData(this IServiceCollection services, IConfiguration configuration)
     {

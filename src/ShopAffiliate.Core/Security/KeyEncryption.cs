@@ -15,7 +15,7 @@ namespace ShopAffiliate.Core.Security;
 
 /// <summary>
 /// <c>DataProtection:KeyEncryptionKey</c> (base64 of 32 random bytes) encrypts the Data Protection key ring at rest;
-/// <c>DataProtection:PreviousKeyEncryptionKeys</c> still decrypt while a rotation is under way (ADR 0025).
+/// <c>DataProtection:PreviousKeyEncryptionKeys</c> still decrypt while a rotation is under way (ADR 0027).
 /// </summary>
 public sealed class KeyEncryptionOptions
 {

@@ -19,7 +19,7 @@ internal sealed partial class StartupTasks(IServiceProvider services, IOptions<B
         await using (await StartupLock.AcquireAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), cancellationToken))
         {
             await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
-            // Before anything reads the key ring: a wrong key-encryption key stops here, with a message (ADR 0025).
+            // Before anything reads the key ring: a wrong key-encryption key stops here, with a message (ADR 0027).
             // Inside the lock, so two nodes never re-encrypt the ring at once.
             var encrypted = await ShopAffiliate.Core.Security.KeyRingEncryption.CheckAndReencryptAsync(
                 scope.ServiceProvider.GetRequiredService<AppDbContext>(),

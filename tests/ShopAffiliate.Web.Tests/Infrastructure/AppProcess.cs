@@ -43,7 +43,7 @@ public sealed class AppProcess : IAsyncDisposable
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment["ASPNETCORE_URLS"] = baseUrl;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        // Production refuses to start without one (ADR 0025); a test sets it to "" to see that.
+        // Production refuses to start without one (ADR 0027); a test sets it to "" to see that.
         start.Environment["DataProtection__KeyEncryptionKey"] = TestSecrets.KeyEncryptionKey;
         foreach (var (key, value) in environment) start.Environment[key] = value;
 

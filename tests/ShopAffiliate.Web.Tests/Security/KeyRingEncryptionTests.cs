@@ -10,7 +10,7 @@ using ShopAffiliate.Web.Tests.Infrastructure;
 
 namespace ShopAffiliate.Web.Tests.Security;
 
-/// <summary>The Data Protection key ring at rest: encrypted with the key-encryption key, readable by every node that has it (ADR 0025).</summary>
+/// <summary>The Data Protection key ring at rest: encrypted with the key-encryption key, readable by every node that has it (ADR 0027).</summary>
 public abstract class KeyRingEncryptionTests(BootstrappedApp fixture)
 {
     private TestApp App => fixture.App;
