@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
 using ShopAffiliate.Web.Tests.Infrastructure;
+using static ShopAffiliate.Web.Tests.Infrastructure.AppRoutes;
 
 namespace ShopAffiliate.Web.Tests;
 
@@ -22,7 +23,7 @@ public abstract class BadInputTests(BootstrappedApp fixture)
     public async Task EveryWriteRouteAnswersBadInputWithA4xxProblemDetails()
     {
         var openApi = JsonNode.Parse(await App.CreateClient().GetStringAsync("/openapi/v1.json"))!;
-        var routes = WriteRoutes();
+        var routes = WriteRoutes(App);
         Assert.NotEmpty(routes);
         var failures = new List<string>();
         var tried = 0;
@@ -57,31 +58,8 @@ public abstract class BadInputTests(BootstrappedApp fixture)
         Assert.Contains("ZZZ", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    /// <summary>Every route mapped for a write method (Razor Pages carry no method metadata: their forms have their own tests).</summary>
-    private List<(string Method, RoutePattern Pattern)> WriteRoutes() =>
-        App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (Method: m, e.RoutePattern)))
-            .Where(r => r.Method is "POST" or "PUT" or "PATCH" or "DELETE")
-            .DistinctBy(r => (r.Method, r.RoutePattern.RawText))
-            .ToList();
-
-    /// <summary>"/api/v1/affiliates/{id:guid}" → "/api/v1/affiliates/{id}", the OpenAPI document's key.</summary>
-    private static string OpenApiPath(RoutePattern pattern) => Render(pattern, p => "{" + p.Name + "}");
-
     /// <summary>A well-formed id for each route value, so the body is what gets judged.</summary>
     private static string Fill(RoutePattern pattern) => Render(pattern, _ => Guid.NewGuid().ToString());
-
-    private static string Render(RoutePattern pattern, Func<RoutePatternParameterPart, string> parameter) =>
-        "/" + string.Join("/", pattern.PathSegments.Select(s => string.Concat(s.Parts.Select(p => p switch
-        {
-            RoutePatternLiteralPart l => l.Content,
-            RoutePatternParameterPart v => parameter(v),
-            RoutePatternSeparatorPart sep => sep.Content,
-            _ => "",
-        }))));
-
-    private static JsonNode? RequestSchema(JsonNode openApi, string path, string method) =>
-        openApi["paths"]?[path]?[method.ToLowerInvariant()]?["requestBody"]?["content"]?["application/json"]?["schema"];
 
     private static IEnumerable<(string What, string Body)> BadBodies(JsonNode openApi, JsonNode? schema)
     {
@@ -145,60 +123,6 @@ public abstract class BadInputTests(BootstrappedApp fixture)
             }
         }
     }
-
-    /// <summary>A plausible value for the schema, so a bad value in one field is the only thing wrong.</summary>
-    private static JsonNode? Sample(JsonNode openApi, JsonNode? schema, int depth)
-    {
-        schema = Resolve(openApi, schema);
-        var types = Types(schema);
-        if (schema?["enum"] is JsonArray values && values.Count > 0) return values[0]?.DeepClone();
-        if (types.Contains("object") && depth < 4)
-        {
-            var result = new JsonObject();
-            if (schema?["properties"] is JsonObject properties)
-            {
-                foreach (var (name, property) in properties) result[name] = Sample(openApi, property, depth + 1);
-            }
-            return result;
-        }
-        if (types.Contains("array")) return new JsonArray();
-        if (types.Contains("boolean")) return JsonValue.Create(false);
-        if (types.Contains("integer")) return JsonValue.Create(1);
-        if (types.Contains("number")) return JsonValue.Create(1);
-        if (types.Contains("string"))
-        {
-            return (string?)schema?["format"] switch
-            {
-                "uuid" => JsonValue.Create(Guid.NewGuid()),
-                "date-time" => JsonValue.Create(DateTimeOffset.UtcNow),
-                _ => JsonValue.Create("sample"),
-            };
-        }
-        return null;
-    }
-
-    private static JsonNode? Resolve(JsonNode openApi, JsonNode? schema)
-    {
-        for (var i = 0; i < 10 && schema?["$ref"] is JsonValue reference; i++)
-        {
-            var name = ((string)reference!).Split('/')[^1];
-            schema = openApi["components"]?["schemas"]?[name];
-        }
-        // "oneOf"/"anyOf" of null and a type, as nullable references come out.
-        if ((schema?["oneOf"] ?? schema?["anyOf"]) is JsonArray { Count: > 0 } choices)
-        {
-            var chosen = choices.FirstOrDefault(c => !Types(Resolve(openApi, c)).SequenceEqual(["null"]));
-            return Resolve(openApi, chosen);
-        }
-        return schema;
-    }
-
-    private static string[] Types(JsonNode? schema) => schema?["type"] switch
-    {
-        JsonValue v => [(string)v!],
-        JsonArray a => a.Select(t => (string)t!).ToArray(),
-        _ => schema?["properties"] is not null ? ["object"] : [],
-    };
 
     private static string Truncate(string s) => s.Length <= 300 ? s : s[..300] + "…";
 }

@@ -36,6 +36,8 @@ public sealed class ApiKeysModel(AppDbContext db, TenantContext tenant, TimeProv
     public async Task<IActionResult> OnPostRevokeAsync(Guid keyId, CancellationToken ct)
     {
         if (await LoadAsync(ct) is { } denied) return denied;
+        // Another program's key (or none) is not found, rather than "already revoked": that would be untrue.
+        if (!await db.ApiKeys.AnyAsync(k => k.Id == keyId, ct)) return NotFound();
         var revoked = await db.ApiKeys.Where(k => k.Id == keyId && k.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, clock.GetUtcNow().UtcDateTime), ct);
         Message = revoked == 1 ? "The key was revoked; requests using it are now refused." : "That key was already revoked.";

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -114,7 +115,9 @@ public sealed class IndexModel(
     {
         if (await EnterAsync(ws, StaffRole.Owner, ct) is { } denied) return denied;
         var removed = await db.StoreAdmins.Where(a => a.Id == storeAdminId).ExecuteDeleteAsync(ct);
-        Message = removed == 1 ? ("The store can no longer sign that user in.", true) : ("That link was already removed.", true);
+        Message = removed == 1 ? ("The store can no longer sign that user in.", true) : ("That link is not there (already removed?).", false);
+        // None of this program's links has that id: a 404, as for any id of another program.
+        if (removed == 0) Response.StatusCode = StatusCodes.Status404NotFound;
         return await LoadAsync(ct);
     }
 
