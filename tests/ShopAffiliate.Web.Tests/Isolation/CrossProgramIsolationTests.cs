@@ -96,6 +96,28 @@ public abstract class CrossProgramIsolationTests(TwoPrograms fixture)
         Assert.True(failures.Count == 0, $"{failures.Count} isolation failures in {calls} calls:\n" + string.Join("\n", failures.Distinct()));
     }
 
+    [Fact]
+    public async Task TheChecksumOfBsRowsSeesAChangedRow()
+    {
+        var before = await SnapshotAsync();
+        var name = await fixture.WithDbAsync(B.Workspace, db => db.CommissionGroups.Where(g => g.Id == B.Group).Select(g => g.Name).SingleAsync());
+        await SetGroupNameAsync(name + " changed");
+        try
+        {
+            var changed = new List<string>();
+            Compare(before, await SnapshotAsync(), "renaming B's group", changed);
+            Assert.Equal("renaming B's group changed B's CommissionGroup", Assert.Single(changed).Split(':')[0]);
+        }
+        finally
+        {
+            await SetGroupNameAsync(name);
+        }
+        Assert.Equal(before, await SnapshotAsync());
+    }
+
+    private Task<int> SetGroupNameAsync(string name) =>
+        fixture.WithDbAsync(B.Workspace, db => db.CommissionGroups.Where(g => g.Id == B.Group).ExecuteUpdateAsync(s => s.SetProperty(g => g.Name, name)));
+
     private async Task AssertEachCredentialWorksOnItsOwnProgramAsync()
     {
         foreach (var credential in (Credential[])[Credential.ApiKey, Credential.ShopifySessionToken])
