@@ -16,7 +16,13 @@ public static class AdminUi
     public static IServiceCollection AddAdminUi(this IServiceCollection services)
     {
         services.AddLocalization(o => o.ResourcesPath = "Resources");
-        services.AddRazorPages()
+        services.AddRazorPages(o =>
+            {
+                // Staff only under /admin, except the pages that sign in or set up; every POST there passes the role check.
+                o.Conventions.AuthorizeFolder("/Admin");
+                foreach (var page in new[] { "/Admin/Index", "/Admin/Login", "/Admin/Setup", "/Admin/Logout" }) o.Conventions.AllowAnonymousToPage(page);
+                o.Conventions.AddFolderApplicationModelConvention("/Admin", m => m.Filters.Add(new StaffRoleFilter()));
+            })
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedText)));
         services.AddSingleton<IConfigureOptions<MvcOptions>, LocalizedBindingMessages>();
         services.AddScoped<UiContext>();

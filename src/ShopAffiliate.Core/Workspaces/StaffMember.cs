@@ -25,6 +25,9 @@ public static class StaffRoles
     /// <summary>The weaker of the two roles (Owner &gt; Manager &gt; Analyst): what a capped session may do.</summary>
     public static StaffRole AtMost(this StaffRole role, StaffRole cap) => (StaffRole)Math.Max((int)role, (int)cap);
 
+    /// <summary>Whether <paramref name="role"/> is <paramref name="needed"/> or above it.</summary>
+    public static bool MayDo(this StaffRole role, StaffRole needed) => (int)role <= (int)needed;
+
     /// <summary>The most a store's launch may grant: the program's setting, never more than Manager.</summary>
     public static StaffRole StoreAdminCap(StaffRole setting) => setting.AtMost(StaffRole.Manager);
 }

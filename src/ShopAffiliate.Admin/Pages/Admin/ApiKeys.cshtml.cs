@@ -3,13 +3,14 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using ShopAffiliate.Admin.Ui;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Workspaces;
 
 namespace ShopAffiliate.Admin.Pages.Admin;
 
-/// <summary>Create (shown once) and revoke the workspace's API keys. Owners and managers only.</summary>
-[Authorize]
+/// <summary>Create (shown once) and revoke the workspace's API keys: owners; managers see them, analysts not at all.</summary>
+[Authorize, RequiresRole(StaffRole.Owner)]
 public sealed class ApiKeysModel(AppDbContext db, TenantContext tenant, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid? Ws { get; set; }
@@ -20,6 +21,9 @@ public sealed class ApiKeysModel(AppDbContext db, TenantContext tenant, TimeProv
     public List<ApiKey> Keys { get; private set; } = [];
     public string? NewKey { get; private set; }
     public string? Message { get; private set; }
+
+    /// <summary>Keys open the whole API: only owners create or revoke them.</summary>
+    public bool CanChange => Workspace?.Role == StaffRole.Owner;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ?? Page();
 

@@ -38,9 +38,7 @@ public sealed class ApplicationsModel(AppDbContext db, TenantContext tenant, App
 
     private async Task<IActionResult> DecideAsync(Guid affiliateId, bool approve, string? reason, CancellationToken ct)
     {
-        if (await LoadAsync(ct) is { } denied) return denied;
-        // A 403, not Forbid(): the staff cookie has no access-denied page to redirect to.
-        if (!CanDecide) return StatusCode(StatusCodes.Status403Forbidden);
+        if (await LoadAsync(ct) is { } denied) return denied; // the role was checked by StaffRoleFilter
         var affiliate = await db.Affiliates.FirstOrDefaultAsync(a => a.Id == affiliateId, ct);
         if (affiliate is null) return NotFound();
         var application = await db.AffiliateApplications.FirstOrDefaultAsync(a => a.AffiliateId == affiliateId, ct);

@@ -75,7 +75,7 @@ public sealed class IndexModel(
     /// <summary>A code the companion plugin's Connect button sends instead of an API key: 15 minutes, once.</summary>
     public async Task<IActionResult> OnPostConnectCodeAsync(Guid ws, CancellationToken ct)
     {
-        if (await EnterAsync(ws, StaffRole.Manager, ct) is { } denied) return denied;
+        if (await EnterAsync(ws, ct) is { } denied) return denied;
         var now = clock.GetUtcNow().UtcDateTime;
         await db.ConnectCodes.IgnoreQueryFilters().Where(c => c.ExpiresAt < now).ExecuteDeleteAsync(ct);
         var (code, row) = ConnectCode.Create(ws, AdminSession.UserId(User)!.Value, now);
@@ -86,9 +86,10 @@ public sealed class IndexModel(
     }
 
     /// <summary>Lets a staff member of the program open it from the store's WordPress admin. Owners only.</summary>
+    [RequiresRole(StaffRole.Owner)]
     public async Task<IActionResult> OnPostLinkStoreAdminAsync(Guid ws, Guid shopId, string? email, CancellationToken ct)
     {
-        if (await EnterAsync(ws, StaffRole.Owner, ct) is { } denied) return denied;
+        if (await EnterAsync(ws, ct) is { } denied) return denied;
         var shop = await db.Shops.FirstOrDefaultAsync(s => s.Id == shopId && s.Platform == ShopPlatform.WooCommerce, ct);
         if (shop is null) return NotFound();
         var normalized = (email ?? "").Trim().ToUpperInvariant();
@@ -111,9 +112,10 @@ public sealed class IndexModel(
     }
 
     /// <summary>The store's launch link no longer signs this user in (their staff role is unchanged). Owners only.</summary>
+    [RequiresRole(StaffRole.Owner)]
     public async Task<IActionResult> OnPostUnlinkStoreAdminAsync(Guid ws, Guid storeAdminId, CancellationToken ct)
     {
-        if (await EnterAsync(ws, StaffRole.Owner, ct) is { } denied) return denied;
+        if (await EnterAsync(ws, ct) is { } denied) return denied;
         var removed = await db.StoreAdmins.Where(a => a.Id == storeAdminId).ExecuteDeleteAsync(ct);
         Message = removed == 1 ? ("The store can no longer sign that user in.", true) : ("That link is not there (already removed?).", false);
         // None of this program's links has that id: a 404, as for any id of another program.
@@ -121,14 +123,12 @@ public sealed class IndexModel(
         return await LoadAsync(ct);
     }
 
-    /// <summary>Null when the signed-in user has at least <paramref name="needed"/> in <paramref name="ws"/> (which the tenant filter then points at).</summary>
-    private async Task<IActionResult?> EnterAsync(Guid ws, StaffRole needed, CancellationToken ct)
-    {
-        if (User.Identity?.IsAuthenticated != true) return Challenge();
-        var membership = await AdminSession.EnterAsync(db, tenant, User, ws, ct);
-        if (membership is null) return NotFound();
-        return membership.Role.AtMost(needed) == needed ? null : Forbid();
-    }
+    /// <summary>
+    /// Points the tenant filter at <paramref name="ws"/>; null when the user is staff there. The role was checked by
+    /// <see cref="StaffRoleFilter"/> before the handler ran.
+    /// </summary>
+    private async Task<IActionResult?> EnterAsync(Guid ws, CancellationToken ct) =>
+        await AdminSession.EnterAsync(db, tenant, User, ws, ct) is null ? NotFound() : null;
 
     private async Task<IActionResult> LoadAsync(CancellationToken ct)
     {

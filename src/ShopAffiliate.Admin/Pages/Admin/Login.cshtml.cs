@@ -17,6 +17,7 @@ namespace ShopAffiliate.Admin.Pages.Admin;
 /// per-client limit (<see cref="RateLimitPolicy"/>) in front of the per-account lockout.
 /// </summary>
 [EnableRateLimiting(RateLimitPolicy)]
+[ShopAffiliate.Admin.Ui.PersonalAction]
 public sealed class LoginModel(AppDbContext db, SignInManager<AppUser> signIn, IPasswordHasher<AppUser> hasher, IStringLocalizer<AdminText> text) : PageModel
 {
     public const string RateLimitPolicy = "staff-sign-in";

@@ -9,6 +9,7 @@ namespace ShopAffiliate.Admin.Pages.Admin;
 /// Sign-out renews the user's security stamp before it drops the cookie, so a copy of the cookie taken earlier
 /// (another device, a shared computer, a stolen one) stops working too: the host checks the stamp on every request.
 /// </summary>
+[ShopAffiliate.Admin.Ui.PersonalAction]
 public sealed class LogoutModel(SignInManager<AppUser> signIn) : PageModel
 {
     public IActionResult OnGet() => RedirectToPage("/Admin/Index");

@@ -15,6 +15,7 @@ namespace ShopAffiliate.Admin.Pages.Admin;
 /// </summary>
 [Authorize]
 [EnableRateLimiting(LoginModel.RateLimitPolicy)]
+[ShopAffiliate.Admin.Ui.PersonalAction]
 public sealed class PasswordModel(SignInManager<AppUser> signIn) : PageModel
 {
     [BindProperty] public PasswordInput Input { get; set; } = new();

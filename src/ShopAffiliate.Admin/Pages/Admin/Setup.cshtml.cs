@@ -11,6 +11,7 @@ using ShopAffiliate.Core.Workspaces;
 namespace ShopAffiliate.Admin.Pages.Admin;
 
 /// <summary>First start with an empty database: create the owner, the first program and its API key.</summary>
+[ShopAffiliate.Admin.Ui.PersonalAction]
 public sealed class SetupModel(AppDbContext db, WorkspaceProvisioner provisioner, SignInManager<AppUser> signIn) : PageModel
 {
     [BindProperty] public SetupInput Input { get; set; } = new();
