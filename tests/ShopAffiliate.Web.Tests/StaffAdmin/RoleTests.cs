@@ -2,6 +2,7 @@ using System.Net;
 using System.Reflection;
 using Microsoft.AspNetCore.Mvc.Infrastructure;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Razor.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using ShopAffiliate.Admin.Ui;
 using ShopAffiliate.Core.Workspaces;
@@ -33,6 +34,7 @@ public abstract class RoleTests(BootstrappedApp fixture)
         // The pages of this issue so far; a page that lost its handlers would shrink the test without anyone noticing.
         Assert.Contains(handlers, h => h.ToString() == "ApplicationsModel.OnPostApproveAsync");
         Assert.Contains(handlers, h => h.ToString() == "IndexModel.OnPostConnectCodeAsync");
+        Assert.Contains(handlers, h => h.ToString() == "AffiliatesModel.OnPostBulkAsync");
 
         var answers = new List<string>();
         foreach (var handler in handlers)
@@ -80,9 +82,15 @@ public abstract class RoleTests(BootstrappedApp fixture)
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
-    private static IEnumerable<Type> AdminPages() =>
-        typeof(StaffRoleFilter).Assembly.GetTypes()
-            .Where(t => t.IsSubclassOf(typeof(PageModel)) && t.Namespace == "ShopAffiliate.Admin.Pages.Admin");
+    /// <summary>The page models of the admin's pages, with the view engine path of each (<c>/Admin/Affiliates/Index</c>).</summary>
+    private static Dictionary<Type, string> AdminPageModels() =>
+        typeof(StaffRoleFilter).Assembly.GetCustomAttributes<RazorCompiledItemAttribute>()
+            .Where(i => i.Kind == "mvc.1.0.razor-page" && i.Identifier.StartsWith("/Pages/Admin/", StringComparison.Ordinal))
+            .Select(i => (Model: i.Type.GetProperty("Model")!.PropertyType, Path: i.Identifier["/Pages".Length..^".cshtml".Length]))
+            .Where(p => p.Model.IsSubclassOf(typeof(PageModel)))
+            .ToDictionary(p => p.Model, p => p.Path);
+
+    private static IEnumerable<Type> AdminPages() => AdminPageModels().Keys;
 
     /// <summary>Every POST handler of every admin page that acts on a program, with its URL from the app's own routes.</summary>
     private List<PostHandler> ProgramHandlers()
@@ -91,9 +99,8 @@ public abstract class RoleTests(BootstrappedApp fixture)
             .OfType<Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor>()
             .ToDictionary(d => d.ViewEnginePath, d => "/" + d.AttributeRouteInfo!.Template);
         var handlers = new List<PostHandler>();
-        foreach (var page in AdminPages().Where(t => !t.IsDefined(typeof(PersonalActionAttribute))))
+        foreach (var (page, path) in AdminPageModels().Where(p => !p.Key.IsDefined(typeof(PersonalActionAttribute))))
         {
-            var path = "/Admin/" + page.Name[..^"Model".Length];
             Assert.True(routes.TryGetValue(path, out var url), $"{page.Name} has no page at {path}");
             foreach (var method in page.GetMethods(BindingFlags.Public | BindingFlags.Instance).Where(m => m.Name.StartsWith("OnPost", StringComparison.Ordinal)))
             {

@@ -12,6 +12,7 @@ public static class PortalRegistration
     {
         var services = builder.Services;
         services.AddScoped<Applications>();
+        services.AddScoped<AffiliateDirectory>();
         services.AddOptions<ScreeningOptions>().BindConfiguration(ScreeningOptions.Section).ValidateOnStart();
         services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MagicLinks>();

@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text;
 
-namespace ShopAffiliate.Web.Features.Reports;
+namespace ShopAffiliate.Core.Reports;
 
 /// <summary>
 /// RFC 4180 CSV: CRLF line ends, a field quoted when it holds a comma, quote, CR or LF (quotes doubled), UTF-8 with
 /// a byte order mark so that Excel opens Danish letters right, numbers in the invariant culture (a dot, no grouping).
+/// Text that a spreadsheet would run as a formula (starting with = + - @, tab or CR) gets a leading apostrophe: names
+/// and emails come from affiliates (OWASP "CSV injection").
 /// </summary>
 public sealed class ReportCsv
 {
@@ -24,8 +26,7 @@ public sealed class ReportCsv
 
     public byte[] ToBytes() => [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(_text.ToString())];
 
-    public IResult ToResult(string fileName) =>
-        TypedResults.File(ToBytes(), "text/csv; charset=utf-8", fileName);
+    public const string ContentType = "text/csv; charset=utf-8";
 
     private static string Field(object? value)
     {
@@ -33,8 +34,10 @@ public sealed class ReportCsv
         {
             null => "",
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-            _ => value.ToString() ?? "",
+            _ => Defused(value.ToString() ?? ""),
         };
         return text.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
     }
+
+    private static string Defused(string text) => text.Length > 0 && "=+-@\t\r".Contains(text[0]) ? "'" + text : text;
 }
