@@ -28,7 +28,7 @@ public sealed class AdminAffiliatesBrowserTests(ChromiumFixture chromium)
         await page.GetByRole(AriaRole.Button, new() { Name = "Send the invitation" }).ClickAsync();
         var invited = page.Locator("[data-testid=affiliate-row][data-email='ida@partners.example']");
         await Assertions.Expect(invited.Locator(".badge")).ToHaveTextAsync("Approved", new() { Timeout = 15_000 });
-        await Assertions.Expect(page.Locator(".alert")).ToContainTextAsync("Ida Invited is invited");
+        await Assertions.Expect(page.Locator("[data-testid=status]")).ToContainTextAsync("Ida Invited is invited");
 
         using (var api = app.ApiClient())
         {
@@ -40,7 +40,7 @@ public sealed class AdminAffiliatesBrowserTests(ChromiumFixture chromium)
         await applicant.GetByRole(AriaRole.Checkbox).CheckAsync();
         await page.GetByLabel("With the ticked affiliates").SelectOptionAsync("approve");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply to ticked" }).ClickAsync();
-        await Assertions.Expect(page.Locator(".alert")).ToContainTextAsync("Approved 1 of the 1 ticked", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("[data-testid=status]")).ToContainTextAsync("Approved 1 of the 1 ticked", new() { Timeout = 15_000 });
 
         Assert.Equal(AffiliateStatus.Approved, await app.WithDbAsync(db => db.Affiliates.IgnoreQueryFilters().Where(a => a.Email == "anna@blog.example").Select(a => a.Status).SingleAsync()));
         await PageCheck.VisitAsync(context, $"{app.BaseUrl}/admin/affiliates?sort=name&dir=asc", "admin", "affiliates", async (tab, _) =>
