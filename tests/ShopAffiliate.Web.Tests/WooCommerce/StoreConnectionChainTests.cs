@@ -458,7 +458,7 @@ public abstract class StoreConnectionChainTests(StoreChainApp fixture)
         // A manager may not link (only owners decide who the store signs in), the owner may.
         var asManager = await Forms.SubmitAsync(await SignedInAsync(manager), "/admin",
             new Dictionary<string, string> { ["ws"] = program.Id.ToString(), ["shopId"] = shop.Id.ToString(), ["email"] = manager }, "/admin?handler=LinkStoreAdmin");
-        Assert.Equal(HttpStatusCode.Forbidden, asManager.StatusCode); // the admin role filter (ADR 0025)
+        Assert.Equal(HttpStatusCode.Forbidden, asManager.StatusCode); // the admin role filter (ADR 0029)
         Assert.Equal(0, await WithDbAsync(db => db.StoreAdmins.IgnoreQueryFilters().CountAsync(a => a.ShopId == shop.Id)));
         var owner = await SignedInAsync(program.OwnerEmail);
         var linked = await Forms.SubmitAsync(owner, "/admin",
@@ -489,7 +489,7 @@ public abstract class StoreConnectionChainTests(StoreChainApp fixture)
         // Their start page offers no such form; a token from any page of theirs still gets the POST through antiforgery.
         var answer = await Forms.SubmitAsync(analyst, "/admin/login", new Dictionary<string, string> { ["ws"] = program.Id.ToString() }, "/admin?handler=ConnectCode");
 
-        Assert.Equal(HttpStatusCode.Forbidden, answer.StatusCode); // the admin role filter (ADR 0025)
+        Assert.Equal(HttpStatusCode.Forbidden, answer.StatusCode); // the admin role filter (ADR 0029)
         Assert.Equal(0, await WithDbAsync(db => db.ConnectCodes.IgnoreQueryFilters().CountAsync(c => c.WorkspaceId == program.Id)));
     }
 
