@@ -1,25 +1,80 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Admin.Portal;
+using ShopAffiliate.Admin.TagHelpers;
 using ShopAffiliate.Core.Affiliates;
 using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Engine;
+using ShopAffiliate.Core.Reports;
+using ShopAffiliate.Core.Settings;
+using ShopAffiliate.Core.Statements;
 
 namespace ShopAffiliate.Admin.Pages.Portal;
 
-/// <summary>A program's overview for its affiliate: the onboarding checklist until it is done.</summary>
+/// <summary>
+/// A program's overview for its affiliate: the onboarding checklist until it is done, the last 30 days' figures and
+/// the balance. Every figure comes from the code the admin and the API read (<see cref="ReportService"/> with the
+/// affiliate's id, <see cref="StatementService"/> for the balance), never from a query of this page's own.
+/// </summary>
 [Authorize(AuthenticationSchemes = PortalSession.Scheme)]
-public sealed class DashboardModel(AppDbContext db, TenantContext tenant) : PortalPageModel(db, tenant)
+public sealed class DashboardModel(AppDbContext db, TenantContext tenant, ReportService reports, StatementService statements)
+    : PortalPageModel(db, tenant)
 {
     public IReadOnlyList<OnboardingItem> Checklist { get; private set; } = [];
 
     public bool OnboardingDone => Checklist.All(i => i.Done);
 
+    /// <summary>The last 30 days (today included, the program's time zone) against the 30 before.</summary>
+    public ReportSummary Summary { get; private set; } = null!;
+
+    /// <summary>The balance as of today: this month's statement, whose closing balance is everything owed so far.</summary>
+    public Statement Balance { get; private set; } = null!;
+
+    public decimal PayoutThreshold { get; private set; }
+
+    public int HoldDays { get; private set; }
+
+    /// <summary>When the first commission still pending leaves its hold period (null: none is waiting).</summary>
+    public DateTime? NextApproval { get; private set; }
+
+    /// <summary>The currency the chart shows: the one the affiliate earned most in, else the program's.</summary>
+    public string Currency { get; private set; } = "";
+
+    public IReadOnlyList<ChartPoint> Earnings { get; private set; } = [];
+
+    /// <summary>Nothing yet: no click ever and no commission (a new affiliate).</summary>
+    public bool IsNew { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken ct)
     {
         if (await EnterAsync(slug, ct) is { } missing) return missing;
+        var me = Current.Affiliate.Id;
         Checklist = await Onboarding.ChecklistAsync(Db, Current.Affiliate, await PortalSession.PageAsync(Db, Current.Workspace.Id, ct), ct);
+
+        var today = await reports.TodayAsync(ct);
+        var period = new ReportPeriod(today.AddDays(-29), today, AffiliateId: me);
+        Summary = await reports.SummaryAsync(period, ct);
+        Balance = await statements.GetAsync(me, today, ct);
+        var settings = await SettingsStore.GetAsync(Db, Current.Workspace.Id, ct);
+        (PayoutThreshold, HoldDays) = (settings.PayoutThreshold, settings.HoldDays);
+        NextApproval = await Db.Commissions.AsNoTracking()
+            .Where(c => c.AffiliateId == me && c.Status == CommissionStatus.Pending && !c.HeldForReview && c.EligibleAt != null)
+            .MinAsync(c => c.EligibleAt, ct);
+
+        Currency = Summary.Current.Currencies.OrderByDescending(c => c.Commission).Select(c => c.Currency).FirstOrDefault()
+                   ?? Balance.Currencies.Select(c => c.Currency).FirstOrDefault()
+                   ?? Current.Workspace.Currency;
+        var series = await reports.TimeseriesAsync(ReportMetric.Commission, ReportGrouping.Day, period, ct);
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        Earnings = (series.Series.FirstOrDefault(s => s.Currency == Currency)?.Points ?? [])
+            .Select(p => new ChartPoint(p.Start.ToString("d MMM", culture), p.Value ?? 0m)).ToList();
+        IsNew = Summary.Current.Clicks == 0 && Summary.Previous.Clicks == 0 && Balance.Currencies.Count == 0
+                && !await Db.Commissions.AnyAsync(c => c.AffiliateId == me, ct);
         return Page();
     }
+
+    public CurrencyFigures? Money(SummaryFigures figures) => figures.Currencies.FirstOrDefault(c => c.Currency == Currency);
 
     public string Slug => Current.Workspace.Slug;
 
