@@ -196,7 +196,9 @@ public abstract class CrossProgramIsolationTests(TwoPrograms fixture)
             foreach (var (name, type) in probe.Parameters)
             {
                 if (type == typeof(CancellationToken) || name == "slug") continue;
-                var value = name == "ws" ? program.Workspace.ToString() : RouteIsolation.Value(B, name)
+                var value = name == "ws" ? program.Workspace.ToString()
+                    : name == "id" && probe.Rule.Id is { } id ? id(B).ToString()
+                    : RouteIsolation.Value(B, name)
                     ?? (type == typeof(Guid) || type == typeof(Guid?) ? Missing(ref missing, $"handler parameter '{name}'") : type == typeof(int) ? "1" : name == "format" ? "png" : "probe");
                 (probe.IsWrite ? fields : query)[name] = value;
             }

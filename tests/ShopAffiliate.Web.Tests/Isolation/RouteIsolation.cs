@@ -41,6 +41,7 @@ public static class RouteIsolation
         Api("/api/v1/affiliates", b => b.Affiliate),
         Api("/api/v1/commissions", b => b.Commission),
         Api("/api/v1/coupons", b => b.Coupon),
+        Api("/api/v1/disputes", b => b.Dispute),
         Api("/api/v1/email-templates"),
         Api("/api/v1/goals"),
         Api("/api/v1/groups", b => b.Group),
@@ -52,12 +53,14 @@ public static class RouteIsolation
         Api("/api/v1/simulations"),
 
         Staff("/admin"),
+        Staff("/admin/payouts", b => b.Batch),
         Staff("/shopify/connect"),
         Public("/admin/login", "signing in: the program is chosen after it"),
         Public("/admin/logout", "ends the caller's own session; it names no program"),
         Public("/admin/setup", "the first start's owner form; it refuses once a program exists"),
 
         Portal("/portal/p/{slug}"),
+        Portal("/portal/p/{slug}/commissions", b => b.Commission),
         Public("/portal", "lists the signed-in person's own programs; it names none"),
         Public("/portal/login", "signing in: the program is chosen after it"),
         Public("/portal/logout", "ends the caller's own session; it names no program"),
@@ -90,8 +93,8 @@ public static class RouteIsolation
         "shop" => b.ShopDomain,
         // The WooCommerce shop: its webhook route and the store-admin form take only a WooCommerce shop.
         "shopId" => b.WooShop.ToString(),
-        "affiliateId" or "parentAffiliateId" => b.Affiliate.ToString(),
-        "groupId" => b.Group.ToString(),
+        "affiliateId" or "parentAffiliateId" or "ids" => b.Affiliate.ToString(),
+        "groupId" or "targetGroup" => b.Group.ToString(),
         "orderId" => b.Order.ToString(),
         "commissionId" => b.Commission.ToString(),
         "batchId" => b.Batch.ToString(),

@@ -39,6 +39,7 @@ public sealed record ProgramIds
     public required Guid Order { get; init; }
     public required Guid Commission { get; init; }
     public required Guid Batch { get; init; }
+    public required Guid Dispute { get; init; }
     public required string Month { get; init; }
 
     /// <summary>Strings only this program's data contains: one of them in an answer to the other program is a leak.</summary>
@@ -160,6 +161,11 @@ public abstract class TwoPrograms(Db provider) : IAsyncLifetime
         var templateSubject = $"{prefix} payout subject {unique}";
         Ok(await api.PutAsJsonAsync("/api/v1/email-templates/PayoutSent/en", new { subject = templateSubject, body = $"{prefix} payout body {unique}" }));
 
+        var opened = await api.PostAsJsonAsync("/api/v1/disputes",
+            new { affiliateId = affiliate, orderNumber = $"{prefix}-missing-{unique}", orderDate = DateOnly.FromDateTime(at), note = $"{prefix} claim {unique}" });
+        Ok(opened);
+        var dispute = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("dispute").GetProperty("id").GetGuid();
+
         var slug = await WithDbAsync(workspaceId, db => db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Slug).SingleAsync());
         var applicantEmail = $"{prefix}.applicant.{unique}@example.com";
         var applied = await Forms.SubmitAsync(Browser(), $"/p/{slug}/apply",
@@ -188,10 +194,10 @@ public abstract class TwoPrograms(Db provider) : IAsyncLifetime
             Workspace = workspaceId, Slug = slug, Name = name, ApiKey = apiKey, ApiKeyId = apiKeyId, Owner = owner, Shop = shop,
             ShopDomain = shopDomain, WooShop = wooShop, StoreAdmin = storeAdmin, Group = group, Affiliate = affiliate,
             AffiliateEmail = affiliateEmail, Applicant = applicant, Link = link, Coupon = coupon, Order = order,
-            Commission = commissions[0], Batch = batch, Month = month,
+            Commission = commissions[0], Batch = batch, Dispute = dispute, Month = month,
         };
         ids.Markers.AddRange([name, slug, affiliateEmail, applicantEmail, $"{prefix}{unique}", $"{prefix}2{unique}", templateSubject, shopDomain, .. codes,
-            .. new[] { workspaceId, group, affiliate, second, applicant, link, coupon, order, batch, shop, wooShop, storeAdmin, apiKeyId }.Select(g => g.ToString()),
+            .. new[] { workspaceId, group, affiliate, second, applicant, link, coupon, order, batch, dispute, shop, wooShop, storeAdmin, apiKeyId }.Select(g => g.ToString()),
             .. commissions.Select(c => c.ToString())]);
         return ids;
     }

@@ -79,6 +79,8 @@ public sealed class AffiliatesModel(
         if (await EnterAsync(ct) is { } denied) return denied;
         ids = ids.Distinct().Take(PageRequest.MaxPageSize).ToArray();
         if (ids.Length == 0) return Refuse(text["Tick at least one affiliate first."]);
+        // The list only offers this program's affiliates: an id from anywhere else is a forged form, not a mistake.
+        if (await db.Affiliates.CountAsync(a => ids.Contains(a.Id), ct) != ids.Length) return NotFound();
         if (bulkAction == "approve")
         {
             var workspace = await db.Workspaces.FirstAsync(w => w.Id == Program.WorkspaceId, ct);
