@@ -10,6 +10,7 @@ namespace ShopAffiliate.Admin.Pages.Admin;
 /// (another device, a shared computer, a stolen one) stops working too: the host checks the stamp on every request.
 /// </summary>
 [ShopAffiliate.Admin.Ui.PersonalAction]
+[Microsoft.AspNetCore.RateLimiting.DisableRateLimiting] // ends the caller's own session: no database, nothing to spend
 public sealed class LogoutModel(SignInManager<AppUser> signIn) : PageModel
 {
     public IActionResult OnGet() => RedirectToPage("/Admin/Index");

@@ -12,6 +12,8 @@ namespace ShopAffiliate.Admin.Pages.Admin;
 
 /// <summary>First start with an empty database: create the owner, the first program and its API key.</summary>
 [ShopAffiliate.Admin.Ui.PersonalAction]
+// Anonymous until the first program exists: its form creates an owner with a password, so it is limited like sign-in.
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(LoginModel.RateLimitPolicy)]
 public sealed class SetupModel(AppDbContext db, WorkspaceProvisioner provisioner, SignInManager<AppUser> signIn) : PageModel
 {
     [BindProperty] public SetupInput Input { get; set; } = new();
