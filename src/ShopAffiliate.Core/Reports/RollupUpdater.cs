@@ -301,6 +301,29 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
         }
     }
 
+    /// <summary>
+    /// True when committed rows lie after a watermark that a pass could not read yet: on PostgreSQL a pass reads only
+    /// rows of transactions older than every one still running anywhere on the server (transaction ids are
+    /// server-wide), so another database's open transaction can hold rows back for a while. The worker is then not
+    /// caught up, and waiters (tests, the rebuild route) keep waiting instead of reading figures without those rows.
+    /// SQLite reads every committed row.
+    /// </summary>
+    public async Task<bool> AnyHeldBackAsync(CancellationToken ct)
+    {
+        if (!Postgres) return false;
+        var marks = await db.RollupWatermarks.AsNoTracking().ToDictionaryAsync(m => m.Source, ct);
+        var clicks = marks.GetValueOrDefault(RollupSources.Clicks);
+        var ledger = marks.GetValueOrDefault(RollupSources.Ledger);
+        return await db.Database.SqlQueryRaw<bool>(
+                """
+                SELECT EXISTS (SELECT 1 FROM "Clicks" WHERE ("RollupTx", "Id") > ({0}, {1}))
+                    OR EXISTS (SELECT 1 FROM "Ledger" WHERE ("RollupTx", "Id") > ({2}, {3})) AS "Value"
+                """,
+                clicks?.Position ?? 0, Guid.Parse(OrZeroGuid(clicks?.LastKey ?? "")),
+                ledger?.Position ?? 0, long.Parse(ledger is null || ledger.LastKey.Length == 0 ? "0" : ledger.LastKey, CultureInfo.InvariantCulture))
+            .SingleAsync(ct);
+    }
+
     private async Task<RollupWatermark> ClaimAsync(string source, CancellationToken ct)
     {
         await db.Database.ExecuteSqlRawAsync(
