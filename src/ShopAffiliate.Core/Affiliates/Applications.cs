@@ -92,7 +92,7 @@ public sealed class Applications(AppDbContext db, UserManager<AppUser> users, Ma
 
         if (approve)
         {
-            await DecideAsync(workspace, affiliate, application, approve: true, reason: null, decidedBy: null, portalBaseUrl, ct);
+            await DecideAsync(affiliate, application, approve: true, reason: null, decidedBy: null, portalBaseUrl, ct);
             return ApplyOutcome.AutoApproved;
         }
         return ApplyOutcome.Received;
@@ -103,7 +103,7 @@ public sealed class Applications(AppDbContext db, UserManager<AppUser> users, Ma
     /// The caller has entered the workspace; <paramref name="decidedBy"/> is null for the auto-approve rule.
     /// </summary>
     public async Task DecideAsync(
-        Workspace workspace, Affiliate affiliate, AffiliateApplication? application, bool approve, string? reason, Guid? decidedBy,
+        Affiliate affiliate, AffiliateApplication? application, bool approve, string? reason, Guid? decidedBy,
         string portalBaseUrl, CancellationToken ct)
     {
         var to = approve ? AffiliateStatus.Approved : AffiliateStatus.Rejected;

@@ -260,7 +260,7 @@ public abstract class PortalTests(PortalApp fixture)
             db.Affiliates.Add(second);
             await db.SaveChangesAsync();
             await scope.ServiceProvider.GetRequiredService<Applications>()
-                .DecideAsync(other, second, null, approve: true, reason: null, decidedBy: null, "https://affiliates.example.com", default);
+                .DecideAsync(second, null, approve: true, reason: null, decidedBy: null, "https://affiliates.example.com", default);
             Assert.Equal(affiliate.UserId, second.UserId);
         }
 

@@ -42,10 +42,9 @@ public sealed class ApplicationsModel(AppDbContext db, TenantContext tenant, App
         var affiliate = await db.Affiliates.FirstOrDefaultAsync(a => a.Id == affiliateId, ct);
         if (affiliate is null) return NotFound();
         var application = await db.AffiliateApplications.FirstOrDefaultAsync(a => a.AffiliateId == affiliateId, ct);
-        var workspace = await db.Workspaces.FirstAsync(w => w.Id == Workspace!.WorkspaceId, ct);
         try
         {
-            await applications.DecideAsync(workspace, affiliate, application, approve, reason, AdminSession.UserId(User), ApplyModel.PublicBaseUrl(configuration), ct);
+            await applications.DecideAsync(affiliate, application, approve, reason, AdminSession.UserId(User), ApplyModel.PublicBaseUrl(configuration), ct);
         }
         catch (DomainException e) when (e is ValidationFailedException or ConflictException)
         {

@@ -64,7 +64,7 @@ public sealed class CommissionsModel(AppDbContext db, TenantContext tenant, Repo
             csv.Row(r.Id, r.OrderNumber, r.OrderPlacedAt?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
                 r.Amount, r.Currency, r.Status, r.Tier, CameBy(r.Method), r.Explanation);
         }
-        return File(csv.ToBytes(), "text/csv; charset=utf-8", $"commissions-{Slug}.csv");
+        return File(csv.ToBytes(), ReportCsv.ContentType, $"commissions-{Slug}.csv");
     }
 
     /// <summary>How the order reached the affiliate, in the words the page and the CSV use.</summary>

@@ -83,13 +83,12 @@ public sealed class AffiliatesModel(
         if (await db.Affiliates.CountAsync(a => ids.Contains(a.Id), ct) != ids.Length) return NotFound();
         if (bulkAction == "approve")
         {
-            var workspace = await db.Workspaces.FirstAsync(w => w.Id == Program.WorkspaceId, ct);
             var chosen = await db.Affiliates.Where(a => ids.Contains(a.Id)).ToListAsync(ct);
             var approvable = chosen.Where(a => Affiliate.CanBecome(a.Status, AffiliateStatus.Approved) && a.Status != AffiliateStatus.Suspended).ToList();
             var applicationsById = await db.AffiliateApplications.Where(a => ids.Contains(a.AffiliateId)).ToDictionaryAsync(a => a.AffiliateId, ct);
             foreach (var affiliate in approvable)
             {
-                await applications.DecideAsync(workspace, affiliate, applicationsById.GetValueOrDefault(affiliate.Id), true, null,
+                await applications.DecideAsync(affiliate, applicationsById.GetValueOrDefault(affiliate.Id), true, null,
                     AdminSession.UserId(User), ApplyModel.PublicBaseUrl(configuration), ct);
             }
             TempData.SetStatus(StatusKind.Success, text["Approved {0} of the {1} ticked; each was emailed a link to the portal.", approvable.Count, ids.Length]);
@@ -117,11 +116,10 @@ public sealed class AffiliatesModel(
             ModelState.AddModelError("Invite.Email", text["{0} is already an affiliate or applicant of this program.", email]);
             return await InvalidAsync(ct);
         }
-        var workspace = await db.Workspaces.FirstAsync(w => w.Id == Program.WorkspaceId, ct);
         var name = Invite.Name!.Trim();
         var affiliate = new Affiliate
         {
-            WorkspaceId = workspace.Id,
+            WorkspaceId = Program.WorkspaceId,
             Name = name,
             Email = email,
             ReferralCode = await ReferralCodes.FreeAsync(db.Affiliates, WorkspaceProvisioner.Slugify(name.Split(' ')[0]), ct),
@@ -130,7 +128,7 @@ public sealed class AffiliatesModel(
         await db.SaveChangesAsync(ct);
         try
         {
-            await applications.DecideAsync(workspace, affiliate, null, true, null, AdminSession.UserId(User), ApplyModel.PublicBaseUrl(configuration), ct);
+            await applications.DecideAsync(affiliate, null, true, null, AdminSession.UserId(User), ApplyModel.PublicBaseUrl(configuration), ct);
         }
         catch (ConflictException e)
         {
