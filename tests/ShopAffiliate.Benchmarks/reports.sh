@@ -114,12 +114,14 @@ if [[ -z $APP_DIR ]]; then
     || { tail -n 40 "$WORK/publish.log" >&2; die "dotnet publish of the app failed"; }
 fi
 API_KEY="sa_bench_$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+# One key-encryption key for the run: the app starts twice (schema, then after seeding) and must open its own key ring.
+KEK=$(head -c 32 /dev/urandom | base64)
 APP_PORT=$(free_port); APP_URL="http://127.0.0.1:$APP_PORT"
 start_app() {
   (
     cd "$WORK"
     exec env ASPNETCORE_URLS="$APP_URL" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-      DataProtection__KeyEncryptionKey="$(head -c 32 /dev/urandom | base64)" \
+      DataProtection__KeyEncryptionKey="$KEK" \
       App__PublicBaseUrl="$APP_URL" "${DB_ENV[@]}" \
       Bootstrap__OwnerEmail=bench@example.com Bootstrap__OwnerPassword="bench-$API_KEY" \
       Bootstrap__WorkspaceName=Benchmark Bootstrap__ApiKey="$API_KEY" Bootstrap__Currency=DKK \
