@@ -53,6 +53,8 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext? ten
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Reports.DailyRollup> DailyRollups => Set<Reports.DailyRollup>();
     public DbSet<Reports.OrderContribution> OrderContributions => Set<Reports.OrderContribution>();
+    public DbSet<Reports.DailyProductRollup> DailyProductRollups => Set<Reports.DailyProductRollup>();
+    public DbSet<Reports.OrderProductContribution> OrderProductContributions => Set<Reports.OrderProductContribution>();
     public DbSet<Reports.RollupWatermark> RollupWatermarks => Set<Reports.RollupWatermark>();
     public DbSet<Reports.ReportGoal> ReportGoals => Set<Reports.ReportGoal>();
     public DbSet<Disputes.Dispute> Disputes => Set<Disputes.Dispute>();

@@ -286,8 +286,28 @@ public sealed record OrderCommissionState
     /// <summary>The quote after refunds, rounded once half away from zero (never above the quote).</summary>
     private decimal Remaining(int tier)
     {
-        var order = Order!;
-        var currency = Quote!.Currency;
+        var (keep, keepOfOrder) = Keep();
+        var raw = 0m;
+        foreach (var line in Quote!.Lines)
+        {
+            var amount = tier == 1 ? line.Amount.Amount : line.SecondTierAmount.Amount;
+            raw += amount * (keep.TryGetValue(line.LineId, out var k) ? k : keepOfOrder);
+        }
+
+        return Currencies.Round(raw, Quote.Currency);
+    }
+
+    /// <summary>
+    /// The share of each line of the held order that refunds left (1 = untouched, 0 = all refunded): the line's own
+    /// refunded share, then the refunds not tied to a line (<see cref="RefundEvent.OtherAmount"/>) as a share of the
+    /// whole order. Commission targets and the per-product reports both use it. Empty without an order.
+    /// </summary>
+    public IReadOnlyDictionary<string, decimal> LineKeep() => Keep().Lines;
+
+    private (Dictionary<string, decimal> Lines, decimal Order) Keep()
+    {
+        if (Order is not { } order)
+            return (new Dictionary<string, decimal>(StringComparer.Ordinal), 1m);
         var lines = order.Lines.ToDictionary(l => l.LineId, StringComparer.Ordinal);
         var refunded = new Dictionary<string, decimal>(StringComparer.Ordinal);
         var other = 0m;
@@ -307,14 +327,7 @@ public sealed record OrderCommissionState
 
         var net = order.NetRevenue;
         var keepOfOrder = net > 0m ? 1m - Math.Min(1m, other / net) : 1m;
-        var raw = 0m;
-        foreach (var line in Quote.Lines)
-        {
-            var amount = tier == 1 ? line.Amount.Amount : line.SecondTierAmount.Amount;
-            raw += amount * (1m - Math.Min(1m, refunded.GetValueOrDefault(line.LineId))) * keepOfOrder;
-        }
-
-        return Currencies.Round(raw, currency);
+        return (lines.Keys.ToDictionary(id => id, id => (1m - Math.Min(1m, refunded.GetValueOrDefault(id))) * keepOfOrder, StringComparer.Ordinal), keepOfOrder);
     }
 
     /// <summary>Recomputes every commission's target from the facts and books the differences.</summary>

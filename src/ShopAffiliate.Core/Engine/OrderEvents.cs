@@ -46,6 +46,7 @@ public sealed record OrderEvent(
 /// prices include tax (the tax is taken out); <see cref="Tax"/> is the tax on it. The basis of commissions and of partial
 /// refunds. <see cref="Quantity"/> 0 means unknown. A gift card (<see cref="IsGiftCard"/>) is not merchandise: it earns
 /// only where the program pays commission on gift cards, since the order that spends it earns again.
+/// <see cref="Title"/> is the product's name as the shop sent it (for reports; it decides nothing).
 /// </summary>
 public sealed record OrderLine(
     string LineId,
@@ -54,7 +55,8 @@ public sealed record OrderLine(
     int Quantity,
     decimal NetRevenue,
     decimal Tax,
-    bool IsGiftCard = false);
+    bool IsGiftCard = false,
+    string? Title = null);
 
 public enum TouchSource
 {

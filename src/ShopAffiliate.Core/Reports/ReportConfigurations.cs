@@ -46,3 +46,29 @@ internal sealed class ReportGoalConfiguration : IEntityTypeConfiguration<ReportG
         b.Property(g => g.Target).HasPrecision(18, 4);
     }
 }
+
+internal sealed class DailyProductRollupConfiguration : IEntityTypeConfiguration<DailyProductRollup>
+{
+    public void Configure(EntityTypeBuilder<DailyProductRollup> b)
+    {
+        // Like DailyRollup: workspace and day first; the totals rows (affiliate Guid.Empty) serve program-wide reports.
+        b.HasKey(r => new { r.WorkspaceId, r.Day, r.AffiliateId, r.ShopId, r.ProductId, r.Currency });
+        b.Property(r => r.ProductId).HasMaxLength(64);
+        b.Property(r => r.Currency).HasMaxLength(3);
+        b.HasIndex(r => new { r.WorkspaceId, r.AffiliateId, r.Day });
+    }
+}
+
+internal sealed class OrderProductContributionConfiguration : IEntityTypeConfiguration<OrderProductContribution>
+{
+    public void Configure(EntityTypeBuilder<OrderProductContribution> b)
+    {
+        b.HasKey(c => new { c.OrderId, c.ProductId });
+        b.Property(c => c.ProductId).HasMaxLength(64);
+        b.Property(c => c.Currency).HasMaxLength(3);
+        b.Property(c => c.Title).HasMaxLength(200);
+        b.HasIndex(c => new { c.WorkspaceId, c.Day });
+        // A product's name is looked up by shop and product.
+        b.HasIndex(c => new { c.WorkspaceId, c.ShopId, c.ProductId });
+    }
+}

@@ -84,8 +84,10 @@ public sealed class ReportService(AppDbContext db, TimeProvider clock)
         await CheckAsync(period, ct);
         if (limit is < 1 or > MaxLimit)
             throw ValidationFailedException.For("limit", $"limit must be between 1 and {MaxLimit}.");
-        if (by is TopDimension.Creative or TopDimension.Product)
-            throw ValidationFailedException.For("by", $"by={by.ToString().ToLowerInvariant()} is not reported yet: clicks and orders do not record creatives or products in the rollups. Use affiliate, link or subId.");
+        if (by is TopDimension.Creative)
+            throw ValidationFailedException.For("by", "by=creative is not reported yet: clicks do not record creatives in the rollups. Use affiliate, link, subId or product.");
+        if (by is TopDimension.Product)
+            return await TopProductsAsync(metric, period, limit, currency, ct);
         if (by is TopDimension.Link or TopDimension.SubId && !ReportMetrics.FromClicks(metric))
             throw ValidationFailedException.For("metric", "Links and sub-ids are ranked by clicks or uniqueClicks only: orders are credited to affiliates, not to the link clicked.");
 
@@ -114,6 +116,41 @@ public sealed class ReportService(AppDbContext db, TimeProvider clock)
         var names = await NamesAsync(by, ranked.Select(r => r.Key).ToList(), ct);
         return new TopReport(by, metric, period.From, period.To, currency,
             ranked.Select(r => new TopRow(r.Key, names.GetValueOrDefault(r.Key, r.Key), currency, r.Value)).ToList());
+    }
+
+    /// <summary>
+    /// Products of attributed orders (ADR 0030): orders containing the product, and its share of the orders' revenue and
+    /// tier-1 commission. Key <c>{shopId}:{productId}</c> (product ids are the shop's own); name the product's title.
+    /// </summary>
+    private async Task<TopReport> TopProductsAsync(ReportMetric metric, ReportPeriod period, int limit, string? currency, CancellationToken ct)
+    {
+        if (metric is not (ReportMetric.Orders or ReportMetric.Revenue or ReportMetric.Commission or ReportMetric.Aov or ReportMetric.Roi))
+            throw ValidationFailedException.For("metric", "Products are ranked by orders, revenue, commission, aov or roi: a click does not know which product will be bought.");
+        currency = ReportMetrics.PerCurrency(metric) ? await CurrencyAsync(period, currency, ct) : null;
+
+        var q = db.DailyProductRollups.AsNoTracking().Where(r => r.Day >= period.From && r.Day <= period.To);
+        q = period.AffiliateId is { } a ? q.Where(r => r.AffiliateId == a) : q.Where(r => r.AffiliateId == Guid.Empty);
+        if (period.ShopId is { } s) q = q.Where(r => r.ShopId == s);
+        if (currency is not null) q = q.Where(r => r.Currency == currency);
+        var rows = await q.GroupBy(r => new { r.ShopId, r.ProductId })
+            .Select(g => new { g.Key.ShopId, g.Key.ProductId, Orders = g.Sum(r => r.Orders), Revenue = g.Sum(r => r.RevenueMinor), Commission = g.Sum(r => r.CommissionMinor) })
+            .ToListAsync(ct);
+        var ranked = rows
+            .Select(r => (r.ShopId, r.ProductId, Key: $"{r.ShopId}:{r.ProductId}",
+                Value: Value(metric, Figures(period.From, period.To, [new Sums(currency ?? "", 0, 0, 0, r.Orders, r.Revenue, 0, r.Commission, 0, 0, 0)]), currency)))
+            .Where(r => r.Value is not null)
+            .OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal)
+            .Take(limit).ToList();
+        var result = new List<TopRow>(ranked.Count);
+        foreach (var r in ranked)
+        {
+            // The name on the product's latest line (one indexed lookup per row: at most MaxLimit).
+            var title = await db.OrderProductContributions.AsNoTracking()
+                .Where(c => c.ShopId == r.ShopId && c.ProductId == r.ProductId && c.Title != null)
+                .OrderByDescending(c => c.Day).Select(c => c.Title).FirstOrDefaultAsync(ct);
+            result.Add(new TopRow(r.Key, title ?? r.ProductId, currency, r.Value));
+        }
+        return new TopReport(TopDimension.Product, metric, period.From, period.To, currency, result);
     }
 
     private static async Task<List<(TKey Key, Sums Sums)>> SumsByAsync<TKey>(IQueryable<IGrouping<TKey, DailyRollup>> groups, CancellationToken ct) =>

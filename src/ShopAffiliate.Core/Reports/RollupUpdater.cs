@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Engine;
@@ -134,6 +133,7 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
         await RefreshOrdersAsync(onDay.Union(placed).ToList(), ct);
         await db.SaveChangesAsync(ct);
 
+        await new ProductRollups(db).RebuildDayAsync(workspaceId, day, ct);
         await db.DailyRollups.IgnoreQueryFilters().Where(r => r.WorkspaceId == workspaceId && r.Day == day).ExecuteDeleteAsync(ct);
         var read = Postgres
             ? "(\"RollupTx\", \"Id\") <= ({5}, {6})"
@@ -199,6 +199,7 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
             deltas[key] = deltas.GetValueOrDefault(key) - RollupDelta.Of(c);
         }
         var fresh = new List<OrderContribution>();
+        var productOrders = new List<OrderDay>(orders.Count);
         foreach (var o in orders)
         {
             var zone = await ZoneAsync(o.WorkspaceId, ct);
@@ -217,6 +218,9 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
                 c.RevenueMinor = ReportMath.ToMinor(Math.Max(0m, o.NetRevenue - o.RefundedAmount), o.Currency);
                 c.RefundsMinor = ReportMath.ToMinor(o.RefundedAmount, o.Currency);
             }
+            productOrders.Add(byAffiliate.TryGetValue(o.AffiliateId ?? Guid.Empty, out var sold) && sold.Orders == 1
+                ? new OrderDay(o.WorkspaceId, o.Id, day, o.ShopId, o.Currency, o.AffiliateId, sold.RevenueMinor)
+                : new OrderDay(o.WorkspaceId, o.Id, day, o.ShopId, o.Currency, null, 0));
             foreach (var e in entries[o.Id])
             {
                 var c = For(e.AffiliateId, e.Currency);
@@ -234,6 +238,7 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
             deltas[key] = deltas.GetValueOrDefault(key) + RollupDelta.Of(c);
         }
         await AddAsync(deltas, ct);
+        await new ProductRollups(db).RefreshAsync(orderIds, productOrders, ct);
 
         // Replace the contributions in place (same key: order and affiliate), so EF never tracks two rows for one key.
         var oldByKey = old.ToDictionary(c => (c.OrderId, c.AffiliateId));
@@ -279,26 +284,12 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
             var total = key with { AffiliateId = Guid.Empty, LinkId = Guid.Empty, SubId = "" };
             all[total] = all.GetValueOrDefault(total) + d;
         }
-        foreach (var chunk in all.Where(d => !d.Value.IsZero).Chunk(100))
+        await RollupSql.UpsertAsync(db, "DailyRollups", Columns, OnConflict, all.Where(d => !d.Value.IsZero).Select(x => new object[]
         {
-            var sql = new StringBuilder("INSERT INTO \"DailyRollups\" (").Append(Columns).Append(") VALUES ");
-            var values = new List<object>(chunk.Length * 17);
-            foreach (var (key, d) in chunk)
-            {
-                if (values.Count > 0) sql.Append(", ");
-                sql.Append('(');
-                object[] row = [key.WorkspaceId, key.Day, key.AffiliateId, key.LinkId, key.SubId, key.ShopId, key.Currency,
-                    d.Clicks, d.UniqueClicks, d.Impressions, d.Orders, d.RevenueMinor, d.RefundsMinor, d.CommissionMinor, d.SecondTierMinor, d.EarnedMinor, d.ReversedMinor];
-                for (var i = 0; i < row.Length; i++)
-                {
-                    sql.Append(i == 0 ? "" : ", ").Append('{').Append(values.Count.ToString(CultureInfo.InvariantCulture)).Append('}');
-                    values.Add(row[i]);
-                }
-                sql.Append(')');
-            }
-            sql.Append(OnConflict);
-            await db.Database.ExecuteSqlRawAsync(sql.ToString(), values, ct);
-        }
+            x.Key.WorkspaceId, x.Key.Day, x.Key.AffiliateId, x.Key.LinkId, x.Key.SubId, x.Key.ShopId, x.Key.Currency, x.Value.Clicks, x.Value.UniqueClicks,
+            x.Value.Impressions, x.Value.Orders, x.Value.RevenueMinor, x.Value.RefundsMinor, x.Value.CommissionMinor, x.Value.SecondTierMinor,
+            x.Value.EarnedMinor, x.Value.ReversedMinor,
+        }), ct);
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ public static class ShopifyGraphQlOrders
               totalShippingPriceSet { shopMoney { amount } }
               lineItems(first: 100) {
                 nodes {
-                  id quantity currentQuantity isGiftCard
+                  id quantity currentQuantity isGiftCard title
                   product { id }
                   originalUnitPriceSet { shopMoney { amount } }
                   discountAllocations { allocatedAmountSet { shopMoney { amount } } }
@@ -98,6 +98,7 @@ public static class ShopifyGraphQlOrders
             lines.Add(new JsonObject
             {
                 ["id"] = Gid(Str(line, "id")),
+                ["title"] = Str(line, "title"),
                 ["product_id"] = line.TryGetProperty("product", out var product) && product.ValueKind == JsonValueKind.Object ? Gid(Str(product, "id")) : null,
                 ["quantity"] = line.TryGetProperty("quantity", out var q) && q.ValueKind == JsonValueKind.Number ? q.GetInt32() : 0,
                 ["current_quantity"] = line.TryGetProperty("currentQuantity", out var cq) && cq.ValueKind == JsonValueKind.Number ? cq.GetInt32() : null,

@@ -139,7 +139,8 @@ public static class ShopifyOrderMapper
                 tax = Currencies.Round(tax * kept / quantity, currency);
             }
 
-            return new OrderLine(lineId, Id(item, "product_id", path + ".product_id"), [], kept, Math.Max(0m, net), tax, Bool(item, "gift_card"));
+            return new OrderLine(lineId, Id(item, "product_id", path + ".product_id"), [], kept, Math.Max(0m, net), tax, Bool(item, "gift_card"),
+                PayloadText.Title(item, "title"));
         }).ToList();
     }
 

@@ -196,7 +196,8 @@ public static class WooOrderMapper
                 [],
                 Quantity(item, "quantity", path + ".quantity"),
                 Money(item, "total", path + ".total") ?? 0m,
-                Money(item, "total_tax", path + ".total_tax") ?? 0m);
+                Money(item, "total_tax", path + ".total_tax") ?? 0m,
+                Title: PayloadText.Title(item, "name"));
         }).ToList();
 
     /// <summary>The plugin's meta first (code, click id, landing time), then WooCommerce's <c>utm_source=aff-{code}</c>.</summary>

@@ -84,18 +84,25 @@ public sealed class ReportProgram
         await db.SaveChangesAsync();
     }
 
-    public async Task OrderAsync(ShopId shop, string id, DateTime at, decimal revenue, string code, string currency)
+    public Task OrderAsync(ShopId shop, string id, DateTime at, decimal revenue, string code, string currency) =>
+        OrderAsync(shop, id, at, code, currency, [new OrderLine("L1", "P1", [], 2, revenue, 0m)]);
+
+    /// <summary>An order with these lines, credited by <paramref name="code"/> (a cart attribute).</summary>
+    public async Task OrderAsync(ShopId shop, string id, DateTime at, string code, string currency, IReadOnlyList<OrderLine> lines, bool taxesIncluded = false)
     {
         var order = new OrderEvent(shop, new ExternalOrderId(id), "#" + id, at, at, currency, OrderState.Paid, IsTest: false, CustomerId: "c-" + id,
-            CustomerEmail: $"buyer.{id}@example.com", Lines: [new OrderLine("L1", "P1", [], 2, revenue, 0m)], DiscountCodes: [],
-            Touches: [new ReferralTouch(code, null, null, TouchSource.CartAttribute)], ShippingTotal: 5m, TaxTotal: 0m);
+            CustomerEmail: $"buyer.{id}@example.com", Lines: lines, DiscountCodes: [],
+            Touches: [new ReferralTouch(code, null, null, TouchSource.CartAttribute)], ShippingTotal: 5m, TaxTotal: lines.Sum(l => l.Tax),
+            TaxesIncluded: taxesIncluded);
         Assert.Equal(ApplyOutcome.Applied, await WithAsync<ApplyOutcome, OrderProcessor>(p => p.ApplyOrderAsync(order, default)));
     }
 
     /// <summary>Refunds one of the order's two units.</summary>
-    public async Task RefundOneUnitAsync(ShopId shop, string id, DateTime at, decimal amount) =>
+    public Task RefundOneUnitAsync(ShopId shop, string id, DateTime at, decimal amount) => RefundAsync(shop, id, at, new RefundLine("L1", 1, amount));
+
+    public async Task RefundAsync(ShopId shop, string id, DateTime at, params RefundLine[] lines) =>
         Assert.Equal(ApplyOutcome.Applied, await WithAsync<ApplyOutcome, OrderProcessor>(p =>
-            p.ApplyRefundAsync(new RefundEvent(shop, new ExternalOrderId(id), "R-" + id, at, [new RefundLine("L1", 1, amount)]), default)));
+            p.ApplyRefundAsync(new RefundEvent(shop, new ExternalOrderId(id), "R-" + id, at, lines), default)));
 
     public async Task<T> WithAsync<T, TService>(Func<TService, Task<T>> use) where TService : notnull
     {

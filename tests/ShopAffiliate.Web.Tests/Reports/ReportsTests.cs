@@ -190,6 +190,68 @@ public abstract class ReportsTests(BootstrappedApp fixture)
         Assert.Equal(rowsBefore, await RollupRowsAsync(p, new DateOnly(2026, 11, 10)));
     }
 
+    /// <summary>
+    /// Danish prices with 25 % moms included, 10 % commission. Jane's order: 2 wool sweaters at 500 incl. moms (net 800),
+    /// a hat at 249 (net 199.20) and gift wrap without a product (net 20): commission 101.92; then one sweater is
+    /// returned (net 400 back). Bob's order: 3 hats (net 597.60, commission 59.76).
+    /// </summary>
+    [Fact]
+    public async Task TopProductsShareEachOrdersRevenueAndCommissionOverItsProductsAfterRefundsToTheOere()
+    {
+        var p = await ReportProgram.CreateAsync(App);
+        var shop = await p.ShopAsync("uld", "DKK");
+        var (jane, janeCode) = await p.AffiliateAsync("Jane");
+        var (_, bobCode) = await p.AffiliateAsync("Bob");
+        await p.OrderAsync(shop, "pj" + p.Suffix, Utc("2026-11-10T12:00:00Z"), janeCode, "DKK",
+        [
+            new("L1", "701", [], 2, 800.00m, 200.00m, Title: "Uldsweater"),
+            new("L2", "702", [], 1, 199.20m, 49.80m, Title: "Hue"),
+            new("L3", null, [], 1, 20.00m, 5.00m, Title: "Gaveindpakning"),
+        ], taxesIncluded: true);
+        await p.RefundAsync(shop, "pj" + p.Suffix, Utc("2026-11-12T09:00:00Z"), new ShopAffiliate.Core.Engine.RefundLine("L1", 1, 500.00m, 100.00m));
+        await p.OrderAsync(shop, "pb" + p.Suffix, Utc("2026-11-11T12:00:00Z"), bobCode, "DKK",
+            [new("L1", "702", [], 3, 597.60m, 149.40m, Title: "Hue")], taxesIncluded: true);
+        await p.CaughtUpAsync();
+
+        // The orders' own figures: what the products' shares must add up to.
+        var summary = await p.GetJsonAsync("/api/v1/reports/summary?from=2026-11-01&to=2026-11-30");
+        AssertMoney(Assert.Single(summary.GetProperty("currencies").EnumerateArray()), ("revenue", "1216.80"), ("commission", "121.68"));
+
+        async Task<List<(string? Key, string? Name, string? Value)>> Top(string query) =>
+            (await p.GetJsonAsync($"/api/v1/reports/top?by=product&from=2026-11-01&to=2026-11-30&{query}")).GetProperty("rows").EnumerateArray()
+            .Select(r => (r.GetProperty("key").GetString(), r.GetProperty("name").GetString(),
+                r.GetProperty("value").ValueKind == JsonValueKind.Number ? r.GetProperty("value").GetRawText() : r.GetProperty("value").GetString()))
+            .ToList();
+        var sweater = $"{shop.Value}:701";
+        var hat = $"{shop.Value}:702";
+        // Jane's order after the return: 400.00 sweater + 199.20 hat + 20.00 wrap = 619.20; commission 40.00 + 19.92 + 2.00.
+        Assert.Equal([(hat, "Hue", "796.80"), (sweater, "Uldsweater", "400.00")], await Top("metric=revenue"));
+        Assert.Equal([(hat, "Hue", "79.68"), (sweater, "Uldsweater", "40.00")], await Top("metric=commission"));
+        Assert.Equal([(hat, "Hue", "2"), (sweater, "Uldsweater", "1")], await Top("metric=orders"));
+        Assert.Equal([(sweater, "Uldsweater", "400.00"), (hat, "Hue", "199.20")], await Top($"metric=revenue&affiliateId={jane}"));
+        // Average order value: the sweater's one order (400.00) beats the hat's two (796.80 / 2 = 398.40).
+        Assert.Equal([(sweater, "Uldsweater", "400.00"), (hat, "Hue", "398.40")], await Top("metric=aov"));
+
+        var csv = await p.GetCsvAsync("/api/v1/reports/top?by=product&metric=revenue&from=2026-11-01&to=2026-11-30&format=csv");
+        Assert.Equal([["rank", "product", "name", "currency", "revenue"], ["1", hat, "Hue", "DKK", "796.80"], ["2", sweater, "Uldsweater", "DKK", "400.00"]], csv);
+
+        // Units kept after the return, and a rebuild of the day gives the same product rows.
+        var rows = await ProductRowsAsync(p, new DateOnly(2026, 11, 10));
+        Assert.Equal(
+            [$"{Guid.Empty} 701: 1 1 40000 4000", $"{Guid.Empty} 702: 1 1 19920 1992", $"{jane} 701: 1 1 40000 4000", $"{jane} 702: 1 1 19920 1992"],
+            rows);
+        Assert.Equal(HttpStatusCode.OK, (await p.Api.PostAsync("/api/v1/reports/rebuild?day=2026-11-10", null)).StatusCode);
+        Assert.Equal(rows, await ProductRowsAsync(p, new DateOnly(2026, 11, 10)));
+
+        var byClicks = await p.Api.GetAsync("/api/v1/reports/top?by=product&metric=clicks&from=2026-11-01&to=2026-11-30");
+        Assert.Equal(HttpStatusCode.BadRequest, byClicks.StatusCode);
+        Assert.Contains("Products are ranked by orders, revenue, commission, aov or roi", await byClicks.Content.ReadAsStringAsync());
+        // Another program sees none of these products.
+        var other = await ReportProgram.CreateAsync(App);
+        await other.ShopAsync("andet", "DKK");
+        Assert.Empty((await other.GetJsonAsync("/api/v1/reports/top?by=product&metric=orders&from=2026-11-01&to=2026-11-30")).GetProperty("rows").EnumerateArray());
+    }
+
     [Fact]
     public async Task BadParametersGetAProblemNamingWhatIsAllowedAndAnotherProgramsIdsAreNotFound()
     {
@@ -287,6 +349,14 @@ public abstract class ReportsTests(BootstrappedApp fixture)
             Assert.True(value == (actual.ValueKind == JsonValueKind.Number ? actual.GetRawText() : actual.GetString()), $"{field}: expected {value}, got {actual.GetRawText()}");
         }
     }
+
+    /// <summary>The day's product rollup rows of the program: affiliate, product: orders, units, revenue and commission in øre.</summary>
+    private static async Task<List<string>> ProductRowsAsync(ReportProgram p, DateOnly day) =>
+        await p.WithAsync<List<string>, ShopAffiliate.Core.Data.AppDbContext>(async db =>
+            (await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.DailyProductRollups.Where(r => r.Day == day)))
+            .Where(r => r.Orders != 0 || r.Quantity != 0 || r.RevenueMinor != 0 || r.CommissionMinor != 0)
+            .Select(r => $"{r.AffiliateId} {r.ProductId}: {r.Orders} {r.Quantity} {r.RevenueMinor} {r.CommissionMinor}")
+            .Order(StringComparer.Ordinal).ToList());
 
     /// <summary>The day's non-empty rollup rows of the program, as text, in key order.</summary>
     private async Task<List<string>> RollupRowsAsync(ReportProgram p, DateOnly day) =>

@@ -51,12 +51,14 @@ public sealed class ShopifyTaxIncludedMapperTests
         Assert.Collection(order.Lines,
             blanket =>
             {
+                Assert.Equal("Uldtæppe", blanket.Title);
                 Assert.Equal(1, blanket.Quantity);
                 Assert.Equal(529.09m, blanket.NetRevenue); // 749.95 - 88.59 of the code = 661.36, less 132.27 moms
                 Assert.Equal(132.27m, blanket.Tax);
             },
             mugs =>
             {
+                Assert.Equal("Krus", mugs.Title);
                 Assert.Equal(4, mugs.Quantity);
                 Assert.Equal(366.71m, mugs.NetRevenue); // 4 x 129.95 - 61.41 = 458.39, less 91.68 moms
                 Assert.Equal(91.68m, mugs.Tax);

@@ -16,7 +16,7 @@ public sealed class WooOrderMapperTests
          "date_modified_gmt":"2025-03-14T15:30:10","discount_total":"5.00","shipping_total":"4.90","total":"49.90","total_tax":"0.00",
          "customer_id":0,"billing":{"email":"ana@example.com","country":"ES"},
          "meta_data":[{"id":13106,"key":"_wc_order_attribution_utm_source","value":"aff-jane"}],
-         "line_items":[{"id":315,"product_id":93,"variation_id":0,"quantity":1,"subtotal":"50.00","total":"45.00","price":45}],
+         "line_items":[{"id":315,"name":"Hoodie","product_id":93,"variation_id":0,"quantity":1,"subtotal":"50.00","total":"45.00","price":45}],
          "coupon_lines":[{"id":320,"code":"jane10","discount":"5.00"}],"refunds":[{"id":731,"reason":"","total":"-10.00"}]}
         """;
 
@@ -28,6 +28,22 @@ public sealed class WooOrderMapperTests
         var order = JsonNode.Parse(ProtocolsOrder)!.AsObject();
         change(order);
         return Map(order.ToJsonString());
+    }
+
+    [Fact]
+    public void AProductNameIsKeptBoundedAndWithoutControlCharactersAndUnreadableTextIsNoNameNotAnUnreadableOrder()
+    {
+        var named = MapWith(o => o["line_items"]![0]!["name"] = "  Uld\tsweater\n" + new string('x', 300));
+        var title = Assert.Single(named.Lines).Title!;
+        Assert.StartsWith("Uld sweater x", title);
+        Assert.Equal(200, title.Length);
+
+        // An unpaired surrogate (\ud800) cannot be text; the order still maps, only without the line's name.
+        var json = ProtocolsOrder.Replace("\"name\":\"Hoodie\"", "\"name\":\"Hood\\ud800\"", StringComparison.Ordinal);
+        Assert.NotEqual(ProtocolsOrder, json);
+        var unreadable = Map(json);
+        Assert.Null(Assert.Single(unreadable.Lines).Title);
+        Assert.Equal(45.00m, unreadable.NetRevenue);
     }
 
     [Fact]
@@ -54,6 +70,7 @@ public sealed class WooOrderMapperTests
         var line = Assert.Single(order.Lines);
         Assert.Equal("315", line.LineId);
         Assert.Equal("93", line.ProductId);
+        Assert.Equal("Hoodie", line.Title);
         Assert.Empty(line.CollectionIds); // categories are not in the order
         Assert.Equal(1, line.Quantity);
         Assert.Equal(45.00m, line.NetRevenue); // total: after the coupon, before tax

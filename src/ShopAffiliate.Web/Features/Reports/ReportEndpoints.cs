@@ -59,7 +59,8 @@ public static class ReportEndpoints
             .WithDescription(Definitions + " metric: " + Allowed<ReportMetric>() + ".");
         group.MapGet("/top", Top)
             .WithSummary("Ranked rows (limit 1-100, default 20); money metrics and roi rank within one currency (currency=, or the program's only one).")
-            .WithDescription(Definitions + " by: affiliate, link, subId (links and sub-ids by clicks or uniqueClicks).");
+            .WithDescription(Definitions + " by: affiliate, link, subId (links and sub-ids by clicks or uniqueClicks), product (by orders, revenue, commission, aov or roi: "
+                + "key {shopId}:{productId}, each product's share of its orders' revenue and tier-1 commission after refunds).");
         group.MapPost("/rebuild", Rebuild)
             .WithSummary("Recompute one day (day=yyyy-MM-dd) of the rollups from the raw clicks, orders and ledger; answers the day's figures.");
         var goals = api.MapGroup("/goals").WithTags("Reports");

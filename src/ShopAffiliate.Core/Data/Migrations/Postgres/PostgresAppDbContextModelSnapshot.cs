@@ -1372,6 +1372,47 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.ToTable("PrivacyRequests");
                 });
 
+            modelBuilder.Entity("ShopAffiliate.Core.Reports.DailyProductRollup", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("AffiliateId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ProductId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<long>("CommissionMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Orders")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RevenueMinor")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("WorkspaceId", "Day", "AffiliateId", "ShopId", "ProductId", "Currency");
+
+                    b.HasIndex("WorkspaceId", "AffiliateId", "Day");
+
+                    b.ToTable("DailyProductRollups");
+                });
+
             modelBuilder.Entity("ShopAffiliate.Core.Reports.DailyRollup", b =>
                 {
                     b.Property<Guid>("WorkspaceId")
@@ -1482,6 +1523,57 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.HasIndex("WorkspaceId", "Day");
 
                     b.ToTable("OrderContributions");
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Reports.OrderProductContribution", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ProductId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("AffiliateId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("CommissionMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("Orders")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RevenueMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("OrderId", "ProductId");
+
+                    b.HasIndex("WorkspaceId", "Day");
+
+                    b.HasIndex("WorkspaceId", "ShopId", "ProductId");
+
+                    b.ToTable("OrderProductContributions");
                 });
 
             modelBuilder.Entity("ShopAffiliate.Core.Reports.ReportGoal", b =>

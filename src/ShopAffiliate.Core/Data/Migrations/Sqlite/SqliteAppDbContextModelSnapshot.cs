@@ -1352,6 +1352,47 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                     b.ToTable("PrivacyRequests");
                 });
 
+            modelBuilder.Entity("ShopAffiliate.Core.Reports.DailyProductRollup", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AffiliateId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProductId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CommissionMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Orders")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RevenueMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("WorkspaceId", "Day", "AffiliateId", "ShopId", "ProductId", "Currency");
+
+                    b.HasIndex("WorkspaceId", "AffiliateId", "Day");
+
+                    b.ToTable("DailyProductRollups");
+                });
+
             modelBuilder.Entity("ShopAffiliate.Core.Reports.DailyRollup", b =>
                 {
                     b.Property<Guid>("WorkspaceId")
@@ -1462,6 +1503,57 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                     b.HasIndex("WorkspaceId", "Day");
 
                     b.ToTable("OrderContributions");
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Reports.OrderProductContribution", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProductId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AffiliateId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CommissionMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Orders")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RevenueMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrderId", "ProductId");
+
+                    b.HasIndex("WorkspaceId", "Day");
+
+                    b.HasIndex("WorkspaceId", "ShopId", "ProductId");
+
+                    b.ToTable("OrderProductContributions");
                 });
 
             modelBuilder.Entity("ShopAffiliate.Core.Reports.ReportGoal", b =>
