@@ -152,7 +152,8 @@ SEED_START=$(date +%s.%N)
 YEAR=31536000
 if [[ $POSTGRES -eq 1 ]]; then
   id() { echo "('$1-0000-4000-8000-' || lpad(to_hex($2), 12, '0'))::uuid"; }
-  series() { echo "generate_series(0, $1 - 1) AS s(i)"; }
+  # bigint: i * seconds-per-year and i * 104729 pass 2^31 at these scales.
+  series() { echo "generate_series(0::bigint, $1 - 1) AS s(i)"; }
   at() { echo "(timestamptz '2025-12-01 00:00:00+00' + make_interval(secs => $1))"; }
   money() { echo "round(($1)::numeric, 2)"; }
   TRUE=true FALSE=false
@@ -164,6 +165,17 @@ else
   TRUE=1 FALSE=0
 fi
 SHOP_ID=$(id 00000009 0)
+# The engine's stored state of each order (what the product rollups read): one line of one of $PRODUCTS products, the
+# line's revenue and its 10 % commission (written with integer arithmetic, so both databases give exact decimals).
+PRODUCTS=500
+STATE_JSON="'{\"Key\":{\"ShopId\":{\"Value\":\"' || $SHOP_ID || '\"},\"ExternalOrderId\":{\"Value\":\"b' || i || '\"}},\"Revision\":1,'
+  || '\"Order\":{\"ShopId\":{\"Value\":\"' || $SHOP_ID || '\"},\"ExternalOrderId\":{\"Value\":\"b' || i || '\"},\"Currency\":\"DKK\",'
+  || '\"Lines\":[{\"LineId\":\"L1\",\"ProductId\":\"' || (i % $PRODUCTS) || '\",\"CollectionIds\":[],\"Quantity\":1,'
+  || '\"NetRevenue\":' || (100 + i % 900) || ',\"Tax\":0,\"Title\":\"Product ' || (i % $PRODUCTS) || '\"}],\"DiscountCodes\":[],\"Touches\":[]},'
+  || '\"Quote\":{\"Currency\":\"DKK\",\"Lines\":[{\"LineId\":\"L1\",\"Basis\":' || (100 + i % 900) || ','
+  || '\"Amount\":{\"Amount\":' || ((100 + i % 900) / 10) || '.' || ((100 + i % 900) % 10) || ',\"Currency\":\"DKK\"},'
+  || '\"SecondTierAmount\":{\"Amount\":0,\"Currency\":\"DKK\"}}],\"Applications\":[],\"Explanation\":\"benchmark\"},'
+  || '\"Refunds\":[],\"Decisions\":[],\"Commissions\":[]}'"
 sql "INSERT INTO \"Shops\" (\"Id\", \"WorkspaceId\", \"Platform\", \"Domain\", \"Name\", \"Currency\", \"Status\", \"PlainPermalinks\", \"CreatedAt\", \"UpdatedAt\")
      VALUES ($SHOP_ID, '$WORKSPACE_ID', 'Shopify', 'bench-shop.myshopify.com', 'Bench shop', 'DKK', 'Active', $FALSE, $(at 0), $(at 0))" >/dev/null
 sql "INSERT INTO \"Affiliates\" (\"Id\", \"WorkspaceId\", \"Name\", \"Email\", \"ReferralCode\", \"Status\", \"CreatedAt\", \"UpdatedAt\")
@@ -179,7 +191,7 @@ sql "INSERT INTO \"Orders\" (\"Id\", \"WorkspaceId\", \"ShopId\", \"ExternalId\"
        \"StateJson\", \"Revision\", \"ReceivedAt\", \"UpdatedAt\")
      SELECT $(id 00000002 i), '$WORKSPACE_ID', $SHOP_ID, 'b' || i, $TRUE, '#' || i, $(at "(i * $YEAR / $ORDERS)"), $(at "(i * $YEAR / $ORDERS)"), 'DKK',
             'Paid', $FALSE, $(money "100 + i % 900"), $(money "CASE WHEN i % 25 = 0 THEN 50 ELSE 0 END"), $FALSE,
-            $(id 00000001 "(i * 104729) % $AFFILIATES"), 'Link', 'benchmark', '{}', 1, $(at "(i * $YEAR / $ORDERS)"), $(at "(i * $YEAR / $ORDERS)")
+            $(id 00000001 "(i * 104729) % $AFFILIATES"), 'Link', 'benchmark', $STATE_JSON, 1, $(at "(i * $YEAR / $ORDERS)"), $(at "(i * $YEAR / $ORDERS)")
      FROM $(series "$ORDERS")" >/dev/null
 sql "INSERT INTO \"Ledger\" (\"WorkspaceId\", \"Key\", \"AffiliateId\", \"OrderId\", \"Tier\", \"Kind\", \"Bucket\", \"Amount\", \"Currency\", \"At\", \"Description\")
      SELECT '$WORKSPACE_ID', 'bench:' || i, $(id 00000001 "(i * 104729) % $AFFILIATES"), $(id 00000002 i), 1, 'Earned', 'Pending',
@@ -229,6 +241,7 @@ ROUTES=(
   "timeseries (year by day)|/api/v1/reports/timeseries?metric=revenue&groupBy=day&from=2025-12-01&to=2026-11-30"
   "top-20 affiliates (30 days)|/api/v1/reports/top?by=affiliate&metric=commission&limit=20&from=2026-11-01&to=2026-11-30"
   "top-20 affiliates (year)|/api/v1/reports/top?by=affiliate&metric=commission&limit=20&from=2025-12-01&to=2026-11-30"
+  "top-20 products (year)|/api/v1/reports/top?by=product&metric=revenue&limit=20&from=2025-12-01&to=2026-11-30"
   "summary csv (year)|/api/v1/reports/summary?from=2025-12-01&to=2026-11-30&format=csv"
 )
 printf '\n%-32s %10s %10s %10s   (%s, %s clicks, %s orders, %s affiliates; %s warm requests)\n' route cold_ms p50_ms p95_ms "$DB_NAME" "$CLICKS" "$ORDERS" "$AFFILIATES" "$REQUESTS"
