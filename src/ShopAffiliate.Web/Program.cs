@@ -101,6 +101,8 @@ builder.Services.AddScoped<IInboxHandler, WooInboxHandler>();
 builder.Services.Configure<SecurityStampValidatorOptions>(WooLaunchEndpoint.KeepLaunchScopeOnRefresh);
 builder.Services.AddMemoryCache();
 builder.Services.AddScoped<CouponPusher>();
+builder.Services.AddScoped<ShopAffiliate.Core.Coupons.ICouponShops>(sp => sp.GetRequiredService<CouponPusher>());
+builder.Services.AddScoped<ShopAffiliate.Core.Coupons.CouponService>();
 
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
     ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier);

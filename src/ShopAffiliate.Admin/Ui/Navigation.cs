@@ -19,6 +19,7 @@ public static class Navigation
     [
         new("Overview", "/admin"),
         new("Affiliates", "/admin/affiliates"),
+        new("Coupons", "/admin/coupons"),
         new("Applications", "/admin/applications"),
         new("Commissions", "/admin/commissions"),
         new("Payouts", "/admin/payouts"),

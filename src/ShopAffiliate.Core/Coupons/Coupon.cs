@@ -27,6 +27,21 @@ public sealed class Coupon : ITenantOwned, IAuditable
     public decimal Amount { get; set; }
 
     public bool IsArchived { get; set; }
+
+    /// <summary>
+    /// When the merchant took the code out of use (published on a coupon site): it is deactivated in every shop and no
+    /// longer pushed. It still credits orders that carry it, so an order placed before the deactivation keeps its affiliate.
+    /// </summary>
+    public DateTime? DeactivatedAt { get; set; }
+
+    /// <summary>Why, in the merchant's words (shown to the affiliate in the mail and the portal).</summary>
+    public string? DeactivationReason { get; set; }
+
+    /// <summary>The coupon issued to the affiliate in its place.</summary>
+    public Guid? ReplacedById { get; set; }
+
+    /// <summary>The leaked coupon this one replaces.</summary>
+    public Guid? ReplacesId { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 

@@ -12,6 +12,9 @@ public enum CouponSyncStatus
 
     /// <summary>The shop refused or could not be reached after retries; <see cref="CouponSync.Error"/> says why.</summary>
     Failed,
+
+    /// <summary>Taken out of use in the shop (the coupon leaked): Shopify deactivated it, WooCommerce expired it.</summary>
+    Deactivated,
 }
 
 /// <summary>Where a coupon stands in one shop of the program.</summary>
@@ -26,6 +29,7 @@ public sealed class CouponSync : ITenantOwned
     /// <summary>The platform's id of the discount (Shopify: the DiscountCodeNode gid).</summary>
     public string? ExternalId { get; set; }
 
+    /// <summary>Why the last push or deactivation did not go through; null once it did.</summary>
     public string? Error { get; set; }
     public int Attempts { get; set; }
     public DateTime UpdatedAt { get; set; }

@@ -140,6 +140,8 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Orders.Order
         b.Property(o => o.Currency).HasMaxLength(3);
         b.Property(o => o.CustomerEmail).HasMaxLength(254);
         b.Property(o => o.AttributionExplanation).HasMaxLength(2000);
+        b.Property(o => o.CouponCode).HasMaxLength(64);
+        b.HasIndex(o => new { o.WorkspaceId, o.CouponCode });
         b.Property(o => o.NetRevenue).HasPrecision(18, 4);
         b.Property(o => o.RefundedAmount).HasPrecision(18, 4);
         b.Property(o => o.Revision).IsConcurrencyToken();
@@ -209,6 +211,7 @@ internal sealed class CouponConfiguration : IEntityTypeConfiguration<Coupons.Cou
         b.Property(c => c.NormalizedCode).HasMaxLength(64);
         b.HasIndex(c => new { c.WorkspaceId, c.NormalizedCode }).IsUnique();
         b.Property(c => c.Amount).HasPrecision(18, 4);
+        b.Property(c => c.DeactivationReason).HasMaxLength(500);
         b.HasOne<Affiliate>().WithMany().HasForeignKey(c => c.AffiliateId).OnDelete(DeleteBehavior.Cascade);
     }
 }

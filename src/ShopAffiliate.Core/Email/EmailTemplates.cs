@@ -16,6 +16,7 @@ public enum EmailKind
     Announcement,
     NewMessage,
     DisputeUpdated,
+    CouponReplaced,
 }
 
 /// <summary>A subject and a plain-text body with <c>{{placeholder}}</c>s; blank lines separate paragraphs.</summary>
@@ -45,6 +46,7 @@ public static class EmailTemplates
         EmailKind.Announcement => ["subject", "body"],
         EmailKind.NewMessage => ["body", "portalUrl"],
         EmailKind.DisputeUpdated => ["orderNumber", "status", "note", "portalUrl"],
+        EmailKind.CouponReplaced => ["oldCode", "newCode", "reason", "portalUrl"],
         _ => [],
     })];
 
@@ -83,6 +85,8 @@ public static class EmailTemplates
             "Hi {{affiliateName}},\n\n{{programName}} wrote to you:\n\n{{body}}\n\nReply in the portal: {{portalUrl}}"),
         EmailKind.DisputeUpdated => new("Your claim for order {{orderNumber}}: {{status}}",
             "Hi {{affiliateName}},\n\nYour claim for order {{orderNumber}} is now {{status}}.\n\n{{note}}\n\n{{portalUrl}}"),
+        EmailKind.CouponReplaced => new("Your coupon code {{oldCode}} is replaced by {{newCode}}",
+            "Hi {{affiliateName}},\n\nWe have taken your coupon code {{oldCode}} out of use in our shop. The reason: {{reason}}\n\nYour new code is {{newCode}}, with the same discount. Orders with it are credited to you as before. Please replace the old code wherever you shared it.\n\nYour codes and their share links: {{portalUrl}}"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -115,6 +119,8 @@ public static class EmailTemplates
             "Hej {{affiliateName}}\n\n{{programName}} har skrevet til dig:\n\n{{body}}\n\nSvar i portalen: {{portalUrl}}"),
         EmailKind.DisputeUpdated => new("Din indsigelse for ordre {{orderNumber}}: {{status}}",
             "Hej {{affiliateName}}\n\nDin indsigelse for ordre {{orderNumber}} er nu: {{status}}.\n\n{{note}}\n\n{{portalUrl}}"),
+        EmailKind.CouponReplaced => new("Din rabatkode {{oldCode}} er erstattet af {{newCode}}",
+            "Hej {{affiliateName}}\n\nVi har lukket din rabatkode {{oldCode}} i vores webshop. Begrundelse: {{reason}}\n\nDin nye rabatkode er {{newCode}} med samme rabat. Ordrer med den giver dig provision som før. Udskift den gamle kode alle steder, hvor du har delt den.\n\nDine rabatkoder og deres delingslinks: {{portalUrl}}"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -110,6 +110,9 @@ public sealed record AttributionResult(AffiliateId? AffiliateId, AttributionMeth
 
     public bool IsSelfReferral { get; init; }
 
+    /// <summary>The coupon that credited the order (lowercase, as matched), for <see cref="AttributionMethod.Coupon"/>.</summary>
+    public string? CouponCode { get; init; }
+
     public IReadOnlyList<CustomerKey> NewLifetimeLinks { get; init; } = [];
 
     public bool ShouldLinkLifetimeCustomer => NewLifetimeLinks.Count > 0;
@@ -208,7 +211,7 @@ public static class AttributionEngine
                     : $" (the coupon wins over {touch.Affiliate.Name}'s {Describe(touch, order)})";
             }
 
-            return new(facts.Id, AttributionMethod.Coupon, text + ".");
+            return new(facts.Id, AttributionMethod.Coupon, text + ".") { CouponCode = code.ToLowerInvariant() };
         }
 
         return null;

@@ -38,6 +38,9 @@ public sealed class Order : ITenantOwned
     public AttributionMethod AttributionMethod { get; set; }
     public string AttributionExplanation { get; set; } = "";
 
+    /// <summary>The coupon code (lowercase) that credited the order, when it came by coupon: usage per coupon.</summary>
+    public string? CouponCode { get; set; }
+
     public required string StateJson { get; set; }
 
     /// <summary>Optimistic concurrency: two workers applying events to one order cannot both win.</summary>

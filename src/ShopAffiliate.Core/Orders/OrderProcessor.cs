@@ -161,6 +161,7 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
             row.AffiliateId = attribution.AffiliateId?.Value;
             row.AttributionMethod = attribution.Method;
             row.AttributionExplanation = Truncate(attribution.Explanation, 2000);
+            row.CouponCode = attribution.Method == AttributionMethod.Coupon ? attribution.CouponCode : null;
         }
 
         foreach (var c in state.Commissions)

@@ -106,6 +106,15 @@ public sealed class ShopifyAdminClient(IHttpClientFactory httpClientFactory, IOp
         }
         """;
 
+    private const string DeactivateDiscountMutation = """
+        mutation discountCodeDeactivate($id: ID!) {
+          discountCodeDeactivate(id: $id) {
+            codeDiscountNode { id }
+            userErrors { field code message }
+          }
+        }
+        """;
+
     private const string ShopQuery = "query { shop { currencyCode ianaTimezone } }";
 
     private ShopifyOptions Options => options.Value;
@@ -191,6 +200,18 @@ public sealed class ShopifyAdminClient(IHttpClientFactory httpClientFactory, IOp
         if (taken && await OwnDiscountAsync(shop, accessToken, request, input, cancellationToken) is { } ours)
             return new(true, ours, false, [], AlreadyThere: true);
         return new(errors.Count == 0 && id is not null, id, taken, errors.Select(e => e.Message).ToList());
+    }
+
+    /// <summary>
+    /// Takes a code discount out of use (<c>discountCodeDeactivate</c>; it stays in the admin, expired, and can be
+    /// reactivated by the merchant). Returns Shopify's refusals, empty on success; a failed call throws <see cref="ShopifyApiException"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> DeactivateDiscountCodeAsync(string shop, string accessToken, string discountId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(discountId);
+        var data = await ExecuteAsync(shop, accessToken, DeactivateDiscountMutation, new JsonObject { ["id"] = discountId },
+            "discount code deactivation", cancellationToken);
+        return UserErrors(Payload(data, "discountCodeDeactivate", shop)).Select(e => e.Message).ToList();
     }
 
     /// <summary>The id of the discount under <paramref name="request"/>'s code when it is a basic one with our title and value.</summary>

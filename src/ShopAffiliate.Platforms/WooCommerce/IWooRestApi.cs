@@ -56,6 +56,10 @@ internal interface IWooRestApi
     Task<IApiResponse<WooCouponJson>> CreateCouponAsync(
         [Property(WooHttp.CallKey)] WooCall call, [Body] WooCouponCreate body, CancellationToken cancellationToken = default);
 
+    [Put("/wp-json/wc/v3/coupons/{id}")]
+    Task<IApiResponse<WooCouponJson>> ExpireCouponAsync(
+        [Property(WooHttp.CallKey)] WooCall call, long id, [Body] WooCouponExpiry body, CancellationToken cancellationToken = default);
+
     /// <summary>The store's general settings: a list of <c>{id, value, …}</c>, <c>woocommerce_currency</c> among them.</summary>
     [Get("/wp-json/wc/v3/settings/general")]
     Task<IApiResponse<JsonElement>> GeneralSettingsAsync([Property(WooHttp.CallKey)] WooCall call, CancellationToken cancellationToken = default);
@@ -83,5 +87,8 @@ internal sealed record WooCouponCreate(
     string Code, string DiscountType, string Amount, bool IndividualUse, string Description, IReadOnlyList<WooMeta> MetaData);
 
 internal sealed record WooMeta(string Key, string Value);
+
+/// <summary><c>date_expires</c> as a date (<c>yyyy-MM-dd</c>), read by WooCommerce in the store's time zone.</summary>
+internal sealed record WooCouponExpiry(string DateExpires);
 
 internal sealed record WooCouponJson(long Id);

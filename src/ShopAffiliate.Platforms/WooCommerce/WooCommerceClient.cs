@@ -228,6 +228,19 @@ public sealed class WooCommerceClient(IHttpClientFactory httpClientFactory, IOpt
     }
 
     /// <summary>
+    /// Takes a coupon out of use: <c>PUT /coupons/{id}</c> with <c>date_expires</c> set to the day before today (UTC).
+    /// WooCommerce reads that date in the store's own time zone, so a whole day back is in the past wherever the store
+    /// is; its checkout then refuses the code as expired, and the merchant still sees it in the coupon list.
+    /// </summary>
+    public async Task ExpireCouponAsync(WooStore store, long couponId, CancellationToken ct)
+    {
+        var yesterday = clock.GetUtcNow().UtcDateTime.Date.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        using var response = await Api(store).ExpireCouponAsync(Call(store), couponId, new WooCouponExpiry(yesterday), ct);
+        if (!response.IsSuccessful)
+            throw WooHttp.Failure(response, $"coupon {couponId} expiry", store.BaseUrl);
+    }
+
+    /// <summary>
     /// <c>POST {store}/wp-json/shopaffiliate/v1/config</c> (plain permalinks: <c>?rest_route=/shopaffiliate/v1/config</c>),
     /// authenticated like the <c>/wc/v3</c> calls. False on 404: the companion plugin is not installed (or not active).
     /// </summary>

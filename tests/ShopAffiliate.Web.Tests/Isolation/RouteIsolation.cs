@@ -53,6 +53,7 @@ public static class RouteIsolation
         Api("/api/v1/simulations"),
 
         Staff("/admin"),
+        Staff("/admin/coupons", b => b.Coupon),
         Staff("/admin/payouts", b => b.Batch),
         Staff("/shopify/connect"),
         Public("/admin/login", "signing in: the program is chosen after it"),

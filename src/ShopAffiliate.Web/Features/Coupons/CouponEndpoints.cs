@@ -1,10 +1,11 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Core.Affiliates;
 using ShopAffiliate.Core.Coupons;
 using ShopAffiliate.Core.Data;
-using ShopAffiliate.Core.Errors;
+using ShopAffiliate.Core.Engine;
+using ShopAffiliate.Core.Paging;
+using ShopAffiliate.Core.Reports;
 using ShopAffiliate.Core.Shops;
 using ShopAffiliate.Platforms.Shopify;
 using ShopAffiliate.Platforms.WooCommerce;
@@ -15,100 +16,131 @@ namespace ShopAffiliate.Web.Features.Coupons;
 
 public sealed record CreateCouponRequest(Guid? AffiliateId, string? Code, DiscountType? DiscountType, decimal? Amount);
 
-public sealed record CouponShopStatus(Guid ShopId, string Shop, CouponSyncStatus Status, string? Error, string? ShareableLink, DateTime UpdatedAt);
+/// <param name="GroupId">Every approved affiliate of this group (<c>00000000-0000-0000-0000-000000000000</c> = the default group); or</param>
+/// <param name="AffiliateId">one affiliate.</param>
+/// <param name="Pattern">The code pattern, <c>{CODE}</c> standing for the affiliate's referral code (or <paramref name="Base"/>), e.g. <c>{CODE}10</c>.</param>
+public sealed record BulkCouponRequest(Guid? GroupId, Guid? AffiliateId, string? Pattern, string? Base, DiscountType? DiscountType, decimal? Amount);
 
-public sealed record CouponResponse(Guid Id, Guid AffiliateId, string Code, DiscountType DiscountType, string Amount, IReadOnlyList<CouponShopStatus> Shops, DateTime CreatedAt);
+public sealed record LeakedCouponRequest(string? Reason, string? NewCode);
 
-public static partial class CouponEndpoints
+public sealed record CouponShopStatus(Guid ShopId, string Shop, CouponSyncStatus Status, string? Error, string? ShareableLink, DateTime UpdatedAt, int Attempts);
+
+public sealed record CouponUsageResponse(string Currency, long Orders, string Revenue, string Commission);
+
+public sealed record CouponResponse(
+    Guid Id, Guid AffiliateId, string Code, DiscountType DiscountType, string Amount, IReadOnlyList<CouponShopStatus> Shops, DateTime CreatedAt,
+    string AffiliateName, bool Active, DateTime? DeactivatedAt, string? DeactivationReason, Guid? ReplacedById, string? ReplacedByCode,
+    Guid? ReplacesId, bool OutOfSync, CouponUsageResponse Usage);
+
+/// <param name="Code">Null when no code could be made for the affiliate (<paramref name="Problem"/> says why).</param>
+/// <param name="Clashed">The pattern's code was taken in the program, so <paramref name="Code"/> carries a suffix.</param>
+public sealed record PlannedCouponResponse(Guid AffiliateId, string AffiliateName, string Wanted, string? Code, bool Clashed, string? Problem);
+
+public sealed record BulkCouponResponse(IReadOnlyList<PlannedCouponResponse> Codes, IReadOnlyList<CouponResponse> Created);
+
+public sealed record LeakedCouponResponse(CouponResponse Leaked, CouponResponse Replacement);
+
+public static class CouponEndpoints
 {
     public static RouteGroupBuilder MapCoupons(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/coupons").WithTags("Coupons");
-        group.MapGet("/", List).WithSummary("Affiliate coupons with their sync status in each shop (filter affiliateId).");
+        group.MapGet("/", List).WithSummary("Affiliate coupons, newest first, with their sync status in each shop and their usage in the program's currency. " +
+            "Filter with affiliateId, q (code, affiliate name, email or referral code) and status (Active, OutOfSync, Deactivated).");
+        group.MapGet("/{id:guid}", Get).WithSummary("One coupon with its per-shop status and usage.");
         group.MapPost("/", Create).WithSummary("Create an affiliate's coupon and push it to every shop of the program; amount is a percent (10 = 10%) or a fixed amount.");
-        group.MapPost("/{id:guid}/sync", Sync).WithSummary("Push again to the shops where the coupon is not synced yet.");
+        group.MapPost("/bulk/preview", Preview).WithSummary("The codes a bulk run would create (pattern {CODE}10, codes taken in the program get -2, -3…); changes nothing.");
+        group.MapPost("/bulk", Bulk).WithSummary($"Create coupons from a pattern for every approved affiliate of a group (or one affiliate), at most {CouponService.MaxBulk}, " +
+            "and push each to every shop; the answer lists each affiliate's code, the clashes resolved and the affiliates skipped.");
+        group.MapPost("/{id:guid}/sync", Sync).WithSummary("Try the shops again where the coupon is not as it should be: not created yet, or not deactivated yet after a leak.");
+        group.MapPost("/{id:guid}/leaked", Leaked).WithSummary("The code was published (a coupon site): deactivate it in every shop, give the affiliate a new code " +
+            "with the same discount (newCode, or the old code with four random characters), push that, and email the affiliate why.");
         return group;
     }
 
-    private static async Task<Ok<PagedList<CouponResponse>>> List(AppDbContext db, Guid? affiliateId, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Ok<PagedList<CouponResponse>>> List(
+        CouponService coupons, AppDbContext db, ITenantContext tenant, Guid? affiliateId, string? q, CouponListStatus? status, int? page, int? pageSize, CancellationToken ct)
     {
         var (p, size) = Paging.Normalize(page, pageSize);
-        var query = db.Coupons.AsNoTracking().Where(c => !c.IsArchived);
-        if (affiliateId is { } a) query = query.Where(c => c.AffiliateId == a);
-        var total = await query.CountAsync(ct);
-        var coupons = await query.OrderByDescending(c => c.CreatedAt).ThenBy(c => c.Id).Skip((p - 1) * size).Take(size).ToListAsync(ct);
-        var items = new List<CouponResponse>();
-        foreach (var coupon in coupons) items.Add(await ToResponseAsync(db, coupon, ct));
-        return TypedResults.Ok(new PagedList<CouponResponse>(items, p, size, total));
+        var currency = await CurrencyAsync(db, tenant, ct);
+        var rows = await coupons.PageAsync(new CouponFilter(q, status, affiliateId), currency, new PageRequest(p, size), ct);
+        return TypedResults.Ok(new PagedList<CouponResponse>(rows.Items.Select(r => ToResponse(r, currency)).ToList(), rows.Page, rows.PageSize, rows.Total));
+    }
+
+    private static async Task<Results<Ok<CouponResponse>, NotFound>> Get(CouponService coupons, AppDbContext db, ITenantContext tenant, Guid id, CancellationToken ct)
+    {
+        var currency = await CurrencyAsync(db, tenant, ct);
+        return await coupons.FindAsync(id, currency, ct) is { } row ? TypedResults.Ok(ToResponse(row, currency)) : TypedResults.NotFound();
     }
 
     private static async Task<Created<CouponResponse>> Create(
-        AppDbContext db, ITenantContext tenant, CouponPusher pusher, CreateCouponRequest request, CancellationToken ct)
+        CouponService coupons, AppDbContext db, ITenantContext tenant, CreateCouponRequest request, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        var code = request.Code?.Trim() ?? "";
-        if (!CodePattern().IsMatch(code)) errors["code"] = ["A code is 3 to 40 letters, digits, '-' or '_' (e.g. JANE10)."];
-        if (request.DiscountType is not { } type) errors["discountType"] = ["Say Percentage or FixedAmount."];
-        else if (request.Amount is not { } amount || amount <= 0 || (type == DiscountType.Percentage && amount > 100))
-            errors["amount"] = ["A percentage is above 0 and at most 100; a fixed amount is above 0."];
-        if (request.AffiliateId is null) errors["affiliateId"] = ["Say which affiliate the coupon is for."];
-        if (errors.Count > 0) throw new ValidationFailedException("The coupon is not valid: " + string.Join(" ", errors.Values.SelectMany(v => v)), errors);
-
-        var affiliate = await db.Affiliates.AsNoTracking().FirstOrDefaultAsync(a => a.Id == request.AffiliateId, ct)
-            ?? throw ValidationFailedException.For("affiliateId", "No affiliate with that id in this program.");
-        if (affiliate.Status != AffiliateStatus.Approved)
-            throw new ConflictException($"{affiliate.Name} is {affiliate.Status}; only approved affiliates get coupons.");
-        var normalized = Coupon.Normalize(code);
-        if (await db.Coupons.AnyAsync(c => c.NormalizedCode == normalized, ct))
-            throw new ConflictException($"The code {code} is already an affiliate coupon in this program.");
-
-        var coupon = new Coupon
-        {
-            WorkspaceId = tenant.WorkspaceId!.Value, AffiliateId = affiliate.Id, Code = code, NormalizedCode = normalized,
-            DiscountType = request.DiscountType!.Value, Amount = request.Amount!.Value,
-        };
-        db.Coupons.Add(coupon);
-        await db.SaveChangesAsync(ct);
-        await pusher.PushAsync(coupon, affiliate.Name, ct);
-        return TypedResults.Created($"/api/v1/coupons/{coupon.Id}", await ToResponseAsync(db, coupon, ct));
+        var coupon = await coupons.CreateAsync(new CouponInput(request.AffiliateId, request.Code, request.DiscountType, request.Amount), ct);
+        return TypedResults.Created($"/api/v1/coupons/{coupon.Id}", await ResponseAsync(coupons, db, tenant, coupon.Id, ct));
     }
 
-    private static async Task<Results<Ok<CouponResponse>, NotFound>> Sync(AppDbContext db, CouponPusher pusher, Guid id, CancellationToken ct)
+    private static async Task<Ok<IReadOnlyList<PlannedCouponResponse>>> Preview(CouponService coupons, BulkCouponRequest request, CancellationToken ct) =>
+        TypedResults.Ok<IReadOnlyList<PlannedCouponResponse>>((await coupons.PlanAsync(Input(request), ct)).Select(ToResponse).ToList());
+
+    private static async Task<Ok<BulkCouponResponse>> Bulk(CouponService coupons, AppDbContext db, ITenantContext tenant, BulkCouponRequest request, CancellationToken ct)
     {
-        var coupon = await db.Coupons.FirstOrDefaultAsync(c => c.Id == id, ct);
-        if (coupon is null) return TypedResults.NotFound();
-        var name = await db.Affiliates.Where(a => a.Id == coupon.AffiliateId).Select(a => a.Name).FirstAsync(ct);
-        await pusher.PushAsync(coupon, name, ct);
-        return TypedResults.Ok(await ToResponseAsync(db, coupon, ct));
+        var outcome = await coupons.CreateBulkAsync(Input(request), ct);
+        var currency = await CurrencyAsync(db, tenant, ct);
+        var created = new List<CouponResponse>();
+        foreach (var coupon in outcome.Created) created.Add(ToResponse((await coupons.FindAsync(coupon.Id, currency, ct))!, currency));
+        return TypedResults.Ok(new BulkCouponResponse(outcome.Codes.Select(ToResponse).ToList(), created));
     }
 
-    private static async Task<CouponResponse> ToResponseAsync(AppDbContext db, Coupon coupon, CancellationToken ct)
+    private static async Task<Ok<CouponResponse>> Sync(CouponService coupons, AppDbContext db, ITenantContext tenant, Guid id, CancellationToken ct)
     {
-        var shops = await (
-            from s in db.CouponSyncs.AsNoTracking()
-            join shop in db.Shops on s.ShopId equals shop.Id
-            where s.CouponId == coupon.Id
-            orderby shop.Domain
-            select new { s, shop.Domain, shop.Platform }).ToListAsync(ct);
-        return new CouponResponse(coupon.Id, coupon.AffiliateId, coupon.Code, coupon.DiscountType,
-            coupon.Amount.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
-            shops.Select(x => new CouponShopStatus(x.s.ShopId, x.Domain, x.s.Status, x.s.Error,
-                // Shopify applies a code from a link: https://{shop}/discount/{CODE}?redirect=/
-                x.Platform == ShopPlatform.Shopify ? $"https://{x.Domain}/discount/{Uri.EscapeDataString(coupon.Code)}?redirect=%2F" : null,
-                x.s.UpdatedAt)).ToList(),
-            coupon.CreatedAt);
+        await coupons.ResyncAsync(id, ct);
+        return TypedResults.Ok(await ResponseAsync(coupons, db, tenant, id, ct));
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{2,39}$")]
-    private static partial Regex CodePattern();
+    private static async Task<Ok<LeakedCouponResponse>> Leaked(
+        CouponService coupons, AppDbContext db, ITenantContext tenant, Guid id, LeakedCouponRequest request, CancellationToken ct)
+    {
+        var outcome = await coupons.ReportLeakedAsync(id, request.Reason, request.NewCode, ct);
+        return TypedResults.Ok(new LeakedCouponResponse(
+            await ResponseAsync(coupons, db, tenant, outcome.Leaked.Id, ct), await ResponseAsync(coupons, db, tenant, outcome.Replacement.Id, ct)));
+    }
+
+    private static BulkCouponInput Input(BulkCouponRequest r) => new(r.GroupId, r.AffiliateId, r.Pattern, r.Base, r.DiscountType, r.Amount);
+
+    private static PlannedCouponResponse ToResponse(PlannedCode p) => new(p.AffiliateId, p.AffiliateName, p.Wanted, p.Code, p.Clashed, p.Problem);
+
+    private static async Task<CouponResponse> ResponseAsync(CouponService coupons, AppDbContext db, ITenantContext tenant, Guid id, CancellationToken ct)
+    {
+        var currency = await CurrencyAsync(db, tenant, ct);
+        return ToResponse((await coupons.FindAsync(id, currency, ct))!, currency);
+    }
+
+    private static Task<string> CurrencyAsync(AppDbContext db, ITenantContext tenant, CancellationToken ct) =>
+        db.Workspaces.Where(w => w.Id == tenant.WorkspaceId).Select(w => w.Currency).FirstAsync(ct);
+
+    private static CouponResponse ToResponse(CouponRow row, string currency)
+    {
+        var c = row.Coupon;
+        return new CouponResponse(c.Id, c.AffiliateId, c.Code, c.DiscountType,
+            c.Amount.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
+            row.Shops.Select(s => new CouponShopStatus(s.ShopId, s.Domain, s.Status, s.Error, CouponLinks.Shareable(s.Platform, s.Domain, c.Code), s.UpdatedAt, s.Attempts)).ToList(),
+            c.CreatedAt, row.AffiliateName, c.DeactivatedAt is null, c.DeactivatedAt, c.DeactivationReason, c.ReplacedById, row.ReplacedByCode, c.ReplacesId,
+            row.OutOfSync, new CouponUsageResponse(currency, row.Usage.Orders,
+                Currencies.Format(ReportMath.FromMinor(row.Usage.RevenueMinor, currency), currency),
+                Currencies.Format(ReportMath.FromMinor(row.Usage.CommissionMinor, currency), currency)));
+    }
 }
 
 /// <summary>Creates a coupon in each connected shop of its program and records the outcome per shop.</summary>
 public sealed partial class CouponPusher(
     AppDbContext db, ShopifyAdminClient shopify, ShopifyTokens tokens, WooCommerceClient woo, WooConnector wooStores, TimeProvider clock, ILogger<CouponPusher> logger)
+    : ICouponShops
 {
     public async Task PushAsync(Coupon coupon, string affiliateName, CancellationToken ct)
     {
+        // A leaked code is never pushed again, not even to a shop connected after the leak.
+        if (coupon.DeactivatedAt is not null) return;
         var shops = await db.Shops.Where(s => s.WorkspaceId == coupon.WorkspaceId && s.Status == ShopStatus.Active).ToListAsync(ct);
         foreach (var shop in shops)
         {
@@ -136,6 +168,53 @@ public sealed partial class CouponPusher(
             }
         }
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Deactivates the coupon in each shop where we created it (Shopify: <c>discountCodeDeactivate</c>; WooCommerce: the
+    /// coupon expires). Where we never created it there is nothing to take back: the row says so, and a code the shop
+    /// had before us (<see cref="CouponSyncStatus.Taken"/>) is the merchant's own and is left alone.
+    /// </summary>
+    public async Task DeactivateAsync(Coupon coupon, CancellationToken ct)
+    {
+        var syncs = await db.CouponSyncs.Where(s => s.CouponId == coupon.Id
+            && s.Status != CouponSyncStatus.Deactivated && s.Status != CouponSyncStatus.Taken).ToListAsync(ct);
+        var shopIds = syncs.Select(s => s.ShopId).ToList();
+        var shops = await db.Shops.Where(s => shopIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+        foreach (var sync in syncs)
+        {
+            var shop = shops[sync.ShopId];
+            sync.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+            if (sync.ExternalId is null)
+            {
+                (sync.Status, sync.Error) = (CouponSyncStatus.Deactivated, null);
+                continue;
+            }
+            sync.Attempts++;
+            try
+            {
+                var refused = shop.Platform == ShopPlatform.WooCommerce
+                    ? await ExpireInWooCommerceAsync(shop, sync.ExternalId, ct)
+                    : await shopify.DeactivateDiscountCodeAsync(shop.Domain, await tokens.AccessTokenAsync(shop, ct), sync.ExternalId, ct);
+                (sync.Status, sync.Error) = refused.Count == 0
+                    ? (CouponSyncStatus.Deactivated, null)
+                    : (CouponSyncStatus.Failed, Truncate($"{shop.Domain} refused to deactivate {coupon.Code}: " + string.Join(" ", refused)));
+            }
+            catch (Exception e) when (e is ShopifyApiException or WooApiException or HttpRequestException or InvalidOperationException)
+            {
+                LogDeactivateFailed(e, coupon.Code, shop.Domain);
+                sync.Status = CouponSyncStatus.Failed;
+                sync.Error = Truncate($"Could not deactivate {coupon.Code} at {shop.Domain}: {e.Message}");
+            }
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task<IReadOnlyList<string>> ExpireInWooCommerceAsync(Shop shop, string externalId, CancellationToken ct)
+    {
+        var store = wooStores.StoreOf(shop) ?? throw new InvalidOperationException($"{shop.Domain} holds no REST keys; connect it again.");
+        await woo.ExpireCouponAsync(store, long.Parse(externalId, System.Globalization.CultureInfo.InvariantCulture), ct);
+        return [];
     }
 
     private async Task<(CouponSyncStatus, string?, string?)> PushToShopifyAsync(Shop shop, Coupon coupon, string affiliateName, CancellationToken ct)
@@ -167,4 +246,7 @@ public sealed partial class CouponPusher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pushing coupon {Code} to {Shop} failed")]
     private partial void LogPushFailed(Exception e, string code, string shop);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deactivating coupon {Code} at {Shop} failed")]
+    private partial void LogDeactivateFailed(Exception e, string code, string shop);
 }

@@ -593,6 +593,13 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("DeactivatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DeactivationReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<string>("DiscountType")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -605,6 +612,12 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<Guid?>("ReplacedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ReplacesId")
+                        .HasColumnType("uuid");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1036,6 +1049,10 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("CouponCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
@@ -1109,6 +1126,8 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.HasIndex("ShopId", "RefundsFromTotals");
 
                     b.HasIndex("WorkspaceId", "AffiliateId");
+
+                    b.HasIndex("WorkspaceId", "CouponCode");
 
                     b.HasIndex("WorkspaceId", "PlacedAt");
 

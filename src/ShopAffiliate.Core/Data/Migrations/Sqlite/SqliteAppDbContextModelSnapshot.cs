@@ -579,6 +579,13 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("DeactivatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeactivationReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DiscountType")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -590,6 +597,12 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                     b.Property<string>("NormalizedCode")
                         .IsRequired()
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReplacedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReplacesId")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
@@ -1020,6 +1033,10 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CouponCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
@@ -1093,6 +1110,8 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                     b.HasIndex("ShopId", "RefundsFromTotals");
 
                     b.HasIndex("WorkspaceId", "AffiliateId");
+
+                    b.HasIndex("WorkspaceId", "CouponCode");
 
                     b.HasIndex("WorkspaceId", "PlacedAt");
 
