@@ -214,6 +214,13 @@ public sealed class ShopifyAdminClient(IHttpClientFactory httpClientFactory, IOp
         return UserErrors(Payload(data, "discountCodeDeactivate", shop)).Select(e => e.Message).ToList();
     }
 
+    /// <summary>
+    /// The id of our own discount under the request's code (a basic discount with our title and value), or null: for a
+    /// push whose answer was lost, so a coupon we may have created can still be found and deactivated.
+    /// </summary>
+    public Task<string?> FindOwnDiscountCodeAsync(string shop, string accessToken, DiscountCodeRequest request, CancellationToken cancellationToken) =>
+        OwnDiscountAsync(shop, accessToken, request, DiscountInput(request), cancellationToken);
+
     /// <summary>The id of the discount under <paramref name="request"/>'s code when it is a basic one with our title and value.</summary>
     private async Task<string?> OwnDiscountAsync(
         string shop, string accessToken, DiscountCodeRequest request, JsonObject input, CancellationToken cancellationToken)

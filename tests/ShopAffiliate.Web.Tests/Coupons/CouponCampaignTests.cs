@@ -166,7 +166,9 @@ public abstract class CouponCampaignTests(CouponShops shops)
         // Deactivated at Shopify by the discount's id, expired in WooCommerce by the coupon's id (a date in the past).
         Assert.Contains(shops.Shopify.LogEntries, e => e.RequestMessage!.Body!.Contains("discountCodeDeactivate")
             && e.RequestMessage.Body.Contains($"gid://shopify/DiscountCodeNode/{code}"));
-        var expiry = Assert.Single(shops.Woo.LogEntries, e => e.RequestMessage!.Method == "PUT");
+        var wooId = await S.WithDbAsync(db => db.CouponSyncs.Where(s => s.CouponId == leakedId && db.Shops.Any(x => x.Id == s.ShopId && x.Platform == ShopPlatform.WooCommerce))
+            .Select(s => s.ExternalId).SingleAsync());
+        var expiry = Assert.Single(shops.Woo.LogEntries, e => e.RequestMessage!.Method == "PUT" && e.RequestMessage.Path == $"/wp-json/wc/v3/coupons/{wooId}");
         Assert.True(DateOnly.Parse(JsonDocument.Parse(expiry.RequestMessage!.Body!).RootElement.GetProperty("date_expires").GetString()!) < DateOnly.FromDateTime(DateTime.UtcNow));
         Assert.Contains(shops.Woo.LogEntries, e => e.RequestMessage!.Method == "POST" && e.RequestMessage.Body!.Contains($"\"{newCode.ToLowerInvariant()}\""));
 
@@ -271,6 +273,83 @@ public abstract class CouponCampaignTests(CouponShops shops)
         Assert.Equal(commission.Sum().ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), usage.GetProperty("commission").GetString());
         Assert.NotEqual("0.00", usage.GetProperty("commission").GetString());
         Assert.Equal(0, none.GetProperty("orders").GetInt64());
+    }
+
+    [Fact]
+    public async Task TheAdminPagePreviewsAGroupsCodesCreatesThemAndReplacesALeakedOneWithAntiforgery()
+    {
+        var tag = Tag();
+        var group = await GroupAsync(tag);
+        var eve = await AffiliateAsync($"Eve {tag}", $"eve{tag}".ToLowerInvariant(), group);
+        var staff = (await Staff.SignedInAsync(shops.App, await Staff.CreateAsync(shops.App, ShopAffiliate.Core.Workspaces.StaffRole.Owner))).Browser;
+        var before = await CouponCountAsync();
+        var query = $"Bulk.GroupId={group}&Bulk.Pattern=%7BCODE%7D20&Bulk.DiscountType=Percentage&Bulk.Amount=20";
+
+        var preview = await staff.GetAsync($"/admin/coupons?handler=Preview&{query}");
+
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        var code = $"EVE{tag.ToUpperInvariant()}20";
+        Assert.Contains($"data-code=\"{code}\"", await preview.Content.ReadAsStringAsync());
+        Assert.Equal(before, await CouponCountAsync()); // a GET changes nothing
+        var created = await Forms.SubmitAsync(staff, "/admin/coupons", new Dictionary<string, string>
+        {
+            ["Bulk.GroupId"] = group.ToString(), ["Bulk.Pattern"] = "{CODE}20", ["Bulk.DiscountType"] = "Percentage", ["Bulk.Amount"] = "20",
+        }, "/admin/coupons?handler=Bulk");
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var list = await (await staff.GetAsync($"/admin/coupons?q={code}")).Content.ReadAsStringAsync();
+        Assert.Contains($"data-shop=\"{FakeShopify.Shop}\" data-status=\"Synced\"", list);
+        Assert.Contains($"data-shop=\"{shops.WooDomain}\" data-status=\"Synced\"", list);
+        var id = await S.WithDbAsync(db => db.Coupons.Where(c => c.Code == code).Select(c => c.Id).SingleAsync());
+
+        var forged = await staff.PostAsync($"/admin/coupons?handler=Leaked", new FormUrlEncodedContent(new Dictionary<string, string> { ["id"] = id.ToString(), ["reason"] = "No token" }));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        var leaked = await Forms.SubmitAsync(staff, $"/admin/coupons?q={code}", new Dictionary<string, string>
+        {
+            ["id"] = id.ToString(), ["reason"] = "Found on a coupon site", ["newCode"] = $"EVE{tag}NEW",
+        }, $"/admin/coupons?handler=Leaked&q={code}");
+
+        Assert.Equal(HttpStatusCode.Redirect, leaked.StatusCode);
+        var coupon = await S.Api.GetFromJsonAsync<JsonElement>($"/api/v1/coupons/{id}");
+        Assert.False(coupon.GetProperty("active").GetBoolean());
+        Assert.Equal($"EVE{tag}NEW", coupon.GetProperty("replacedByCode").GetString());
+        var page = await (await staff.GetAsync($"/admin/coupons?q={tag}&status=Deactivated")).Content.ReadAsStringAsync();
+        Assert.Contains("Found on a coupon site", page);
+        Assert.Equal(eve.Id, await S.WithDbAsync(db => db.Coupons.Where(c => c.Code == $"EVE{tag}NEW").Select(c => c.AffiliateId).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task ALeakedCodeWhoseShopifyAnswerWasLostIsFoundByItsCodeAndDeactivated()
+    {
+        var tag = Tag();
+        var affiliate = await AffiliateAsync($"Gus {tag}", $"gus{tag}".ToLowerInvariant(), group: null);
+        var code = $"GUS{tag.ToUpperInvariant()}";
+        var id = await CouponIdAsync(affiliate.Id, code);
+        // As after a push whose answer never came: Shopify made the discount, we hold no id for it.
+        await S.WithDbAsync(db => db.CouponSyncs.Where(s => s.CouponId == id && db.Shops.Any(x => x.Id == s.ShopId && x.Platform == ShopPlatform.Shopify))
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.ExternalId, (string?)null).SetProperty(x => x.Status, ShopAffiliate.Core.Coupons.CouponSyncStatus.Failed)));
+        shops.Shopify.Given(Request.Create().WithPath(CouponShops.GraphQl).UsingPost()
+                .WithBody((string? b) => b is not null && b.Contains("codeDiscountNodeByCode") && b.Contains(code)))
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(JsonSerializer.Serialize(new
+            {
+                data = new
+                {
+                    codeDiscountNodeByCode = new
+                    {
+                        id = $"gid://shopify/DiscountCodeNode/found-{code}",
+                        codeDiscount = new
+                        {
+                            __typename = "DiscountCodeBasic", title = $"Affiliate Gus {tag}",
+                            customerGets = new { value = new { __typename = "DiscountPercentage", percentage = 0.1 } },
+                        },
+                    },
+                },
+            })));
+
+        var leak = await (await S.Api.PostAsJsonAsync($"/api/v1/coupons/{id}/leaked", new { reason = "Shared on a forum" })).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal("Deactivated", ShopState(leak.GetProperty("leaked"), FakeShopify.Shop).GetProperty("status").GetString());
+        Assert.Contains(shops.Shopify.LogEntries, e => e.RequestMessage!.Body!.Contains("discountCodeDeactivate")
+            && e.RequestMessage.Body.Contains($"gid://shopify/DiscountCodeNode/found-{code}"));
     }
 
     private static JsonElement ShopState(JsonElement coupon, string shop) =>

@@ -172,8 +172,9 @@ public sealed partial class CouponPusher(
 
     /// <summary>
     /// Deactivates the coupon in each shop where we created it (Shopify: <c>discountCodeDeactivate</c>; WooCommerce: the
-    /// coupon expires). Where we never created it there is nothing to take back: the row says so, and a code the shop
-    /// had before us (<see cref="CouponSyncStatus.Taken"/>) is the merchant's own and is left alone.
+    /// coupon expires). A Shopify row without the discount's id is looked up by code first (our title and value only).
+    /// Where we never created it there is nothing to take back: the row says so, and a code the shop had before us
+    /// (<see cref="CouponSyncStatus.Taken"/>) is the merchant's own and is left alone.
     /// </summary>
     public async Task DeactivateAsync(Coupon coupon, CancellationToken ct)
     {
@@ -181,10 +182,27 @@ public sealed partial class CouponPusher(
             && s.Status != CouponSyncStatus.Deactivated && s.Status != CouponSyncStatus.Taken).ToListAsync(ct);
         var shopIds = syncs.Select(s => s.ShopId).ToList();
         var shops = await db.Shops.Where(s => shopIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+        string? affiliateName = null;
         foreach (var sync in syncs)
         {
             var shop = shops[sync.ShopId];
             sync.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+            if (sync.ExternalId is null && shop.Platform == ShopPlatform.Shopify)
+            {
+                // A push that failed may still have created the discount (its answer lost): look under the code first.
+                try
+                {
+                    affiliateName ??= await db.Affiliates.Where(a => a.Id == coupon.AffiliateId).Select(a => a.Name).FirstAsync(ct);
+                    sync.ExternalId = await shopify.FindOwnDiscountCodeAsync(shop.Domain, await tokens.AccessTokenAsync(shop, ct),
+                        new DiscountCodeRequest(coupon.Code, DiscountCodeRequest.TitleFor(affiliateName), coupon.DiscountType, coupon.Amount, coupon.CreatedAt), ct);
+                }
+                catch (Exception e) when (e is ShopifyApiException or HttpRequestException or InvalidOperationException)
+                {
+                    LogDeactivateFailed(e, coupon.Code, shop.Domain);
+                    (sync.Status, sync.Error) = (CouponSyncStatus.Failed, Truncate($"Could not look up {coupon.Code} at {shop.Domain}: {e.Message}"));
+                    continue;
+                }
+            }
             if (sync.ExternalId is null)
             {
                 (sync.Status, sync.Error) = (CouponSyncStatus.Deactivated, null);

@@ -154,7 +154,8 @@ public sealed class CouponsModel(
     private Task<string> AffiliateNameAsync(Guid id, CancellationToken ct) =>
         db.Affiliates.Where(a => a.Id == id).Select(a => a.Name).FirstAsync(ct);
 
-    private object ListRoute => new { ws = Ws, q = Q, status = Status, page = PageNumber };
+    // No "page": in Razor Pages that route value names the page itself, so the list comes back at its first page.
+    private object ListRoute => new { ws = Ws, q = Q, status = Status };
 
     private CouponFilter Filter => new(Q, Status);
 
@@ -165,7 +166,7 @@ public sealed class CouponsModel(
             foreach (var (field, messages) in v.Errors)
                 foreach (var m in messages) ModelState.AddModelError($"{prefix}.{char.ToUpperInvariant(field[0])}{field[1..]}", m);
         }
-        else ModelState.AddModelError(prefix, e.Message);
+        else ModelState.AddModelError(string.Empty, e.Message); // shown in the summary at the top
     }
 
     private async Task<IActionResult> InvalidAsync(CancellationToken ct)
