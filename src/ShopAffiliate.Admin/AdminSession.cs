@@ -18,6 +18,12 @@ public static class AdminSession
 
     public static readonly string[] LaunchClaims = [LaunchWorkspaceClaim, LaunchRoleClaim];
 
+    /// <summary>
+    /// On a request from inside the Shopify admin (its session token, no cookie): the program of the shop the token names.
+    /// Shopify decided who may open the app in that shop; here they are the program's store admins (ADR 0030).
+    /// </summary>
+    public const string EmbeddedWorkspaceClaim = "sa_embedded_workspace";
+
     public static Guid? UserId(ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
 
@@ -26,6 +32,7 @@ public static class AdminSession
 
     public static async Task<List<Membership>> MembershipsAsync(AppDbContext db, ClaimsPrincipal user, CancellationToken ct)
     {
+        if (user.FindFirstValue(EmbeddedWorkspaceClaim) is { } embedded) return await EmbeddedMembershipAsync(db, embedded, ct);
         if (UserId(user) is not { } userId) return [];
         var memberships = await (
             from s in db.StaffMembers.IgnoreQueryFilters()
@@ -40,6 +47,16 @@ public static class AdminSession
             || !Enum.TryParse<StaffRole>(user.FindFirstValue(LaunchRoleClaim), out var cap) || !Enum.IsDefined(cap))
             return [];
         return memberships.Where(m => m.WorkspaceId == scope).Select(m => m with { Role = m.Role.AtMost(cap) }).ToList();
+    }
+
+    /// <summary>The shop's program, in the role the program grants store admins (<c>storeAdminRole</c>, at most Manager).</summary>
+    private static async Task<List<Membership>> EmbeddedMembershipAsync(AppDbContext db, string claim, CancellationToken ct)
+    {
+        if (!Guid.TryParse(claim, out var workspaceId)) return [];
+        var settings = await Core.Settings.SettingsStore.GetAsync(db, workspaceId, ct);
+        var role = StaffRoles.StoreAdminCap(settings.StoreAdminRole);
+        return await db.Workspaces.Where(w => w.Id == workspaceId)
+            .Select(w => new Membership(w.Id, w.Name, w.Slug, w.Currency, role)).ToListAsync(ct);
     }
 
     /// <summary>

@@ -129,7 +129,9 @@ builder.Services.AddIdentityCore<AppUser>(o =>
     .AddEntityFrameworkStores<AppDbContext>()
     .AddSignInManager()
     .AddDefaultTokenProviders();
-builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme)
+// Staff: the cookie, or inside the Shopify admin its session token (ShopifyEmbeddedAdmin, ADR 0030).
+builder.Services.AddAuthentication(ShopifyEmbeddedAdmin.StaffScheme)
+    .AddStaffSchemes()
     .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthConstants.ApiKeyScheme, null)
     .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ShopifySessionAuthenticationHandler>(ShopifySessionAuthenticationHandler.SchemeName, null)
     // /api/v1 takes a workspace API key or, from the embedded Shopify admin, a session token (a JWT): one scheme answers.
@@ -142,11 +144,14 @@ builder.Services.ConfigureApplicationCookie(o =>
     o.LogoutPath = "/admin/logout";
     o.Cookie.Name = "sa_staff";
     o.Cookie.SameSite = SameSiteMode.Lax;
+    o.Cookie.HttpOnly = true;
+    o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // Secure whenever the request is https (behind a trusted proxy too)
 });
 // The cookie's security stamp is checked on every request, so signing out, a password change or a lowered staff role
 // ends every other session of that user at once (ADR 0013).
 builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
 builder.Services.AddRateLimits();
+builder.Services.AddSecurityHeaders(); // CSP with nonces, nosniff, referrer policy, HSTS; the antiforgery cookie
 builder.Services.AddTrustedProxies();
 builder.AddPortal();
 builder.Services.AddAuthorizationBuilder()
@@ -157,6 +162,7 @@ builder.Services.AddAuthorizationBuilder()
 builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
 builder.Services.AddOpenApi();
 builder.Services.AddAdminUi(); // Razor Pages of the admin and the portal, in English and Danish
+builder.Services.AddEmbeddedAdmin(); // form posts with a Shopify session token need no antiforgery cookie
 builder.Services.AddRouting(o => o.LowercaseUrls = true);
 // Serve the Razor Class Library's assets (_content/ShopAffiliate.Admin/) in every environment, not only Development.
 builder.WebHost.UseStaticWebAssets();
@@ -175,6 +181,7 @@ app.UseTrustedProxies();
 app.UseExceptionHandler();
 // The tracking redirect (/r/...) answers here, ahead of routing, static files and authentication it never needs.
 app.UseMiddleware<RedirectMiddleware>();
+app.UseSecurityHeaders();
 app.UseRouting();
 app.UseStatusCodePages();
 app.UseBodySizeLimits();

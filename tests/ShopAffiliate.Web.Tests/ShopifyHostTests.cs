@@ -260,7 +260,7 @@ public abstract class ShopifyHostTests(Db provider) : IDisposable
     }
 
     [Fact]
-    public async Task AnEmbeddedLaunchExchangesTheSessionTokenAndAllowsOnlyThatShopToFrameUs()
+    public async Task AnEmbeddedLaunchExchangesTheSessionTokenAndOpensTheAdminThatOnlyThatShopMayFrame()
     {
         StubShopify();
         await using var app = await AppAsync(bootstrap: false);
@@ -268,13 +268,115 @@ public abstract class ShopifyHostTests(Db provider) : IDisposable
 
         var response = await Browser(app).GetAsync("/shopify?" + SignedQuery(new Dictionary<string, string> { ["embedded"] = "1", ["id_token"] = idToken }));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal($"frame-ancestors https://{Shop} https://admin.shopify.com;", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var admin = response.Headers.Location!.OriginalString;
+        Assert.StartsWith("/admin?", admin);
+        var query = HttpUtility.ParseQueryString(admin[admin.IndexOf('?')..]);
+        Assert.Equal((Shop, "1", idToken), (query["shop"], query["embedded"], query["id_token"]));
         var exchange = JsonDocument.Parse(_shopify.LogEntries.First(e => e.RequestMessage!.Path == "/admin/oauth/access_token").RequestMessage!.Body!).RootElement;
         Assert.Equal("urn:ietf:params:oauth:grant-type:token-exchange", exchange.GetProperty("grant_type").GetString());
         Assert.Equal(idToken, exchange.GetProperty("subject_token").GetString());
         Assert.Equal(1, await CountAsync(app, db => db.Shops.IgnoreQueryFilters()));
-        Assert.Contains("approved affiliates", await response.Content.ReadAsStringAsync());
+
+        var page = await Browser(app).GetAsync(admin);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains($"frame-ancestors https://{Shop} https://admin.shopify.com", page.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.False(page.Headers.Contains("X-Frame-Options"));
+        Assert.Contains("data-embedded=\"shopify\"", await page.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task TheEmbeddedAdminIsSignedInByTheSessionTokenAloneAndEveryLinkKeepsTheFramesQuery()
+    {
+        await using var app = await AppAsync();
+        await new Scenario(app).ShopAsync(Shop);
+        var token = SessionTokens.Create(SessionTokens.Claims());
+
+        var page = await Browser(app).GetAsync($"/admin/affiliates?shop={Shop}&host=aG9zdA&embedded=1&id_token={token}");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        var csp = page.Headers.GetValues("Content-Security-Policy").Single();
+        var nonce = System.Text.RegularExpressions.Regex.Match(csp, "'nonce-([^']+)'").Groups[1].Value;
+        Assert.Contains($"script-src 'nonce-{nonce}' https://cdn.shopify.com", csp);
+        Assert.Contains($"<meta name=\"shopify-api-key\" content=\"{FakeShopify.ApiKey}\" />", html);
+        var appBridge = System.Text.RegularExpressions.Regex.Match(html, "<script[^>]*app-bridge[^>]*>").Value;
+        Assert.True(appBridge.Contains("src=\"https://cdn.shopify.com/shopifycloud/app-bridge.js\"") && appBridge.Contains($"nonce=\"{nonce}\""),
+            "App Bridge's tag: " + appBridge + " in " + html[..Math.Min(html.Length, 1200)]);
+        Assert.Contains($"shop={Shop}&amp;host=aG9zdA&amp;embedded=1", html); // the navigation's links
+        Assert.DoesNotContain(token, html); // the token is never copied into a link
+        Assert.Contains("Test Program", html);
+        Assert.DoesNotContain(page.Headers.Where(h => h.Key == "Set-Cookie").SelectMany(h => h.Value), c => c.StartsWith("sa_staff", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnEmbeddedPageLoadWithoutAFreshTokenGoesToTheBouncePageAndOutsideTheShopifyAdminItIsRefused()
+    {
+        await using var app = await AppAsync();
+        await new Scenario(app).ShopAsync(Shop);
+        var expired = SessionTokens.Claims();
+        expired["exp"] = SessionTokens.Now.AddMinutes(-5).ToUnixTimeSeconds();
+        var otherApp = SessionTokens.Create(SessionTokens.Claims(), secret: "shpss_someone_else");
+
+        foreach (var token in (string?[])[null, SessionTokens.Create(expired), otherApp])
+        {
+            var page = await Browser(app).GetAsync($"/admin/affiliates?shop={Shop}&embedded=1" + (token is null ? "" : "&id_token=" + token));
+            Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+            var bounce = page.Headers.Location!.OriginalString;
+            Assert.StartsWith("/shopify/session-token?", bounce);
+            Assert.Equal($"/admin/affiliates?shop={Shop}&embedded=1", HttpUtility.ParseQueryString(bounce[bounce.IndexOf('?')..])["shopify-reload"]);
+            var bouncePage = await Browser(app).GetAsync(bounce);
+            Assert.Equal(HttpStatusCode.OK, bouncePage.StatusCode);
+            var html = await bouncePage.Content.ReadAsStringAsync();
+            Assert.Contains("app-bridge.js", html);
+            Assert.DoesNotContain("Test Program", html);
+        }
+        // The bounce page reloads only pages of our admin.
+        Assert.Equal(HttpStatusCode.BadRequest, (await Browser(app).GetAsync($"/shopify/session-token?shop={Shop}&shopify-reload=https%3A%2F%2Fevil.example%2F")).StatusCode);
+        // A fetch with a bad token gets Shopify's retry answer, and no page.
+        var fetch = new HttpRequestMessage(HttpMethod.Get, $"/admin/affiliates?shop={Shop}");
+        fetch.Headers.Authorization = new("Bearer", otherApp);
+        var refused = await Browser(app).SendAsync(fetch);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("1", refused.Headers.GetValues("X-Shopify-Retry-Invalid-Session-Request").Single());
+        // Not embedded and not signed in: the sign-in page, as before.
+        var plain = await Browser(app).GetAsync("/admin/affiliates");
+        Assert.Equal(HttpStatusCode.Redirect, plain.StatusCode);
+        Assert.StartsWith("/admin/login", plain.Headers.Location!.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task AnEmbeddedFormPostedWithTheTokenInItsHeaderNeedsNoAntiforgeryCookieButOneWithTheTokenInItsQueryDoes()
+    {
+        await using var app = await AppAsync();
+        await new Scenario(app).ShopAsync(Shop);
+        var token = SessionTokens.Create(SessionTokens.Claims());
+        HttpRequestMessage Post(string pitch, bool inHeader)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/admin/program-page?shop={Shop}&embedded=1" + (inHeader ? "" : "&id_token=" + token))
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["Input.Pitch"] = pitch, ["Input.Terms"] = "Be honest.", ["Input.AcceptingApplications"] = "true", ["Input.AutoApprove"] = "Never",
+                }),
+            };
+            if (inHeader) request.Headers.Authorization = new("Bearer", token);
+            return request;
+        }
+
+        var fromQuery = await Browser(app).SendAsync(Post("Sent with the token in the URL", inHeader: false));
+        var fromHeader = await Browser(app).SendAsync(Post("Sent by ui.js with the token in its header", inHeader: true));
+
+        Assert.Equal(HttpStatusCode.BadRequest, fromQuery.StatusCode); // a cross-site form can put a URL in action=, not a header
+        Assert.Equal(HttpStatusCode.Redirect, fromHeader.StatusCode);
+        Assert.Equal("Sent by ui.js with the token in its header",
+            await WithAppDbAsync(app, db => db.ProgramPages.IgnoreQueryFilters().Select(p => p.Pitch).SingleAsync()));
+    }
+
+    private static async Task<T> WithAppDbAsync<T>(TestApp app, Func<AppDbContext, Task<T>> read)
+    {
+        await using var scope = app.Scope();
+        return await read(scope.ServiceProvider.GetRequiredService<AppDbContext>());
     }
 
     [Fact]

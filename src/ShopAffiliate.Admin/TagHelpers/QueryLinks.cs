@@ -12,7 +12,8 @@ public static class QueryLinks
         var changed = changes.Select(c => c.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, values) in request.Query)
         {
-            if (changed.Contains(key)) continue;
+            // A Shopify session token lives a minute and proves who sent this request: never copied into a link.
+            if (changed.Contains(key) || key == "id_token") continue;
             foreach (var value in values) query.Add(key, value ?? "");
         }
         foreach (var (key, value) in changes)

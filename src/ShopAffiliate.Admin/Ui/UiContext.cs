@@ -16,7 +16,19 @@ public sealed class UiContext
     /// <summary>Programs the signed-in staff member can switch to (more than one for an agency user).</summary>
     public IReadOnlyList<Membership> Programs { get; set; } = [];
 
-    /// <summary><paramref name="path"/> with the current program's <c>ws</c> added, so a link stays in that program.</summary>
-    public string Link(string path) =>
-        Program is null ? path : $"{path}{(path.Contains('?') ? '&' : '?')}ws={Program.WorkspaceId}";
+    /// <summary>Set when the page is shown inside the Shopify admin (the request carried its session token).</summary>
+    public EmbeddedFrame? Embedded { get; set; }
+
+    /// <summary>
+    /// <paramref name="path"/> with the current program's <c>ws</c> added, so a link stays in that program; inside the
+    /// Shopify admin also <c>shop</c>, <c>host</c> and <c>embedded=1</c>, so the next page knows where it is before it
+    /// has a session token (App Bridge then gives it one; see <see cref="EmbeddedFrame"/>).
+    /// </summary>
+    public string Link(string path)
+    {
+        var query = new List<string>();
+        if (Program is not null) query.Add("ws=" + Program.WorkspaceId);
+        if (Embedded is not null) query.AddRange(Embedded.Query);
+        return query.Count == 0 ? path : $"{path}{(path.Contains('?') ? '&' : '?')}{string.Join("&", query)}";
+    }
 }

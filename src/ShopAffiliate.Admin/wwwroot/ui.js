@@ -14,3 +14,71 @@
     document.querySelectorAll("details.confirm[open]").forEach(function (d) { d.open = false; });
   });
 })();
+
+// Inside the Shopify admin (<html data-embedded="shopify">, ADR 0030) no cookie reaches us, so every request carries a
+// Shopify session token from App Bridge (shopify.idToken()): a page load as ?id_token=, a form post as an
+// Authorization header, sent with fetch. Links and forms are taken over only on our own origin.
+(function () {
+  "use strict";
+  if (document.documentElement.dataset.embedded !== "shopify") return;
+  var here = new URL(location.href);
+  var keep = ["shop", "host"];
+
+  function token() {
+    return window.shopify && typeof window.shopify.idToken === "function"
+      ? window.shopify.idToken() : Promise.reject(new Error("App Bridge is not loaded"));
+  }
+
+  // The frame's query (shop, host, embedded) and a fresh token: the page loads signed in.
+  function go(url) {
+    var target = new URL(url, location.href);
+    keep.forEach(function (k) { if (here.searchParams.has(k) && !target.searchParams.has(k)) target.searchParams.set(k, here.searchParams.get(k)); });
+    target.searchParams.set("embedded", "1");
+    return token().then(function (t) {
+      target.searchParams.set("id_token", t);
+      location.assign(target.toString());
+    });
+  }
+
+  function own(url) { return new URL(url, location.href).origin === location.origin; }
+
+  document.addEventListener("click", function (e) {
+    var a = e.target instanceof Element ? e.target.closest("a[href]") : null;
+    if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || a.target || a.hasAttribute("download")) return;
+    var href = a.getAttribute("href");
+    if (!href || href.charAt(0) === "#" || !own(a.href)) return;
+    e.preventDefault();
+    go(a.href);
+  });
+
+  document.addEventListener("submit", function (e) {
+    var form = e.target, submitter = e.submitter || null;
+    if (!(form instanceof HTMLFormElement) || e.defaultPrevented) return;
+    var action = (submitter && submitter.hasAttribute("formaction")) ? submitter.formAction : form.action;
+    var method = ((submitter && submitter.getAttribute("formmethod")) || form.method || "get").toLowerCase();
+    if (!own(action)) return;
+    e.preventDefault();
+    var data = new FormData(form, submitter);
+    if (method === "get") {
+      var url = new URL(action);
+      url.search = ""; // as a browser does: the form's fields are the whole query
+      data.forEach(function (v, k) { url.searchParams.append(k, v); });
+      go(url);
+      return;
+    }
+    var multipart = form.enctype === "multipart/form-data";
+    token().then(function (t) {
+      return fetch(action, { method: "POST", body: multipart ? data : new URLSearchParams(data), headers: { Authorization: "Bearer " + t } });
+    }).then(function (response) {
+      // Post-redirect-get: show where the handler sent us, signed in again.
+      if (response.redirected) return go(response.url);
+      return response.text().then(function (html) {
+        // A page with errors (validation, 403): its main part in place of ours. Parsed, so none of its scripts run.
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var main = doc.querySelector("main"), current = document.querySelector("main");
+        if (main && current) { current.replaceWith(main); document.title = doc.title; }
+        else { document.body.textContent = doc.body ? doc.body.textContent : String(response.status); }
+      });
+    });
+  });
+})();

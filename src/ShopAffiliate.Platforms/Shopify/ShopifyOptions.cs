@@ -32,6 +32,14 @@ public sealed class ShopifyOptions : IValidatableObject
     [Required]
     public string ShopBaseUrl { get; set; } = "https://{shop}";
 
+    /// <summary>App Bridge, loaded by the admin's pages only when they are shown inside the Shopify admin (tests serve a stand-in).</summary>
+    public string AppBridgeUrl { get; set; } = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
+
+    /// <summary>Origins of the Shopify admin that may frame the embedded app, besides the shop itself; unset: Shopify's.</summary>
+    public string[]? AdminOrigins { get; set; }
+
+    public IReadOnlyList<string> FrameOrigins => AdminOrigins is { Length: > 0 } origins ? origins : ["https://admin.shopify.com"];
+
     public bool Enabled => !string.IsNullOrWhiteSpace(ApiKey) && !string.IsNullOrWhiteSpace(ApiSecret);
 
     /// <summary>The secrets that verify incoming signatures: the current one, then the previous one.</summary>
@@ -70,5 +78,13 @@ public sealed class ShopifyOptions : IValidatableObject
         var probe = (ShopBaseUrl ?? "").Replace("{shop}", "example.myshopify.com", StringComparison.OrdinalIgnoreCase);
         if (!Uri.TryCreate(probe, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
             yield return new("Shopify:ShopBaseUrl must be an absolute http(s) URL, e.g. https://{shop}.", [nameof(ShopBaseUrl)]);
+        if (!Uri.TryCreate(AppBridgeUrl, UriKind.Absolute, out var bridge) || (bridge.Scheme != Uri.UriSchemeHttps && bridge.Scheme != Uri.UriSchemeHttp))
+            yield return new("Shopify:AppBridgeUrl must be an absolute http(s) URL (Shopify's is https://cdn.shopify.com/shopifycloud/app-bridge.js).", [nameof(AppBridgeUrl)]);
+        foreach (var origin in AdminOrigins ?? [])
+        {
+            // Only an origin: it goes into frame-ancestors as it is.
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var o) || (o.Scheme != Uri.UriSchemeHttps && o.Scheme != Uri.UriSchemeHttp) || o.GetLeftPart(UriPartial.Authority) != origin)
+                yield return new($"Shopify:AdminOrigins has '{origin}'; each must be an origin such as https://admin.shopify.com (no path, no trailing slash).", [nameof(AdminOrigins)]);
+        }
     }
 }

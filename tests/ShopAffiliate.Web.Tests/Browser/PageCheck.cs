@@ -7,7 +7,8 @@ namespace ShopAffiliate.Web.Tests.Browser;
 /// Looks at a page as people will: at desktop (1280) and phone (375) width, in English and Danish. Each visit saves
 /// <c>$SA_ARTIFACTS/screenshots/&lt;area&gt;/&lt;page&gt;-&lt;lang&gt;-&lt;width&gt;.png</c>, runs axe-core (the npm package the repo
 /// installs with <c>npm ci</c>) and fails on a serious or critical violation, checks the page is in that language
-/// (<c>&lt;html lang&gt;</c>) and that nothing is wider than the phone's screen. All visits run; the failures are reported together.
+/// (<c>&lt;html lang&gt;</c>), that nothing is wider than the phone's screen and that the browser refused nothing under the
+/// Content-Security-Policy (each refusal is a console error). All visits run; the failures are reported together.
 /// </summary>
 public static class PageCheck
 {
@@ -25,6 +26,7 @@ public static class PageCheck
     {
         var failures = new List<string>();
         var tab = await context.NewPageAsync();
+        var refused = CspViolations(tab);
         try
         {
             foreach (var language in Languages)
@@ -41,6 +43,11 @@ public static class PageCheck
                         continue;
                     }
                     await SaveAsync(tab, area, $"{page}-{language}-{width}");
+                    lock (refused)
+                    {
+                        failures.AddRange(refused.Select(v => $"{where}: {v}"));
+                        refused.Clear();
+                    }
                     var lang = await tab.EvaluateAsync<string>("() => document.documentElement.lang");
                     if (lang != language) failures.Add($"{where}: <html lang=\"{lang}\">, expected \"{language}\"");
                     var overflow = await tab.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
@@ -66,6 +73,21 @@ public static class PageCheck
             await tab.CloseAsync();
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>
+    /// What the Content-Security-Policy blocked on <paramref name="page"/> from now on (a script without the nonce, a
+    /// style from elsewhere): Chromium reports each as a console error, and a page check fails on any.
+    /// </summary>
+    public static List<string> CspViolations(IPage page)
+    {
+        var violations = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+                lock (violations) violations.Add("CSP: " + message.Text);
+        };
+        return violations;
     }
 
     /// <summary>axe-core's serious and critical violations on the page as it is now, one line each.</summary>

@@ -277,7 +277,8 @@ public abstract class CrossProgramIsolationTests(TwoPrograms fixture)
     private static bool IsFor(Access access, Credential credential) => (access, credential) switch
     {
         (Access.Api, Credential.ApiKey or Credential.ShopifySessionToken) => true,
-        (Access.StaffCookie, Credential.StaffCookie) => true,
+        // Inside the Shopify admin the session token signs in to the admin pages instead of the cookie (ADR 0030).
+        (Access.StaffCookie, Credential.StaffCookie or Credential.ShopifySessionToken) => true,
         (Access.PortalCookie, Credential.PortalCookie) => true,
         _ => false,
     };

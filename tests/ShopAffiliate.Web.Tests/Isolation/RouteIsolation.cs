@@ -77,6 +77,7 @@ public static class RouteIsolation
         Webhook("/webhooks/woocommerce/{shopId}"),
         Public("/api/track/landing", "the storefront's beacon: carries a referral code, never a program's data"),
         Public("/shopify", "Shopify's signed launch (HMAC of the app's secret), own tests in ShopifyHostTests"),
+        Public("/shopify/session-token", "the bounce page: loads App Bridge to reload one of our admin pages with a fresh token (ShopifyHostTests)"),
         Public("/shopify/callback", "Shopify's signed OAuth callback with a single-use state, own tests in ShopifyHostTests"),
         Public("/woocommerce/connect", "the store's Connect button: a confirmation, then a single-use connect code (WooCommerceHostTests)"),
         Public("/woocommerce/keys", "WooCommerce posts the keys it made for a pending connection (WooCommerceHostTests)"),

@@ -66,7 +66,11 @@ public sealed class IndexModel(
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (!await db.Workspaces.AnyAsync(ct)) return RedirectToPage("/Admin/Setup");
-        if (User.Identity?.IsAuthenticated != true) return RedirectToPage("/Admin/Login", new { ReturnUrl = "/admin" });
+        if (User.Identity?.IsAuthenticated != true)
+        {
+            // Inside the Shopify admin a missing or stale session token is the bounce page's to renew (ADR 0030).
+            return Request.Query["embedded"] == "1" ? Challenge() : RedirectToPage("/Admin/Login", new { ReturnUrl = "/admin" });
+        }
         // A program the user is not staff of is not found, the same as one that does not exist.
         if (Ws is { } ws && await AdminSession.EnterAsync(db, tenant, User, ws, ct) is null) return NotFound();
         return await LoadAsync(ct);
@@ -76,9 +80,11 @@ public sealed class IndexModel(
     public async Task<IActionResult> OnPostConnectCodeAsync(Guid ws, CancellationToken ct)
     {
         if (await EnterAsync(ws, ct) is { } denied) return denied;
+        // A code names the person who made it; inside the Shopify admin there is a shop's admin, not an account.
+        if (AdminSession.UserId(User) is not { } userId) return Forbid();
         var now = clock.GetUtcNow().UtcDateTime;
         await db.ConnectCodes.IgnoreQueryFilters().Where(c => c.ExpiresAt < now).ExecuteDeleteAsync(ct);
-        var (code, row) = ConnectCode.Create(ws, AdminSession.UserId(User)!.Value, now);
+        var (code, row) = ConnectCode.Create(ws, userId, now);
         db.ConnectCodes.Add(row);
         await db.SaveChangesAsync(ct);
         NewCode = new NewConnectCode(ws, code, row.ExpiresAt);

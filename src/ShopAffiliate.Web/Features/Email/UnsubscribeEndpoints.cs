@@ -15,7 +15,10 @@ namespace ShopAffiliate.Web.Features.Email;
 /// </summary>
 public static class UnsubscribeEndpoints
 {
-    private const string Csp = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
+    // One stylesheet, allowed by its hash (no 'unsafe-inline'), as the statement page does.
+    private const string Style = "<style>body{font-family:sans-serif;max-width:32rem;margin:3rem auto}</style>";
+    private static readonly string Csp = SecurityHeaders.StandalonePagePolicy(
+        $"'sha256-{Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Style[7..^8])))}'") + "; form-action 'self'";
 
     public static IEndpointRouteBuilder MapUnsubscribe(this IEndpointRouteBuilder app)
     {
@@ -31,7 +34,7 @@ public static class UnsubscribeEndpoints
         var action = "/u/" + WebUtility.UrlEncode(token);
         return new HtmlResult($"""
             <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-            <title>Unsubscribe</title></head><body style="font-family:sans-serif;max-width:32rem;margin:3rem auto">
+            <title>Unsubscribe</title>{Style}</head><body>
             <h1>Unsubscribe</h1><p>Stop news, statements and commission notices to <strong>{WebUtility.HtmlEncode(email)}</strong>?
             Mail about your account and payouts still arrives.</p>
             <form method="post" action="{WebUtility.HtmlEncode(action)}"><button type="submit">Unsubscribe</button></form>
@@ -47,8 +50,8 @@ public static class UnsubscribeEndpoints
         // A second click (or the mail client's POST after the button) is the same wish: the unique index makes it one row.
         if (!exists) await DbErrors.TryInsertAsync(db, new EmailSuppression { WorkspaceId = workspaceId, Email = email, At = clock.GetUtcNow().UtcDateTime }, ct);
         return new HtmlResult($"""
-            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Unsubscribed</title></head>
-            <body style="font-family:sans-serif;max-width:32rem;margin:3rem auto"><h1>Unsubscribed</h1>
+            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Unsubscribed</title>{Style}</head>
+            <body><h1>Unsubscribed</h1>
             <p>{WebUtility.HtmlEncode(email)} gets no more news, statements or commission notices from this program.</p>
             <p lang="da">Du er afmeldt.</p></body></html>
             """, Csp);

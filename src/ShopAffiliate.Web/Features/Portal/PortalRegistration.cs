@@ -22,6 +22,7 @@ public static class PortalRegistration
             o.Cookie.Name = PortalSession.CookieName;
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.Cookie.HttpOnly = true;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.LoginPath = "/portal/login";
             o.LogoutPath = "/portal/logout";
             o.AccessDeniedPath = "/portal/login";

@@ -4,7 +4,6 @@ using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using ShopAffiliate.Core.Affiliates;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Security;
 using ShopAffiliate.Core.Shops;
@@ -28,6 +27,7 @@ public static class ShopifyAppEndpoints
         app.MapGet("/shopify/connect", ConnectAsync).ExcludeFromDescription().RequireAuthorization();
         app.MapPost("/webhooks/shopify", ShopifyWebhookEndpoint.ReceiveAsync).WithTags("Webhooks").AllowAnonymous().WithBodyLimit(ShopifyWebhookEndpoint.MaxBodyBytes).RequireRateLimiting(RateLimits.Webhooks)
             .WithSummary("Every Shopify topic, the privacy topics included (topic in X-Shopify-Topic); HMAC-verified.");
+        app.MapEmbeddedAdmin();
         return app;
     }
 
@@ -49,9 +49,13 @@ public static class ShopifyAppEndpoints
             {
                 // Embedded install: trade the session token for an offline token; no redirect needed.
                 var token = await auth.TokenExchangeAsync(shopDomain, idToken, ct);
-                shop = await installer.InstallAsync(shopDomain, token, attachTo: null, ct);
+                await installer.InstallAsync(shopDomain, token, attachTo: null, ct);
             }
-            return await EmbeddedAdminAsync(http, db, shop, o, ct);
+            // The admin itself, signed in by the same token (it is good for a minute; ADR 0030).
+            return Results.Redirect("/admin" + QueryString.Create(new Dictionary<string, string?>
+            {
+                ["shop"] = shopDomain, ["host"] = http.Request.Query["host"], ["embedded"] = "1", ["id_token"] = idToken,
+            }));
         }
         if (http.Request.Query["embedded"] == "1") return Bounce(o, shopDomain); // App Bridge reloads us with an id_token
 
@@ -156,41 +160,18 @@ public static class ShopifyAppEndpoints
     {
         var html = $"""
             <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Loading ShopAffiliate…</title>
-            <script data-api-key="{WebUtility.HtmlEncode(o.ApiKey)}" src="https://cdn.shopify.com/shopifycloud/app-bridge.js"></script>
+            <meta name="shopify-api-key" content="{WebUtility.HtmlEncode(o.ApiKey)}">
+            <script data-api-key="{WebUtility.HtmlEncode(o.ApiKey)}" src="{WebUtility.HtmlEncode(o.AppBridgeUrl)}"></script>
             </head><body><p>Loading ShopAffiliate…</p><noscript>ShopAffiliate needs JavaScript inside the Shopify admin.</noscript></body></html>
             """;
-        return new HtmlResult(html, FrameAncestors(shopDomain));
+        return new HtmlResult(html, SecurityHeaders.StandalonePagePolicy("'none'", FrameAncestors(o, shopDomain), new Uri(o.AppBridgeUrl).GetLeftPart(UriPartial.Authority)));
     }
 
-    private static async Task<IResult> EmbeddedAdminAsync(HttpContext http, AppDbContext db, Shop shop, ShopifyOptions o, CancellationToken ct)
-    {
-        var ws = shop.WorkspaceId;
-        var workspace = await db.Workspaces.FirstAsync(w => w.Id == ws, ct);
-        var approved = await db.Affiliates.IgnoreQueryFilters().CountAsync(a => a.WorkspaceId == ws && a.Status == AffiliateStatus.Approved, ct);
-        var pending = await db.Affiliates.IgnoreQueryFilters().CountAsync(a => a.WorkspaceId == ws && a.Status == AffiliateStatus.Pending, ct);
-        var orders = await db.Orders.IgnoreQueryFilters().CountAsync(o2 => o2.WorkspaceId == ws && o2.HasOrder && o2.AffiliateId != null, ct);
-        var html = $$"""
-            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>ShopAffiliate</title>
-            <script data-api-key="{{WebUtility.HtmlEncode(o.ApiKey)}}" src="https://cdn.shopify.com/shopifycloud/app-bridge.js"></script>
-            <link rel="stylesheet" href="/_content/ShopAffiliate.Admin/admin.css">
-            </head><body><main class="page">
-            <h1>{{WebUtility.HtmlEncode(workspace.Name)}}</h1>
-            <p class="muted">Connected store: {{WebUtility.HtmlEncode(shop.Domain)}}</p>
-            <section class="card"><div class="stats">
-            <div class="stat"><b data-testid="approved">{{approved}}</b><span class="muted">approved affiliates</span></div>
-            <div class="stat"><b>{{pending}}</b><span class="muted">applications to review</span></div>
-            <div class="stat"><b>{{orders}}</b><span class="muted">referred orders</span></div>
-            </div></section>
-            <p class="hint">Data on this page comes from the API with your Shopify session token; no cookies are needed.</p>
-            </main></body></html>
-            """;
-        return new HtmlResult(html, FrameAncestors(shop.Domain));
-    }
+    /// <summary>Only a shop that passed the domain check may frame us (with the Shopify admin); else no one may.</summary>
+    private static string FrameAncestors(ShopifyOptions o, string? shopDomain) =>
+        shopDomain is not null && ShopifyShopDomain.IsValid(shopDomain) ? string.Join(" ", FrameAncestorOrigins(o, shopDomain)) : "'none'";
 
-    /// <summary>Only a shop that passed the domain check may frame us; anything else may not frame us at all.</summary>
-    private static string FrameAncestors(string? shopDomain) =>
-        shopDomain is not null && ShopifyShopDomain.IsValid(shopDomain)
-            ? $"frame-ancestors https://{shopDomain} https://admin.shopify.com;"
-            : "frame-ancestors 'none';";
+    /// <summary>The shop's own admin origin and the Shopify admin's (<c>Shopify:AdminOrigins</c>).</summary>
+    internal static IReadOnlyList<string> FrameAncestorOrigins(ShopifyOptions o, string shopDomain) =>
+        [$"https://{ShopifyShopDomain.Normalize(shopDomain)}", .. o.FrameOrigins];
 }

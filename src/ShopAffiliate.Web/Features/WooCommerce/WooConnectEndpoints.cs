@@ -91,7 +91,7 @@ public static class WooConnectEndpoints
             """;
         // A confirmation that can be framed can be clicked through by someone else's page.
         http.Response.Headers.XFrameOptions = "DENY";
-        return new HtmlResult(html, "frame-ancestors 'none';");
+        return new HtmlResult(html, SecurityHeaders.StandalonePagePolicy("'self'"));
     }
 
     /// <summary>The confirmed connection: probes the store and redirects to its key approval with our time-limited token.</summary>
