@@ -274,11 +274,12 @@ public abstract class CrossProgramIsolationTests(TwoPrograms fixture)
         _ => _bare ??= fixture.Bare(),
     };
 
-    private static bool IsFor(Access access, Credential credential) => (access, credential) switch
+    private static bool IsFor(Probe probe, Credential credential) => (probe.Rule.Access, credential) switch
     {
         (Access.Api, Credential.ApiKey or Credential.ShopifySessionToken) => true,
+        (Access.StaffCookie, Credential.StaffCookie) => true,
         // Inside the Shopify admin the session token signs in to the admin pages instead of the cookie (ADR 0030).
-        (Access.StaffCookie, Credential.StaffCookie or Credential.ShopifySessionToken) => true,
+        (Access.StaffCookie, Credential.ShopifySessionToken) => probe.Path.StartsWith("/admin", StringComparison.Ordinal),
         (Access.PortalCookie, Credential.PortalCookie) => true,
         _ => false,
     };
@@ -291,7 +292,7 @@ public abstract class CrossProgramIsolationTests(TwoPrograms fixture)
         var seen = body + " " + response.Headers.Location;
         var leaked = B.Markers.Where(m => !sent.Contains(m, StringComparison.Ordinal) && seen.Contains(m, StringComparison.Ordinal)).ToList();
         if (leaked.Count > 0) failures.Add($"{what}, with B's data ({string.Join(", ", leaked)}): {Truncate(body)}");
-        if (!IsFor(probe.Rule.Access, credential))
+        if (!IsFor(probe, credential))
         {
             if (status is >= 200 and < 300) failures.Add($"{what}: this credential is not for this route, it must be refused.");
             return;
