@@ -20,7 +20,7 @@ public static class AdminSession
 
     /// <summary>
     /// On a request from inside the Shopify admin (its session token, no cookie): the program of the shop the token names.
-    /// Shopify decided who may open the app in that shop; here they are the program's store admins (ADR 0031).
+    /// Shopify decided who may open the app in that shop; here they are the program's store admins (ADR 0032).
     /// </summary>
     public const string EmbeddedWorkspaceClaim = "sa_embedded_workspace";
 

@@ -129,7 +129,7 @@ builder.Services.AddIdentityCore<AppUser>(o =>
     .AddEntityFrameworkStores<AppDbContext>()
     .AddSignInManager()
     .AddDefaultTokenProviders();
-// Staff: the cookie, or inside the Shopify admin its session token (ShopifyEmbeddedAdmin, ADR 0031).
+// Staff: the cookie, or inside the Shopify admin its session token (ShopifyEmbeddedAdmin, ADR 0032).
 builder.Services.AddAuthentication(ShopifyEmbeddedAdmin.StaffScheme)
     .AddStaffSchemes()
     .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthConstants.ApiKeyScheme, null)

@@ -4,7 +4,7 @@ namespace ShopAffiliate.Admin.Ui;
 /// A page shown inside the Shopify admin's iframe. No cookie reaches us there (third-party cookies are blocked), so
 /// every request proves itself with a Shopify session token: a document load carries it as <c>id_token</c>, a form
 /// post as <c>Authorization: Bearer</c> (ui.js sends forms with <c>fetch</c> when the page is embedded). The layout
-/// loads App Bridge from <see cref="AppBridgeUrl"/>, which hands out those tokens (ADR 0031).
+/// loads App Bridge from <see cref="AppBridgeUrl"/>, which hands out those tokens (ADR 0032).
 /// </summary>
 /// <param name="Shop">The shop's myshopify domain, from the verified token.</param>
 /// <param name="Host">Shopify's <c>host</c> query value (base64 of the admin's address), passed on as it came.</param>

@@ -15,7 +15,7 @@
   });
 })();
 
-// Inside the Shopify admin (<html data-embedded="shopify">, ADR 0031) no cookie reaches us, so every request carries a
+// Inside the Shopify admin (<html data-embedded="shopify">, ADR 0032) no cookie reaches us, so every request carries a
 // Shopify session token from App Bridge (shopify.idToken()): a page load as ?id_token=, a form post as an
 // Authorization header, sent with fetch. Links and forms are taken over only on our own origin.
 (function () {

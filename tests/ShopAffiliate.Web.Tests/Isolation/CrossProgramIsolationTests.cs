@@ -278,7 +278,7 @@ public abstract class CrossProgramIsolationTests(TwoPrograms fixture)
     {
         (Access.Api, Credential.ApiKey or Credential.ShopifySessionToken) => true,
         (Access.StaffCookie, Credential.StaffCookie) => true,
-        // Inside the Shopify admin the session token signs in to the admin pages instead of the cookie (ADR 0031).
+        // Inside the Shopify admin the session token signs in to the admin pages instead of the cookie (ADR 0032).
         (Access.StaffCookie, Credential.ShopifySessionToken) => probe.Path.StartsWith("/admin", StringComparison.Ordinal),
         (Access.PortalCookie, Credential.PortalCookie) => true,
         _ => false,

@@ -68,7 +68,7 @@ public sealed class IndexModel(
         if (!await db.Workspaces.AnyAsync(ct)) return RedirectToPage("/Admin/Setup");
         if (User.Identity?.IsAuthenticated != true)
         {
-            // Inside the Shopify admin a missing or stale session token is the bounce page's to renew (ADR 0031).
+            // Inside the Shopify admin a missing or stale session token is the bounce page's to renew (ADR 0032).
             return Request.Query["embedded"] == "1" ? Challenge() : RedirectToPage("/Admin/Login", new { ReturnUrl = "/admin" });
         }
         // A program the user is not staff of is not found, the same as one that does not exist.

@@ -51,7 +51,7 @@ public static class ShopifyAppEndpoints
                 var token = await auth.TokenExchangeAsync(shopDomain, idToken, ct);
                 await installer.InstallAsync(shopDomain, token, attachTo: null, ct);
             }
-            // The admin itself, signed in by the same token (it is good for a minute; ADR 0031).
+            // The admin itself, signed in by the same token (it is good for a minute; ADR 0032).
             return Results.Redirect("/admin" + QueryString.Create(new Dictionary<string, string?>
             {
                 ["shop"] = shopDomain, ["host"] = http.Request.Query["host"], ["embedded"] = "1", ["id_token"] = idToken,

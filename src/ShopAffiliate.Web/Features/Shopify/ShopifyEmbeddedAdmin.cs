@@ -17,7 +17,7 @@ using ShopAffiliate.Web.Hosting;
 namespace ShopAffiliate.Web.Features.Shopify;
 
 /// <summary>
-/// The admin pages inside the Shopify admin's iframe, where third-party cookies are blocked (ADR 0031). A request to
+/// The admin pages inside the Shopify admin's iframe, where third-party cookies are blocked (ADR 0032). A request to
 /// <c>/admin</c> that carries a Shopify session token (<c>?id_token=</c> on a page load, <c>Authorization: Bearer</c> on
 /// ui.js's form posts) or says <c>embedded=1</c> is authenticated by the token alone, never by a cookie; every other
 /// request keeps the staff cookie. The token makes the caller a store admin of the shop's program.
