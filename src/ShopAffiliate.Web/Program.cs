@@ -65,6 +65,8 @@ builder.Services.AddSingleton<ClickWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ClickWriter>());
 builder.Services.AddHostedService<LinkCacheRefresher>();
 builder.Services.AddScoped<OrderProcessor>();
+builder.Services.AddScoped<ShopAffiliate.Core.Commissions.CommissionReview>();
+builder.Services.AddScoped<ShopAffiliate.Core.Commissions.ManualLedger>();
 builder.Services.AddScoped<PayoutService>();
 builder.Services.AddScoped<ShopAffiliate.Core.Disputes.DisputeService>();
 builder.Services.AddScoped<ShopAffiliate.Core.Simulation.PlanSimulator>();

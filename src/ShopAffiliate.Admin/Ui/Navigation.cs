@@ -26,6 +26,7 @@ public static class Navigation
         new("Materials", "/admin/materials"),
         new("Reports", "/admin/reports"),
         new("Settings", "/admin/settings"),
+        new("Audit log", "/admin/audit"),
     ];
 
     /// <summary>The affiliate portal; the portal pages own what is behind each entry.</summary>

@@ -31,7 +31,7 @@ public sealed record ApplicantOrigin(string? Ip, string? Country, string? Langua
 /// emails' links point. Every mail goes through the outbox (<see cref="Mailer"/>), stored in the same SaveChanges as
 /// the change it reports, in the affiliate's language (else the program's).
 /// </summary>
-public sealed class Applications(AppDbContext db, UserManager<AppUser> users, Mailer mail, TimeProvider clock)
+public sealed class Applications(AppDbContext db, UserManager<AppUser> users, Mailer mail, Audit.AuditTrail audit, TimeProvider clock)
 {
     public async Task<ApplyOutcome> ApplyAsync(
         Workspace workspace, ProgramPage page, CheckedApplication form, ApplicantOrigin origin, string portalBaseUrl, CancellationToken ct)
@@ -127,7 +127,8 @@ public sealed class Applications(AppDbContext db, UserManager<AppUser> users, Ma
             application.AutoApproved = approve && decidedBy is null;
         }
 
-        // The decision and its mail are stored in one SaveChanges; the key lets a reconsidered applicant hear again.
+        // The decision, its audit entry and its mail are stored in one SaveChanges; the key lets a reconsidered applicant hear again.
+        audit.Record(Audit.AuditActions.ForStatus(from, to), affiliate, reason);
         var eventKey = $"{from}->{to}:{decidedAt.Ticks}";
         if (!approve)
         {
@@ -148,6 +149,26 @@ public sealed class Applications(AppDbContext db, UserManager<AppUser> users, Ma
             link = $"{portal}/welcome?user={user.Id}&code={token}";
         }
         await MailAsync(affiliate, EmailKind.ApplicationApproved, eventKey, new() { ["portalUrl"] = link }, ct);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Suspends an approved affiliate (their links keep working for shoppers but earn nothing) or reinstates a suspended
+    /// one. A suspension needs the reason, which is recorded; the affiliate sees it on their portal.
+    /// </summary>
+    public async Task SetSuspendedAsync(Affiliate affiliate, bool suspend, string? reason, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(affiliate);
+        var to = suspend ? AffiliateStatus.Suspended : AffiliateStatus.Approved;
+        if (!Affiliate.CanBecome(affiliate.Status, to) || (!suspend && affiliate.Status != AffiliateStatus.Suspended))
+            throw new ConflictException($"{affiliate.Name} is {affiliate.Status}; that cannot become {to}.");
+        reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        if (suspend && reason is null) throw ValidationFailedException.For("Reason", "Give a reason for the suspension.");
+        if (reason is { Length: > 2000 }) throw ValidationFailedException.For("Reason", "Keep the reason under 2000 characters.");
+        var from = affiliate.Status;
+        affiliate.Status = to;
+        affiliate.StatusReason = reason;
+        audit.Record(Audit.AuditActions.ForStatus(from, to), affiliate, reason);
         await db.SaveChangesAsync(ct);
     }
 

@@ -40,3 +40,32 @@ internal sealed class TermsAcceptanceConfiguration : IEntityTypeConfiguration<Te
         b.HasOne<Affiliate>().WithMany().HasForeignKey(t => t.AffiliateId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class AffiliateNoteConfiguration : IEntityTypeConfiguration<AffiliateNote>
+{
+    public void Configure(EntityTypeBuilder<AffiliateNote> b)
+    {
+        b.Property(n => n.Text).HasMaxLength(4000);
+        b.Property(n => n.AuthorName).HasMaxLength(254);
+        b.HasIndex(n => new { n.WorkspaceId, n.AffiliateId, n.CreatedAt });
+        b.HasOne<Affiliate>().WithMany().HasForeignKey(n => n.AffiliateId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<Audit.AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<Audit.AuditEntry> b)
+    {
+        b.Property(e => e.ActorName).HasMaxLength(254);
+        b.Property(e => e.EntityType).HasMaxLength(64);
+        b.Property(e => e.EntityId).HasMaxLength(200);
+        b.Property(e => e.Action).HasMaxLength(64);
+        b.Property(e => e.Reason).HasMaxLength(2000);
+        // The page lists newest first and filters by entity, action or person within a program.
+        b.HasIndex(e => new { e.WorkspaceId, e.Id });
+        b.HasIndex(e => new { e.WorkspaceId, e.EntityType, e.EntityId });
+        b.HasIndex(e => new { e.WorkspaceId, e.Action, e.Id });
+        b.HasIndex(e => new { e.WorkspaceId, e.ActorName, e.Id });
+        b.HasOne<Workspaces.Workspace>().WithMany().HasForeignKey(e => e.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

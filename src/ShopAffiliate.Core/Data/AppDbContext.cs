@@ -59,6 +59,11 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext? ten
     public DbSet<Reports.ReportGoal> ReportGoals => Set<Reports.ReportGoal>();
     public DbSet<Disputes.Dispute> Disputes => Set<Disputes.Dispute>();
     public DbSet<Disputes.DisputeEntry> DisputeEntries => Set<Disputes.DisputeEntry>();
+    public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
+    public DbSet<AffiliateNote> AffiliateNotes => Set<AffiliateNote>();
+
+    /// <summary>Audit entries recorded but not yet saved; the next SaveChanges stores them (<see cref="AuditInterceptor"/>).</summary>
+    internal List<Audit.AuditEntry> PendingAudit { get; } = [];
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,9 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using ShopAffiliate.Core.Audit;
 
 namespace ShopAffiliate.Core.Data;
 
-/// <summary>Stamps <see cref="IAuditable"/> times from the injected clock, so tests can move time.</summary>
+/// <summary>
+/// Stamps <see cref="IAuditable"/> times from the injected clock (so tests can move time), adds the audit entries
+/// recorded since the last save (<see cref="AuditTrail"/>) to this save, and refuses a save that would change or
+/// delete an audit entry: the trail is append-only.
+/// </summary>
 public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesInterceptor
 {
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
@@ -16,6 +21,18 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
         DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
         Stamp(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        Saved(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        Saved(eventData.Context);
         return ValueTask.FromResult(result);
     }
 
@@ -35,5 +52,18 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
                 entry.Entity.UpdatedAt = now;
             }
         }
+        if (context is not AppDbContext app) return;
+        if (app.ChangeTracker.Entries<AuditEntry>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+            throw new InvalidOperationException("Audit entries are never changed or deleted.");
+        // Added again after a failed save whose retry cleared the tracker; removed from the list only once saved.
+        foreach (var pending in app.PendingAudit)
+        {
+            if (app.Entry(pending).State == EntityState.Detached) app.AuditEntries.Add(pending);
+        }
+    }
+
+    private static void Saved(DbContext? context)
+    {
+        if (context is AppDbContext app) app.PendingAudit.RemoveAll(e => app.Entry(e).State == EntityState.Unchanged);
     }
 }

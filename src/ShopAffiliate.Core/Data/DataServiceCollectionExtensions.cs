@@ -26,6 +26,8 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<TenantContext>();
         services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
         services.AddSingleton<AuditInterceptor>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<Audit.AuditTrail>();
         services.AddSingleton<StaffRevocationInterceptor>();
         services.AddSingleton(TimeProvider.System);
 

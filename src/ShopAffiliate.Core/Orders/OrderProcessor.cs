@@ -65,13 +65,13 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
                 : null), ct);
 
     /// <summary>A staff decision on one commission (approve skips the hold; reject reverses), with the reason shown to the affiliate.</summary>
-    public async Task DecideAsync(Guid commissionId, DecisionKind kind, string reason, CancellationToken ct)
+    public async Task<ApplyOutcome> DecideAsync(Guid commissionId, DecisionKind kind, string reason, CancellationToken ct)
     {
         var commission = await db.Commissions.AsNoTracking().FirstOrDefaultAsync(c => c.Id == commissionId, ct)
             ?? throw new NotFoundException("No commission with that id in this program.");
         var order = await db.Orders.AsNoTracking().FirstAsync(o => o.Id == commission.OrderId, ct);
         var decision = new CommissionDecision(new CommissionKey(new AffiliateId(commission.AffiliateId), commission.Tier), kind, reason, Now);
-        await WithRetryAsync(new ShopId(order.ShopId), new ExternalOrderId(order.ExternalId),
+        return await WithRetryAsync(new ShopId(order.ShopId), new ExternalOrderId(order.ExternalId),
             (_, state) => Task.FromResult<StateChange?>(state.Decide(decision)), ct);
     }
 

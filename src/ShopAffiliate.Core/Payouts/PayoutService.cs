@@ -20,7 +20,7 @@ public sealed record PayoutDue(string Currency, Money Threshold, int Affiliates,
 /// Payout batches: create (who is owed at least the threshold), export, mark paid. One open batch per currency, so
 /// the same money can never be exported twice; marking paid checks the money is still what was exported.
 /// </summary>
-public sealed class PayoutService(AppDbContext db, OrderProcessor orders, Email.Mailer mail, TimeProvider clock)
+public sealed class PayoutService(AppDbContext db, OrderProcessor orders, Email.Mailer mail, Audit.AuditTrail audit, TimeProvider clock)
 {
     public async Task<CreatedBatch> CreateAsync(Guid workspaceId, string? currency, CancellationToken ct)
     {
@@ -58,6 +58,8 @@ public sealed class PayoutService(AppDbContext db, OrderProcessor orders, Email.
             });
         }
         db.PayoutBatches.Add(batch);
+        audit.Record(Audit.AuditActions.PayoutBatchCreated, nameof(PayoutBatch), batch.Id.ToString(), before: null,
+            after: new { batch.Reference, batch.Currency, batch.Total, affiliates = batch.Items.Count }, workspaceId: workspaceId);
         await db.SaveChangesAsync(ct);
         return new CreatedBatch(batch, plan.Skipped);
     }
@@ -137,6 +139,7 @@ public sealed class PayoutService(AppDbContext db, OrderProcessor orders, Email.
         var reloaded = await db.PayoutBatches.Include(b => b.Items).FirstAsync(b => b.Id == batchId, ct);
         reloaded.Status = PayoutBatchStatus.Paid;
         reloaded.PaidAt = now;
+        audit.Record(Audit.AuditActions.PayoutBatchPaid, reloaded);
         foreach (var item in reloaded.Items)
         {
             // With the Paid status in one SaveChanges; keyed per line, so finishing a half-done run mails nobody twice.
@@ -160,6 +163,8 @@ public sealed class PayoutService(AppDbContext db, OrderProcessor orders, Email.
         if (await db.Ledger.AnyAsync(l => l.WorkspaceId == batch.WorkspaceId && l.Reference == batch.Reference, ct))
             throw new ConflictException($"Batch {batch.Reference} was partly marked paid; mark it paid to finish.");
         db.PayoutBatches.Remove(batch);
+        audit.Record(Audit.AuditActions.PayoutBatchCancelled, nameof(PayoutBatch), batch.Id.ToString(),
+            before: new { batch.Reference, batch.Currency, batch.Total, batch.Status }, after: null, workspaceId: batch.WorkspaceId);
         await db.SaveChangesAsync(ct);
     }
 

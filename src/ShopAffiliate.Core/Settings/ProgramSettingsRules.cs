@@ -27,7 +27,8 @@ public static class ProgramSettingsRules
     /// Validates <paramref name="body"/> (a <see cref="ValidationFailedException"/> names each bad field, camelCase as
     /// in the API) and saves it over the current settings.
     /// </summary>
-    public static async Task<WorkspaceSettings> ApplyAsync(AppDbContext db, Guid workspaceId, UpdateProgramSettings body, CancellationToken ct)
+    public static async Task<WorkspaceSettings> ApplyAsync(
+        AppDbContext db, Audit.AuditTrail audit, Guid workspaceId, UpdateProgramSettings body, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(body);
         var errors = new Dictionary<string, string[]>();
@@ -81,6 +82,7 @@ public static class ProgramSettingsRules
         s.TimeZone = timeZone ?? s.TimeZone;
         s.StoreAdminRole = body.StoreAdminRole ?? s.StoreAdminRole;
         if (body.DefaultLanguage is { } language) s.DefaultLanguage = language.Length == 0 ? null : language;
+        audit.Record(Audit.AuditActions.SettingsUpdated, s);
         await db.SaveChangesAsync(ct);
         return s;
     }

@@ -35,12 +35,12 @@ public sealed class ApiKey : ITenantOwned, IAuditable
     /// The live (not revoked) key a caller presented, looked up by its hash, or null. Marks it used, at most once every
     /// five minutes: a write per request would serialize every API call on SQLite.
     /// </summary>
-    public static async Task<(Guid Id, Guid WorkspaceId)?> FindLiveAsync(AppDbContext db, string key, DateTime now, CancellationToken ct)
+    public static async Task<(Guid Id, Guid WorkspaceId, string Name)?> FindLiveAsync(AppDbContext db, string key, DateTime now, CancellationToken ct)
     {
         var hash = HashOf(key);
         var found = await db.ApiKeys.IgnoreQueryFilters()
             .Where(k => k.Hash == hash && k.RevokedAt == null)
-            .Select(k => new { k.Id, k.WorkspaceId, k.LastUsedAt })
+            .Select(k => new { k.Id, k.WorkspaceId, k.Name, k.LastUsedAt })
             .FirstOrDefaultAsync(ct);
         if (found is null) return null;
         if (found.LastUsedAt is null || now - found.LastUsedAt > TimeSpan.FromMinutes(5))
@@ -48,7 +48,7 @@ public sealed class ApiKey : ITenantOwned, IAuditable
             await db.ApiKeys.IgnoreQueryFilters().Where(k => k.Id == found.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), ct);
         }
-        return (found.Id, found.WorkspaceId);
+        return (found.Id, found.WorkspaceId, found.Name);
     }
 
     /// <summary>A new random key (256 bits) in the form <c>sa_…</c>.</summary>

@@ -41,7 +41,8 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Unknown or revoked API key.");
 
         var identity = new ClaimsIdentity(
-            [new Claim(AuthConstants.WorkspaceClaim, key.WorkspaceId.ToString()), new Claim("sa:apikey", key.Id.ToString())],
+            [new Claim(AuthConstants.WorkspaceClaim, key.WorkspaceId.ToString()), new Claim("sa:apikey", key.Id.ToString()),
+             new Claim(ShopAffiliate.Core.Audit.AuditActor.ApiKeyNameClaim, key.Name)],
             Scheme.Name);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }

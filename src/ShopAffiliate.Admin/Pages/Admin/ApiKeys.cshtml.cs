@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Admin.Ui;
+using ShopAffiliate.Core.Audit;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Workspaces;
 
@@ -11,7 +12,7 @@ namespace ShopAffiliate.Admin.Pages.Admin;
 
 /// <summary>Create (shown once) and revoke the workspace's API keys: owners; managers see them, analysts not at all.</summary>
 [Authorize, RequiresRole(StaffRole.Owner)]
-public sealed class ApiKeysModel(AppDbContext db, TenantContext tenant, TimeProvider clock) : PageModel
+public sealed class ApiKeysModel(AppDbContext db, TenantContext tenant, AuditTrail audit, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid? Ws { get; set; }
     [BindProperty, Required(ErrorMessage = "Name the key after what uses it."), StringLength(100)]
@@ -32,7 +33,9 @@ public sealed class ApiKeysModel(AppDbContext db, TenantContext tenant, TimeProv
         if (await LoadAsync(ct) is { } denied) return denied;
         if (!ModelState.IsValid) return Page();
         NewKey = ApiKey.Generate();
-        db.ApiKeys.Add(ApiKey.For(Workspace!.WorkspaceId, Name!.Trim(), NewKey));
+        var key = ApiKey.For(Workspace!.WorkspaceId, Name!.Trim(), NewKey);
+        db.ApiKeys.Add(key);
+        audit.Record(AuditActions.ApiKeyCreated, key);
         await db.SaveChangesAsync(ct);
         return await LoadAsync(ct) ?? Page();
     }
@@ -41,10 +44,15 @@ public sealed class ApiKeysModel(AppDbContext db, TenantContext tenant, TimeProv
     {
         if (await LoadAsync(ct) is { } denied) return denied;
         // Another program's key (or none) is not found, rather than "already revoked": that would be untrue.
-        if (!await db.ApiKeys.AnyAsync(k => k.Id == keyId, ct)) return NotFound();
-        var revoked = await db.ApiKeys.Where(k => k.Id == keyId && k.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, clock.GetUtcNow().UtcDateTime), ct);
-        Message = revoked == 1 ? "The key was revoked; requests using it are now refused." : "That key was already revoked.";
+        if (await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId, ct) is not { } key) return NotFound();
+        var revoked = key.RevokedAt is null;
+        if (revoked)
+        {
+            key.RevokedAt = clock.GetUtcNow().UtcDateTime;
+            audit.Record(AuditActions.ApiKeyRevoked, key);
+            await db.SaveChangesAsync(ct);
+        }
+        Message = revoked ? "The key was revoked; requests using it are now refused." : "That key was already revoked.";
         ModelState.Clear();
         return await LoadAsync(ct) ?? Page();
     }

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Admin.TagHelpers;
 using ShopAffiliate.Admin.Ui;
 using ShopAffiliate.Core.Affiliates;
+using ShopAffiliate.Core.Audit;
 using ShopAffiliate.Core.Reports;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Shops;
@@ -42,7 +43,7 @@ public sealed record NewConnectCode(Guid WorkspaceId, string Code, DateTime Expi
 [Microsoft.AspNetCore.RateLimiting.DisableRateLimiting] // anonymous visitors are only sent to sign-in or set-up; its forms need staff
 public sealed class IndexModel(
     AppDbContext db, TenantContext tenant, TimeProvider clock, Microsoft.Extensions.Configuration.IConfiguration configuration,
-    ProgramOverview overview, ReportService reports, UiContext ui) : PageModel
+    ProgramOverview overview, ReportService reports, UiContext ui, AuditTrail audit) : PageModel
 {
     public List<ProgramSummary> Programs { get; } = [];
 
@@ -110,7 +111,9 @@ public sealed class IndexModel(
             Message = ($"{email!.Trim()} can already open the program from {shop.Domain}.", true);
         else
         {
-            db.StoreAdmins.Add(new StoreAdmin { WorkspaceId = ws, ShopId = shop.Id, UserId = userId.Value, CreatedByLaunch = false });
+            var link = new StoreAdmin { WorkspaceId = ws, ShopId = shop.Id, UserId = userId.Value, CreatedByLaunch = false };
+            db.StoreAdmins.Add(link);
+            audit.Record(AuditActions.StoreAdminLinked, link);
             await db.SaveChangesAsync(ct);
             Message = ($"{email!.Trim()} can now open the program from {shop.Domain}'s WordPress admin.", true);
         }
@@ -122,7 +125,14 @@ public sealed class IndexModel(
     public async Task<IActionResult> OnPostUnlinkStoreAdminAsync(Guid ws, Guid storeAdminId, CancellationToken ct)
     {
         if (await EnterAsync(ws, ct) is { } denied) return denied;
-        var removed = await db.StoreAdmins.Where(a => a.Id == storeAdminId).ExecuteDeleteAsync(ct);
+        var link = await db.StoreAdmins.FirstOrDefaultAsync(a => a.Id == storeAdminId, ct);
+        var removed = link is null ? 0 : 1;
+        if (link is not null)
+        {
+            db.StoreAdmins.Remove(link);
+            audit.Record(AuditActions.StoreAdminUnlinked, link);
+            await db.SaveChangesAsync(ct);
+        }
         Message = removed == 1 ? ("The store can no longer sign that user in.", true) : ("That link is not there (already removed?).", false);
         // None of this program's links has that id: a 404, as for any id of another program.
         if (removed == 0) Response.StatusCode = StatusCodes.Status404NotFound;

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Core.Affiliates;
+using ShopAffiliate.Core.Audit;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Email;
 using ShopAffiliate.Core.Errors;
@@ -30,12 +31,12 @@ public static partial class AffiliateEndpoints
         group.MapGet("/{id:guid}", Get).WithName("GetAffiliate");
         group.MapPost("/", Create).WithSummary("Create an affiliate (Pending unless the program auto-approves).");
         group.MapPatch("/{id:guid}", Update).WithSummary("Change name, website, referral code, group or recruiter; fields left out keep their value.");
-        group.MapPost("/{id:guid}/approve", (AppDbContext db, Mailer mail, Guid id, ReasonRequest? body, CancellationToken ct) =>
-            DecideAsync(db, mail, id, AffiliateStatus.Approved, body?.Reason?.Trim(), ct)).WithSummary("Approve an application (reason optional); the applicant is mailed.");
-        group.MapPost("/{id:guid}/reject", (AppDbContext db, Mailer mail, Guid id, ReasonRequest body, CancellationToken ct) =>
-            DecideAsync(db, mail, id, AffiliateStatus.Rejected, body.Require("reject"), ct)).WithSummary("Reject an application, with the reason the applicant sees in the mail.");
-        group.MapPost("/{id:guid}/suspend", (AppDbContext db, Mailer mail, Guid id, ReasonRequest body, CancellationToken ct) =>
-            DecideAsync(db, mail, id, AffiliateStatus.Suspended, body.Require("suspend"), ct)).WithSummary("Suspend an approved affiliate: their links keep working for shoppers but earn nothing.");
+        group.MapPost("/{id:guid}/approve", (AppDbContext db, Mailer mail, AuditTrail audit, Guid id, ReasonRequest? body, CancellationToken ct) =>
+            DecideAsync(db, mail, audit, id, AffiliateStatus.Approved, body?.Reason?.Trim(), ct)).WithSummary("Approve an application (reason optional); the applicant is mailed.");
+        group.MapPost("/{id:guid}/reject", (AppDbContext db, Mailer mail, AuditTrail audit, Guid id, ReasonRequest body, CancellationToken ct) =>
+            DecideAsync(db, mail, audit, id, AffiliateStatus.Rejected, body.Require("reject"), ct)).WithSummary("Reject an application, with the reason the applicant sees in the mail.");
+        group.MapPost("/{id:guid}/suspend", (AppDbContext db, Mailer mail, AuditTrail audit, Guid id, ReasonRequest body, CancellationToken ct) =>
+            DecideAsync(db, mail, audit, id, AffiliateStatus.Suspended, body.Require("suspend"), ct)).WithSummary("Suspend an approved affiliate: their links keep working for shoppers but earn nothing.");
         return group;
     }
 
@@ -64,7 +65,7 @@ public static partial class AffiliateEndpoints
     }
 
     private static async Task<Created<AffiliateResponse>> Create(
-        AppDbContext db, ITenantContext tenant, CreateAffiliateRequest request, CancellationToken ct)
+        AppDbContext db, ITenantContext tenant, AuditTrail audit, CreateAffiliateRequest request, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var name = request.Name?.Trim() ?? "";
@@ -105,12 +106,13 @@ public static partial class AffiliateEndpoints
             Status = (await SettingsStore.GetAsync(db, tenant.WorkspaceId!.Value, ct)).AutoApproveAffiliates ? AffiliateStatus.Approved : AffiliateStatus.Pending,
         };
         db.Affiliates.Add(affiliate);
+        audit.Record(AuditActions.AffiliateCreated, affiliate);
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/affiliates/{affiliate.Id}", ToResponse(affiliate));
     }
 
     private static async Task<Results<Ok<AffiliateResponse>, NotFound>> Update(
-        AppDbContext db, LinkCache links, Guid id, UpdateAffiliateRequest request, CancellationToken ct)
+        AppDbContext db, LinkCache links, AuditTrail audit, Guid id, UpdateAffiliateRequest request, CancellationToken ct)
     {
         var affiliate = await db.Affiliates.FirstOrDefaultAsync(a => a.Id == id, ct);
         if (affiliate is null) return TypedResults.NotFound();
@@ -147,6 +149,8 @@ public static partial class AffiliateEndpoints
             codeChanged = code != affiliate.ReferralCode;
             affiliate.ReferralCode = code;
         }
+        audit.Record(request.GroupId is not null && request is { Name: null, Website: null, ReferralCode: null, ParentAffiliateId: null }
+            ? AuditActions.AffiliateGroupChanged : AuditActions.AffiliateUpdated, affiliate);
         await db.SaveChangesAsync(ct);
         if (codeChanged)
         {
@@ -157,7 +161,7 @@ public static partial class AffiliateEndpoints
     }
 
     private static async Task<Results<Ok<AffiliateResponse>, NotFound>> DecideAsync(
-        AppDbContext db, Mailer mail, Guid id, AffiliateStatus to, string? reason, CancellationToken ct)
+        AppDbContext db, Mailer mail, AuditTrail audit, Guid id, AffiliateStatus to, string? reason, CancellationToken ct)
     {
         var affiliate = await db.Affiliates.FirstOrDefaultAsync(a => a.Id == id, ct);
         if (affiliate is null) return TypedResults.NotFound();
@@ -166,6 +170,7 @@ public static partial class AffiliateEndpoints
         var from = affiliate.Status;
         affiliate.Status = to;
         affiliate.StatusReason = reason;
+        audit.Record(AuditActions.ForStatus(from, to), affiliate, reason);
         if (from is AffiliateStatus.Pending or AffiliateStatus.Rejected && to is AffiliateStatus.Approved or AffiliateStatus.Rejected)
         {
             // Stored with the decision (one SaveChanges): the applicant hears of every decision, and only of real ones.

@@ -18,11 +18,11 @@ public static class CommissionEndpoints
         var group = api.MapGroup("/commissions").WithTags("Commissions");
         group.MapGet("/", List).WithSummary("Commissions, newest first (filter affiliateId, status, orderId).");
         group.MapGet("/{id:guid}", Get);
-        group.MapPost("/{id:guid}/approve", (Guid id, ReasonRequest body, OrderProcessor orders, AppDbContext db, CancellationToken ct) =>
-                DecideAsync(id, DecisionKind.Approve, body.Require("approve"), orders, db, ct))
+        group.MapPost("/{id:guid}/approve", (Guid id, ReasonRequest body, CommissionReview review, AppDbContext db, CancellationToken ct) =>
+                DecideAsync(id, DecisionKind.Approve, body.Require("approve"), review, db, ct))
             .WithSummary("Approve now (skips the rest of the hold period), with a reason.");
-        group.MapPost("/{id:guid}/reject", (Guid id, ReasonRequest body, OrderProcessor orders, AppDbContext db, CancellationToken ct) =>
-                DecideAsync(id, DecisionKind.Reject, body.Require("reject"), orders, db, ct))
+        group.MapPost("/{id:guid}/reject", (Guid id, ReasonRequest body, CommissionReview review, AppDbContext db, CancellationToken ct) =>
+                DecideAsync(id, DecisionKind.Reject, body.Require("reject"), review, db, ct))
             .WithSummary("Reject (fraud, self-referral, returned goods...), with a reason the affiliate sees.");
         return group;
     }
@@ -49,9 +49,9 @@ public static class CommissionEndpoints
     }
 
     private static async Task<Results<Ok<CommissionResponse>, NotFound>> DecideAsync(
-        Guid id, DecisionKind kind, string reason, OrderProcessor orders, AppDbContext db, CancellationToken ct)
+        Guid id, DecisionKind kind, string reason, CommissionReview review, AppDbContext db, CancellationToken ct)
     {
-        await orders.DecideAsync(id, kind, reason, ct);
+        await review.DecideAsync([id], kind, reason, ct);
         return await Get(db, id, ct);
     }
 

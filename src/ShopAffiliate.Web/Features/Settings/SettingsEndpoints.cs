@@ -29,9 +29,10 @@ public static class SettingsEndpoints
         return TypedResults.Ok(ToDto(settings, await SettingsStore.TimeZoneAsync(db, settings, ct)));
     }
 
-    private static async Task<Ok<ProgramSettingsDto>> Put(AppDbContext db, ITenantContext tenant, UpdateProgramSettings body, CancellationToken ct)
+    private static async Task<Ok<ProgramSettingsDto>> Put(
+        AppDbContext db, ShopAffiliate.Core.Audit.AuditTrail audit, ITenantContext tenant, UpdateProgramSettings body, CancellationToken ct)
     {
-        var s = await ProgramSettingsRules.ApplyAsync(db, tenant.WorkspaceId!.Value, body, ct);
+        var s = await ProgramSettingsRules.ApplyAsync(db, audit, tenant.WorkspaceId!.Value, body, ct);
         return TypedResults.Ok(ToDto(s, await SettingsStore.TimeZoneAsync(db, s, ct)));
     }
 

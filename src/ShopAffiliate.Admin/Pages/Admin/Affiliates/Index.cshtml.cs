@@ -10,6 +10,7 @@ using ShopAffiliate.Admin.Localization;
 using ShopAffiliate.Admin.Pages.Program;
 using ShopAffiliate.Admin.Ui;
 using ShopAffiliate.Core.Affiliates;
+using ShopAffiliate.Core.Audit;
 using ShopAffiliate.Core.Commissions;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Errors;
@@ -26,7 +27,7 @@ namespace ShopAffiliate.Admin.Pages.Admin.Affiliates;
 [Authorize]
 public sealed class AffiliatesModel(
     AppDbContext db, TenantContext tenant, AffiliateDirectory directory, ReportService reports, Applications applications,
-    IConfiguration configuration, UiContext ui, IStringLocalizer<AdminText> text) : PageModel
+    IConfiguration configuration, UiContext ui, AuditTrail audit, IStringLocalizer<AdminText> text) : PageModel
 {
     /// <summary>The periods the figures can cover, in days.</summary>
     public static readonly int[] Periods = [7, 30, 90, 365];
@@ -98,7 +99,15 @@ public sealed class AffiliatesModel(
             if (targetGroup is { } g && g != Guid.Empty && !await db.CommissionGroups.AnyAsync(x => x.Id == g, ct))
                 return Refuse(text["That group does not exist."]);
             Guid? target = targetGroup is { } t && t != Guid.Empty ? t : null;
-            var moved = await db.Affiliates.Where(a => ids.Contains(a.Id)).ExecuteUpdateAsync(s => s.SetProperty(a => a.GroupId, target), ct);
+            // Tracked rather than set-based, so each move is in the audit trail with the group it left.
+            var moving = await db.Affiliates.Where(a => ids.Contains(a.Id) && a.GroupId != target).ToListAsync(ct);
+            foreach (var affiliate in moving)
+            {
+                affiliate.GroupId = target;
+                audit.Record(AuditActions.AffiliateGroupChanged, affiliate);
+            }
+            await db.SaveChangesAsync(ct);
+            var moved = ids.Length;
             TempData.SetStatus(StatusKind.Success, text["Moved {0} affiliates to the group.", moved]);
         }
         else return Refuse(text["Choose what to do with the ticked affiliates."]);
@@ -125,6 +134,7 @@ public sealed class AffiliatesModel(
             ReferralCode = await ReferralCodes.FreeAsync(db.Affiliates, WorkspaceProvisioner.Slugify(name.Split(' ')[0]), ct),
         };
         db.Affiliates.Add(affiliate);
+        audit.Record(AuditActions.AffiliateInvited, affiliate);
         await db.SaveChangesAsync(ct);
         try
         {

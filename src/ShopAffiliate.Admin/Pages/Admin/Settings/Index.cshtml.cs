@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using ShopAffiliate.Admin.Ui;
+using ShopAffiliate.Core.Audit;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Engine;
 using ShopAffiliate.Core.Errors;
@@ -65,7 +66,7 @@ public sealed class SettingsForm
 /// path, so the page and the API accept and refuse the same values. Owners and managers change them; analysts read.
 /// </summary>
 [Authorize]
-public sealed class SettingsModel(AppDbContext db, TenantContext tenant, UiContext ui, IStringLocalizer<AdminText> text) : PageModel
+public sealed class SettingsModel(AppDbContext db, TenantContext tenant, AuditTrail audit, UiContext ui, IStringLocalizer<AdminText> text) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid? Ws { get; set; }
     [BindProperty] public SettingsForm Input { get; set; } = new();
@@ -94,7 +95,7 @@ public sealed class SettingsModel(AppDbContext db, TenantContext tenant, UiConte
         if (!ModelState.IsValid) return Invalid();
         try
         {
-            await ProgramSettingsRules.ApplyAsync(db, Workspace!.WorkspaceId, Input.ToChange(), ct);
+            await ProgramSettingsRules.ApplyAsync(db, audit, Workspace!.WorkspaceId, Input.ToChange(), ct);
         }
         catch (ValidationFailedException e)
         {

@@ -1,0 +1,72 @@
+using System.Text.Json;
+
+namespace ShopAffiliate.Admin.Ui;
+
+/// <summary>One changed field of an audit entry, as the page shows it: its value before and after (null = none).</summary>
+public sealed record AuditChange(string Field, string? Before, string? After);
+
+public static class AuditChanges
+{
+    /// <summary>The fields of the entry's before and after JSON, side by side, in the order they were recorded.</summary>
+    public static IReadOnlyList<AuditChange> Of(string? before, string? after)
+    {
+        var b = Read(before);
+        var a = Read(after);
+        return b.Keys.Concat(a.Keys).Distinct(StringComparer.Ordinal)
+            .Select(k => new AuditChange(k, b.GetValueOrDefault(k), a.GetValueOrDefault(k))).ToList();
+    }
+
+    private static Dictionary<string, string?> Read(string? json)
+    {
+        var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (string.IsNullOrEmpty(json)) return fields;
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) return fields;
+            foreach (var p in doc.RootElement.EnumerateObject())
+                fields[p.Name] = p.Value.ValueKind switch
+                {
+                    JsonValueKind.Null => null,
+                    JsonValueKind.String => p.Value.GetString(),
+                    _ => p.Value.GetRawText(),
+                };
+        }
+        catch (JsonException)
+        {
+            fields["value"] = json;
+        }
+        return fields;
+    }
+}
+
+/// <summary>The English label (the resource key) of each audited action.</summary>
+public static class AuditLabels
+{
+    private static readonly Dictionary<string, string> Labels = new(StringComparer.Ordinal)
+    {
+        [Core.Audit.AuditActions.AffiliateCreated] = "Affiliate created",
+        [Core.Audit.AuditActions.AffiliateUpdated] = "Affiliate changed",
+        [Core.Audit.AuditActions.AffiliateApproved] = "Affiliate approved",
+        [Core.Audit.AuditActions.AffiliateRejected] = "Affiliate rejected",
+        [Core.Audit.AuditActions.AffiliateSuspended] = "Affiliate suspended",
+        [Core.Audit.AuditActions.AffiliateReinstated] = "Affiliate reinstated",
+        [Core.Audit.AuditActions.AffiliateGroupChanged] = "Affiliate moved to a group",
+        [Core.Audit.AuditActions.AffiliateInvited] = "Affiliate invited",
+        [Core.Audit.AuditActions.AffiliateNoteAdded] = "Internal note added",
+        [Core.Audit.AuditActions.SettingsUpdated] = "Program rules changed",
+        [Core.Audit.AuditActions.PayoutBatchCreated] = "Payout batch created",
+        [Core.Audit.AuditActions.PayoutBatchPaid] = "Payout batch marked paid",
+        [Core.Audit.AuditActions.PayoutBatchCancelled] = "Payout batch cancelled",
+        [Core.Audit.AuditActions.ApiKeyCreated] = "API key created",
+        [Core.Audit.AuditActions.ApiKeyRevoked] = "API key revoked",
+        [Core.Audit.AuditActions.StoreAdminLinked] = "Store admin linked",
+        [Core.Audit.AuditActions.StoreAdminUnlinked] = "Store admin unlinked",
+        [Core.Audit.AuditActions.CommissionApproved] = "Commission approved",
+        [Core.Audit.AuditActions.CommissionRejected] = "Commission rejected",
+        [Core.Audit.AuditActions.ManualCommission] = "Manual commission",
+        [Core.Audit.AuditActions.ManualAdjustment] = "Manual adjustment",
+    };
+
+    public static string For(string action) => Labels.GetValueOrDefault(action, action);
+}
