@@ -66,6 +66,8 @@ public sealed class CommissionsModel(
         if (await EnterAsync(ct) is null) return NotFound();
         var chosen = (commissionId is { } one ? [one] : ids).Distinct().Take(PageRequest.MaxPageSize).ToArray();
         if (chosen.Length == 0) return Refuse(text["Tick at least one commission first."]);
+        // The queue only offers this program's commissions: an id from anywhere else is a forged form, not a mistake.
+        if (await db.Commissions.CountAsync(c => chosen.Contains(c.Id), ct) != chosen.Length) return NotFound();
         var kind = decision switch { "approve" => DecisionKind.Approve, "reject" => DecisionKind.Reject, _ => (DecisionKind?)null };
         if (kind is null) return Refuse(text["Choose approve or reject."]);
         var templates = kind == DecisionKind.Approve ? ReasonTemplates.CommissionApprove : ReasonTemplates.CommissionReject;
@@ -80,7 +82,6 @@ public sealed class CommissionsModel(
         }
         catch (NotFoundException)
         {
-            // The queue only offers this program's commissions: another id is a forged form.
             return NotFound();
         }
         catch (ValidationFailedException e)
