@@ -15,7 +15,7 @@ public enum AuditActorKind
 }
 
 /// <summary>
-/// One staff action, written in the same SaveChanges as the change it records (ADR 0031). Never updated or deleted:
+/// One staff action, written in the same SaveChanges as the change it records (ADR 0033). Never updated or deleted:
 /// <see cref="AuditInterceptor"/> refuses a save that would, and no route offers it.
 /// </summary>
 public sealed class AuditEntry : ITenantOwned

@@ -33,7 +33,7 @@ public sealed record AuditActor(AuditActorKind Kind, Guid? Id, string Name)
 }
 
 /// <summary>
-/// Records staff actions (ADR 0031). A handler makes its change, calls <see cref="Record(string, object, string?)"/>
+/// Records staff actions (ADR 0033). A handler makes its change, calls <see cref="Record(string, object, string?)"/>
 /// (which reads the changed fields from the change tracker) or the explicit overload, then saves as it always did:
 /// the entry is held on the context and added to the next SaveChanges by <see cref="AuditInterceptor"/>, so it is
 /// stored in the same transaction as the change, and survives the engine's retries (which clear the change tracker).

@@ -7,7 +7,7 @@ using ShopAffiliate.Core.Errors;
 namespace ShopAffiliate.Core.Commissions;
 
 /// <summary>
-/// Money staff add by hand (ADR 0031): a manual commission (for one of the program's orders, or free-standing, such as a
+/// Money staff add by hand (ADR 0033): a manual commission (for one of the program's orders, or free-standing, such as a
 /// bonus) and a manual adjustment (either sign, such as a correction). Each is one new ledger entry, never an edit of an
 /// amount: it is booked in the Carried bucket, which the next payout settles (a positive amount is paid with it, a
 /// negative one is netted from it), since staff deciding it is the approval. The reason is required and recorded in
