@@ -18,7 +18,9 @@ using ShopAffiliate.Core.Payouts;
 using ShopAffiliate.Core.Reports;
 using ShopAffiliate.Core.Tracking;
 using ShopAffiliate.Web.Features.Commissions;
+using ShopAffiliate.Core.Creatives;
 using ShopAffiliate.Web.Features.Coupons;
+using ShopAffiliate.Web.Features.Creatives;
 using ShopAffiliate.Web.Features.Disputes;
 using ShopAffiliate.Web.Features.Email;
 using ShopAffiliate.Web.Features.Groups;
@@ -85,6 +87,7 @@ builder.Services.AddSingleton<PrivacyRetention>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<PrivacyRetention>());
 builder.Services.AddHostedService<InboxWorker>();
 builder.Services.AddReports();
+builder.Services.AddCreatives();
 builder.Services.AddOutbox().AddEmail();
 
 builder.Services.AddOptions<ShopifyOptions>().BindConfiguration(ShopifyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -183,6 +186,7 @@ app.UseTrustedProxies();
 app.UseExceptionHandler();
 // The tracking redirect (/r/...) answers here, ahead of routing, static files and authentication it never needs.
 app.UseMiddleware<RedirectMiddleware>();
+app.UseMiddleware<PixelMiddleware>(); // the impression pixel (/i/...), likewise
 app.UseSecurityHeaders();
 app.UseRouting();
 app.UseStatusCodePages();
@@ -216,11 +220,13 @@ api.MapDisputes();
 api.MapPayouts();
 api.MapCoupons();
 api.MapReports();
+api.MapCreatives(app.Services.GetRequiredService<IOptions<CreativeOptions>>().Value);
 api.MapEmailTemplates();
 app.MapUnsubscribe();
 ShopAffiliate.Web.Features.Simulations.SimulationEndpoints.MapSimulations(api);
 ShopAffiliate.Web.Features.Statements.StatementEndpoints.MapStatements(api);
 app.MapTracking();
+app.MapCreativeMedia();
 app.MapShopify();
 app.MapWooCommerce();
 

@@ -64,6 +64,10 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext? ten
 
     /// <summary>Audit entries recorded but not yet saved; the next SaveChanges stores them (<see cref="AuditInterceptor"/>).</summary>
     internal List<Audit.AuditEntry> PendingAudit { get; } = [];
+    public DbSet<Creatives.Creative> Creatives => Set<Creatives.Creative>();
+    public DbSet<Creatives.CreativeFile> CreativeFiles => Set<Creatives.CreativeFile>();
+    public DbSet<Creatives.CreativeBlob> CreativeBlobs => Set<Creatives.CreativeBlob>();
+    public DbSet<Creatives.Impression> Impressions => Set<Creatives.Impression>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

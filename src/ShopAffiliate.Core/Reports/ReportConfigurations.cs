@@ -8,7 +8,7 @@ internal sealed class DailyRollupConfiguration : IEntityTypeConfiguration<DailyR
     public void Configure(EntityTypeBuilder<DailyRollup> b)
     {
         // The key leads with workspace and day: every report reads one workspace's range of days.
-        b.HasKey(r => new { r.WorkspaceId, r.Day, r.AffiliateId, r.LinkId, r.SubId, r.ShopId, r.Currency });
+        b.HasKey(r => new { r.WorkspaceId, r.Day, r.AffiliateId, r.LinkId, r.SubId, r.ShopId, r.Currency, r.CreativeId });
         b.Property(r => r.SubId).HasMaxLength(100);
         b.Property(r => r.Currency).HasMaxLength(3);
         // Per-affiliate summaries and the portal read one affiliate's days.

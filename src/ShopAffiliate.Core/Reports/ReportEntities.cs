@@ -4,7 +4,7 @@ namespace ShopAffiliate.Core.Reports;
 
 /// <summary>
 /// One day's figures for one combination of dimensions, in the program's time zone (ADR 0019). Click rows carry the
-/// link and sub-id (a click knows no shop or currency); order rows carry the shop and currency (an order row's link is
+/// link, sub-id and creative (a click knows no shop or currency), impression rows the creative; order rows carry the shop and currency (an order row's link is
 /// <see cref="Guid.Empty"/>, its sub-id ""). Dimensions are never null so the primary key can be upserted on both
 /// databases. Money is in the currency's minor units so SUM runs in SQL on SQLite as on PostgreSQL.
 /// </summary>
@@ -18,13 +18,16 @@ public sealed class DailyRollup : OrderMeasures, ITenantOwned
     public Guid ShopId { get; init; }
     public string Currency { get; init; } = "";
 
+    /// <summary>The creative of click and impression rows that came through one (<see cref="Guid.Empty"/> otherwise).</summary>
+    public Guid CreativeId { get; init; }
+
     /// <summary>Clicks not flagged as bots.</summary>
     public long Clicks { get; set; }
 
     /// <summary>Clicks neither bot nor repeat.</summary>
     public long UniqueClicks { get; set; }
 
-    /// <summary>Banner impressions: 0 until the materials issue adds the pixel (<c>/i/...</c>).</summary>
+    /// <summary>Views of creatives through their pixel (<c>/i/...</c>), bots not counted.</summary>
     public long Impressions { get; set; }
 }
 
@@ -97,6 +100,7 @@ public static class RollupSources
 {
     public const string Clicks = "clicks";
     public const string Ledger = "ledger";
+    public const string Impressions = "impressions";
 }
 
 /// <summary>A monthly goal: one row per workspace, month and metric (and currency for revenue).</summary>

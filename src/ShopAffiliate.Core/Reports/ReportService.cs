@@ -77,17 +77,17 @@ public sealed class ReportService(AppDbContext db, TimeProvider clock)
     /// <summary>
     /// The highest <paramref name="limit"/> rows by <paramref name="metric"/>, ties by key. Money metrics and ROI rank
     /// within one currency (<paramref name="currency"/>, or the program's only one). Links and sub-ids know clicks
-    /// only (an order is credited to an affiliate, not to the link clicked).
+    /// only, creatives clicks and impressions (an order is credited to an affiliate, not to the link or creative clicked).
     /// </summary>
     public async Task<TopReport> TopAsync(TopDimension by, ReportMetric metric, ReportPeriod period, int limit, string? currency, CancellationToken ct)
     {
         await CheckAsync(period, ct);
         if (limit is < 1 or > MaxLimit)
             throw ValidationFailedException.For("limit", $"limit must be between 1 and {MaxLimit}.");
-        if (by is TopDimension.Creative)
-            throw ValidationFailedException.For("by", "by=creative is not reported yet: clicks do not record creatives in the rollups. Use affiliate, link, subId or product.");
         if (by is TopDimension.Product)
             return await TopProductsAsync(metric, period, limit, currency, ct);
+        if (by is TopDimension.Creative && !ReportMetrics.FromClicks(metric) && metric is not (ReportMetric.Impressions or ReportMetric.Ctr))
+            throw ValidationFailedException.For("metric", "Creatives are ranked by impressions, clicks, uniqueClicks or ctr: orders are credited to affiliates, not to the creative clicked.");
         if (by is TopDimension.Link or TopDimension.SubId && !ReportMetrics.FromClicks(metric))
             throw ValidationFailedException.For("metric", "Links and sub-ids are ranked by clicks or uniqueClicks only: orders are credited to affiliates, not to the link clicked.");
 
@@ -106,6 +106,7 @@ public sealed class ReportService(AppDbContext db, TimeProvider clock)
         {
             TopDimension.Link => (await SumsByAsync(detail.Where(r => r.LinkId != Guid.Empty).GroupBy(r => r.LinkId), ct)).Select(x => (Key: x.Key.ToString(), x.Sums)).ToList(),
             TopDimension.SubId => await SumsByAsync(detail.Where(r => r.SubId != "").GroupBy(r => r.SubId), ct),
+            TopDimension.Creative => (await SumsByAsync(detail.Where(r => r.CreativeId != Guid.Empty).GroupBy(r => r.CreativeId), ct)).Select(x => (Key: x.Key.ToString(), x.Sums)).ToList(),
             _ => (await SumsByAsync(detail.GroupBy(r => r.AffiliateId), ct)).Select(x => (Key: x.Key.ToString(), x.Sums)).ToList(),
         };
         var ranked = rows
@@ -277,6 +278,12 @@ public sealed class ReportService(AppDbContext db, TimeProvider clock)
                 var ids = keys.Select(Guid.Parse).ToList();
                 return (await db.TrackingLinks.AsNoTracking().Where(x => ids.Contains(x.Id)).Select(x => new { x.Id, x.Code }).ToListAsync(ct))
                     .ToDictionary(x => x.Id.ToString(), x => x.Code);
+            }
+            case TopDimension.Creative:
+            {
+                var ids = keys.Select(Guid.Parse).ToList();
+                return (await db.Creatives.AsNoTracking().Where(x => ids.Contains(x.Id)).Select(x => new { x.Id, x.Name }).ToListAsync(ct))
+                    .ToDictionary(x => x.Id.ToString(), x => x.Name);
             }
             default:
                 return keys.ToDictionary(k => k, k => k);

@@ -26,12 +26,26 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
     private bool Postgres => db.Database.IsNpgsql();
 
     /// <summary>Applies up to <see cref="ClickBatch"/> new clicks; returns how many it read.</summary>
-    public async Task<int> ApplyClicksAsync(CancellationToken ct)
+    public Task<int> ApplyClicksAsync(CancellationToken ct) => ApplyMinutesAsync<ClickGroup>(RollupSources.Clicks, NewClickGroupsAsync, (g, day) =>
+        (new RollupKey(g.WorkspaceId, day, g.AffiliateId, g.LinkId ?? Guid.Empty, g.SubId ?? "", Guid.Empty, "", g.CreativeId ?? Guid.Empty),
+         new RollupDelta { Clicks = g.Clicks, UniqueClicks = g.UniqueClicks }), ct);
+
+    /// <summary>Applies up to <see cref="ClickBatch"/> new impressions, as clicks are applied; returns how many it read.</summary>
+    public Task<int> ApplyImpressionsAsync(CancellationToken ct) => ApplyMinutesAsync<ImpressionGroup>(RollupSources.Impressions, NewImpressionGroupsAsync, (g, day) =>
+        (new RollupKey(g.WorkspaceId, day, g.AffiliateId, Guid.Empty, "", Guid.Empty, "", g.CreativeId), new RollupDelta { Impressions = g.Impressions }), ct);
+
+    /// <summary>
+    /// One step of a source counted per UTC minute in SQL: claims its watermark, adds the batch's counts onto their
+    /// days in the program's time zone and moves the watermark, in one transaction.
+    /// </summary>
+    private async Task<int> ApplyMinutesAsync<TGroup>(
+        string source, Func<RollupWatermark, CancellationToken, Task<List<TGroup>>> read, Func<TGroup, DateOnly, (RollupKey Key, RollupDelta Delta)> count,
+        CancellationToken ct) where TGroup : MinuteGroup
     {
         using var gate = await SqliteWriteGate.EnterAsync(db, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var mark = await ClaimAsync(RollupSources.Clicks, ct);
-        var groups = await NewClickGroupsAsync(mark, ct);
+        var mark = await ClaimAsync(source, ct);
+        var groups = await read(mark, ct);
         if (groups.Count == 0) return 0;
 
         var deltas = new Dictionary<RollupKey, RollupDelta>();
@@ -39,8 +53,8 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
         {
             var zone = await ZoneAsync(g.WorkspaceId, ct);
             var minute = DateTime.SpecifyKind(DateTime.ParseExact(g.Minute, "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), DateTimeKind.Utc);
-            var key = new RollupKey(g.WorkspaceId, ReportCalendar.DayOf(minute, zone), g.AffiliateId, g.LinkId ?? Guid.Empty, g.SubId ?? "", Guid.Empty, "");
-            deltas[key] = deltas.GetValueOrDefault(key) + new RollupDelta { Clicks = g.Clicks, UniqueClicks = g.UniqueClicks };
+            var (key, delta) = count(g, ReportCalendar.DayOf(minute, zone));
+            deltas[key] = deltas.GetValueOrDefault(key) + delta;
         }
         await AddAsync(deltas, ct);
         Advance(mark, groups[0].Seq, groups[0].Key);
@@ -67,11 +81,11 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
             return await db.Database.SqlQueryRaw<ClickGroup>(
                     $$"""
                     WITH batch AS (
-                        SELECT rowid AS seq, "WorkspaceId", "AffiliateId", "LinkId", "SubId", "At", "IsBot", "IsDuplicate"
+                        SELECT rowid AS seq, "WorkspaceId", "AffiliateId", "LinkId", "SubId", "CreativeId", "At", "IsBot", "IsDuplicate"
                         FROM "Clicks" WHERE rowid > {0} ORDER BY rowid LIMIT {1})
-                    SELECT "WorkspaceId", "AffiliateId", "LinkId", "SubId", substr("At", 1, 16) AS "Minute", {{Counts}},
+                    SELECT "WorkspaceId", "AffiliateId", "LinkId", "SubId", "CreativeId", substr("At", 1, 16) AS "Minute", {{Counts}},
                         (SELECT MAX(seq) FROM batch) AS "Seq", '' AS "Key"
-                    FROM batch GROUP BY "WorkspaceId", "AffiliateId", "LinkId", "SubId", substr("At", 1, 16)
+                    FROM batch GROUP BY "WorkspaceId", "AffiliateId", "LinkId", "SubId", "CreativeId", substr("At", 1, 16)
                     """,
                     mark.Position, ClickBatch)
                 .ToListAsync(ct);
@@ -79,14 +93,48 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
         return await db.Database.SqlQueryRaw<ClickGroup>(
                 $$"""
                 WITH batch AS (
-                    SELECT "RollupTx", "Id", "WorkspaceId", "AffiliateId", "LinkId", "SubId", "At", "IsBot", "IsDuplicate"
+                    SELECT "RollupTx", "Id", "WorkspaceId", "AffiliateId", "LinkId", "SubId", "CreativeId", "At", "IsBot", "IsDuplicate"
                     FROM "Clicks"
                     WHERE ("RollupTx", "Id") > ({0}, {1}) AND "RollupTx" < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
                     ORDER BY "RollupTx", "Id" LIMIT {2}),
                 last AS (SELECT "RollupTx", "Id" FROM batch ORDER BY "RollupTx" DESC, "Id" DESC LIMIT 1)
-                SELECT "WorkspaceId", "AffiliateId", "LinkId", "SubId", to_char("At" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS "Minute",
+                SELECT "WorkspaceId", "AffiliateId", "LinkId", "SubId", "CreativeId", to_char("At" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS "Minute",
                     {{Counts}}, (SELECT "RollupTx" FROM last) AS "Seq", (SELECT "Id"::text FROM last) AS "Key"
-                FROM batch GROUP BY "WorkspaceId", "AffiliateId", "LinkId", "SubId", to_char("At" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')
+                FROM batch GROUP BY "WorkspaceId", "AffiliateId", "LinkId", "SubId", "CreativeId", to_char("At" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')
+                """,
+                mark.Position, Guid.Parse(OrZeroGuid(mark.LastKey)), ClickBatch)
+            .ToListAsync(ct);
+    }
+
+    /// <summary>The next impressions after the watermark, counted per workspace, affiliate, creative and UTC minute (as clicks are).</summary>
+    private async Task<List<ImpressionGroup>> NewImpressionGroupsAsync(RollupWatermark mark, CancellationToken ct)
+    {
+        const string Counts = """SUM(CASE WHEN "IsBot" THEN 0 ELSE 1 END) AS "Impressions", COUNT(*) AS "Rows" """;
+        if (!Postgres)
+        {
+            return await db.Database.SqlQueryRaw<ImpressionGroup>(
+                    $$"""
+                    WITH batch AS (
+                        SELECT rowid AS seq, "WorkspaceId", "AffiliateId", "CreativeId", "At", "IsBot"
+                        FROM "Impressions" WHERE rowid > {0} ORDER BY rowid LIMIT {1})
+                    SELECT "WorkspaceId", "AffiliateId", "CreativeId", substr("At", 1, 16) AS "Minute", {{Counts}},
+                        (SELECT MAX(seq) FROM batch) AS "Seq", '' AS "Key"
+                    FROM batch GROUP BY "WorkspaceId", "AffiliateId", "CreativeId", substr("At", 1, 16)
+                    """,
+                    mark.Position, ClickBatch)
+                .ToListAsync(ct);
+        }
+        return await db.Database.SqlQueryRaw<ImpressionGroup>(
+                $$"""
+                WITH batch AS (
+                    SELECT "RollupTx", "Id", "WorkspaceId", "AffiliateId", "CreativeId", "At", "IsBot"
+                    FROM "Impressions"
+                    WHERE ("RollupTx", "Id") > ({0}, {1}) AND "RollupTx" < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+                    ORDER BY "RollupTx", "Id" LIMIT {2}),
+                last AS (SELECT "RollupTx", "Id" FROM batch ORDER BY "RollupTx" DESC, "Id" DESC LIMIT 1)
+                SELECT "WorkspaceId", "AffiliateId", "CreativeId", to_char("At" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS "Minute",
+                    {{Counts}}, (SELECT "RollupTx" FROM last) AS "Seq", (SELECT "Id"::text FROM last) AS "Key"
+                FROM batch GROUP BY "WorkspaceId", "AffiliateId", "CreativeId", to_char("At" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')
                 """,
                 mark.Position, Guid.Parse(OrZeroGuid(mark.LastKey)), ClickBatch)
             .ToListAsync(ct);
@@ -122,6 +170,7 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var ledgerMark = await ClaimAsync(RollupSources.Ledger, ct);
         var clickMark = await ClaimAsync(RollupSources.Clicks, ct);
+        var impressionMark = await ClaimAsync(RollupSources.Impressions, ct);
         var zone = await ZoneAsync(workspaceId, ct);
         var (start, end) = ReportCalendar.UtcRange(day, day, zone);
 
@@ -141,18 +190,28 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
         await db.Database.ExecuteSqlRawAsync(
             $$"""
             INSERT INTO "DailyRollups" ({{Columns}})
-            SELECT {0}, {1}, "AffiliateId", COALESCE("LinkId", {2}), COALESCE("SubId", ''), {2}, '',
+            SELECT {0}, {1}, "AffiliateId", COALESCE("LinkId", {2}), COALESCE("SubId", ''), {2}, '', COALESCE("CreativeId", {2}),
                    SUM(CASE WHEN "IsBot" THEN 0 ELSE 1 END), SUM(CASE WHEN "IsBot" OR "IsDuplicate" THEN 0 ELSE 1 END),
                    0, 0, 0, 0, 0, 0, 0, 0
             FROM "Clicks"
             WHERE "WorkspaceId" = {0} AND "At" >= {3} AND "At" < {4} AND {{read}}
-            GROUP BY "AffiliateId", COALESCE("LinkId", {2}), COALESCE("SubId", '')
+            GROUP BY "AffiliateId", COALESCE("LinkId", {2}), COALESCE("SubId", ''), COALESCE("CreativeId", {2})
             """,
             [workspaceId, day, Guid.Empty, start, end, clickMark.Position, Postgres ? Guid.Parse(OrZeroGuid(clickMark.LastKey)) : 0L], ct);
         await db.Database.ExecuteSqlRawAsync(
             $$"""
             INSERT INTO "DailyRollups" ({{Columns}})
-            SELECT {0}, {1}, "AffiliateId", {2}, '', "ShopId", "Currency", 0, 0, 0,
+            SELECT {0}, {1}, "AffiliateId", {2}, '', {2}, '', "CreativeId", 0, 0, SUM(CASE WHEN "IsBot" THEN 0 ELSE 1 END), 0, 0, 0, 0, 0, 0, 0
+            FROM "Impressions"
+            WHERE "WorkspaceId" = {0} AND "At" >= {3} AND "At" < {4} AND {{read}}
+            GROUP BY "AffiliateId", "CreativeId"
+            ON CONFLICT ({{KeyColumns}}) DO UPDATE SET "Impressions" = "DailyRollups"."Impressions" + excluded."Impressions"
+            """,
+            [workspaceId, day, Guid.Empty, start, end, impressionMark.Position, Postgres ? Guid.Parse(OrZeroGuid(impressionMark.LastKey)) : 0L], ct);
+        await db.Database.ExecuteSqlRawAsync(
+            $$"""
+            INSERT INTO "DailyRollups" ({{Columns}})
+            SELECT {0}, {1}, "AffiliateId", {2}, '', "ShopId", "Currency", {2}, 0, 0, 0,
                    SUM("Orders"), SUM("RevenueMinor"), SUM("RefundsMinor"), SUM("CommissionMinor"), SUM("SecondTierMinor"),
                    SUM("EarnedMinor"), SUM("ReversedMinor")
             FROM "OrderContributions"
@@ -163,13 +222,13 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
         await db.Database.ExecuteSqlRawAsync(
             $$"""
             INSERT INTO "DailyRollups" ({{Columns}})
-            SELECT {0}, {1}, {2}, {2}, '', "ShopId", "Currency", {{SumOfMeasures}}
+            SELECT {0}, {1}, {2}, {2}, '', "ShopId", "Currency", {2}, {{SumOfMeasures}}
             FROM "DailyRollups"
             WHERE "WorkspaceId" = {0} AND "Day" = {1} AND "AffiliateId" <> {2}
             GROUP BY "ShopId", "Currency"
             """,
             [workspaceId, day, Guid.Empty], ct);
-        ledgerMark.UpdatedAt = clickMark.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        ledgerMark.UpdatedAt = clickMark.UpdatedAt = impressionMark.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }
@@ -195,7 +254,7 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
         var deltas = new Dictionary<RollupKey, RollupDelta>();
         foreach (var c in old)
         {
-            var key = new RollupKey(c.WorkspaceId, c.Day, c.AffiliateId, Guid.Empty, "", c.ShopId, c.Currency);
+            var key = new RollupKey(c.WorkspaceId, c.Day, c.AffiliateId, Guid.Empty, "", c.ShopId, c.Currency, Guid.Empty);
             deltas[key] = deltas.GetValueOrDefault(key) - RollupDelta.Of(c);
         }
         var fresh = new List<OrderContribution>();
@@ -234,7 +293,7 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
         }
         foreach (var c in fresh)
         {
-            var key = new RollupKey(c.WorkspaceId, c.Day, c.AffiliateId, Guid.Empty, "", c.ShopId, c.Currency);
+            var key = new RollupKey(c.WorkspaceId, c.Day, c.AffiliateId, Guid.Empty, "", c.ShopId, c.Currency, Guid.Empty);
             deltas[key] = deltas.GetValueOrDefault(key) + RollupDelta.Of(c);
         }
         await AddAsync(deltas, ct);
@@ -259,7 +318,7 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
         db.OrderContributions.RemoveRange(oldByKey.Values);
     }
 
-    private const string KeyColumns = "\"WorkspaceId\", \"Day\", \"AffiliateId\", \"LinkId\", \"SubId\", \"ShopId\", \"Currency\"";
+    private const string KeyColumns = "\"WorkspaceId\", \"Day\", \"AffiliateId\", \"LinkId\", \"SubId\", \"ShopId\", \"Currency\", \"CreativeId\"";
 
     private static readonly string[] Measures =
         ["Clicks", "UniqueClicks", "Impressions", "Orders", "RevenueMinor", "RefundsMinor", "CommissionMinor", "SecondTierMinor", "EarnedMinor", "ReversedMinor"];
@@ -281,12 +340,12 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
         var all = new Dictionary<RollupKey, RollupDelta>(deltas);
         foreach (var (key, d) in deltas)
         {
-            var total = key with { AffiliateId = Guid.Empty, LinkId = Guid.Empty, SubId = "" };
+            var total = key with { AffiliateId = Guid.Empty, LinkId = Guid.Empty, SubId = "", CreativeId = Guid.Empty };
             all[total] = all.GetValueOrDefault(total) + d;
         }
         await RollupSql.UpsertAsync(db, "DailyRollups", Columns, OnConflict, all.Where(d => !d.Value.IsZero).Select(x => new object[]
         {
-            x.Key.WorkspaceId, x.Key.Day, x.Key.AffiliateId, x.Key.LinkId, x.Key.SubId, x.Key.ShopId, x.Key.Currency, x.Value.Clicks, x.Value.UniqueClicks,
+            x.Key.WorkspaceId, x.Key.Day, x.Key.AffiliateId, x.Key.LinkId, x.Key.SubId, x.Key.ShopId, x.Key.Currency, x.Key.CreativeId, x.Value.Clicks, x.Value.UniqueClicks,
             x.Value.Impressions, x.Value.Orders, x.Value.RevenueMinor, x.Value.RefundsMinor, x.Value.CommissionMinor, x.Value.SecondTierMinor,
             x.Value.EarnedMinor, x.Value.ReversedMinor,
         }), ct);
@@ -305,13 +364,16 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
         var marks = await db.RollupWatermarks.AsNoTracking().ToDictionaryAsync(m => m.Source, ct);
         var clicks = marks.GetValueOrDefault(RollupSources.Clicks);
         var ledger = marks.GetValueOrDefault(RollupSources.Ledger);
+        var impressions = marks.GetValueOrDefault(RollupSources.Impressions);
         return await db.Database.SqlQueryRaw<bool>(
                 """
                 SELECT EXISTS (SELECT 1 FROM "Clicks" WHERE ("RollupTx", "Id") > ({0}, {1}))
-                    OR EXISTS (SELECT 1 FROM "Ledger" WHERE ("RollupTx", "Id") > ({2}, {3})) AS "Value"
+                    OR EXISTS (SELECT 1 FROM "Ledger" WHERE ("RollupTx", "Id") > ({2}, {3}))
+                    OR EXISTS (SELECT 1 FROM "Impressions" WHERE ("RollupTx", "Id") > ({4}, {5})) AS "Value"
                 """,
                 clicks?.Position ?? 0, Guid.Parse(OrZeroGuid(clicks?.LastKey ?? "")),
-                ledger?.Position ?? 0, long.Parse(ledger is null || ledger.LastKey.Length == 0 ? "0" : ledger.LastKey, CultureInfo.InvariantCulture))
+                ledger?.Position ?? 0, long.Parse(ledger is null || ledger.LastKey.Length == 0 ? "0" : ledger.LastKey, CultureInfo.InvariantCulture),
+                impressions?.Position ?? 0, Guid.Parse(OrZeroGuid(impressions?.LastKey ?? "")))
             .SingleAsync(ct);
     }
 
@@ -369,18 +431,31 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
         return _zones[workspaceId] = TimeZoneInfo.FindSystemTimeZoneById(await SettingsStore.TimeZoneAsync(db, settings, ct));
     }
 
-    internal sealed class ClickGroup
+    /// <summary>A count of one source's rows in one UTC minute, with the watermark position of the batch's last row.</summary>
+    internal abstract class MinuteGroup
     {
         public Guid WorkspaceId { get; init; }
-        public Guid AffiliateId { get; init; }
-        public Guid? LinkId { get; init; }
-        public string? SubId { get; init; }
         public string Minute { get; init; } = "";
-        public long Clicks { get; init; }
-        public long UniqueClicks { get; init; }
         public long Rows { get; init; }
         public long Seq { get; init; }
         public string Key { get; init; } = "";
+    }
+
+    internal sealed class ClickGroup : MinuteGroup
+    {
+        public Guid AffiliateId { get; init; }
+        public Guid? LinkId { get; init; }
+        public string? SubId { get; init; }
+        public Guid? CreativeId { get; init; }
+        public long Clicks { get; init; }
+        public long UniqueClicks { get; init; }
+    }
+
+    internal sealed class ImpressionGroup : MinuteGroup
+    {
+        public Guid AffiliateId { get; init; }
+        public Guid CreativeId { get; init; }
+        public long Impressions { get; init; }
     }
 
     internal sealed class LedgerRow
@@ -391,7 +466,7 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
     }
 }
 
-internal readonly record struct RollupKey(Guid WorkspaceId, DateOnly Day, Guid AffiliateId, Guid LinkId, string SubId, Guid ShopId, string Currency);
+internal readonly record struct RollupKey(Guid WorkspaceId, DateOnly Day, Guid AffiliateId, Guid LinkId, string SubId, Guid ShopId, string Currency, Guid CreativeId);
 
 internal readonly record struct RollupDelta
 {

@@ -109,7 +109,8 @@ public sealed partial class RollupWorker(IServiceScopeFactory scopes, RollupProg
         var updater = scope.ServiceProvider.GetRequiredService<RollupUpdater>();
         var clicks = await updater.ApplyClicksAsync(ct);
         var ledger = await updater.ApplyLedgerAsync(ct);
-        if (clicks >= RollupUpdater.ClickBatch || ledger >= RollupUpdater.LedgerBatch) return (false, false);
+        var impressions = await updater.ApplyImpressionsAsync(ct);
+        if (clicks >= RollupUpdater.ClickBatch || ledger >= RollupUpdater.LedgerBatch || impressions >= RollupUpdater.ClickBatch) return (false, false);
         var heldBack = await updater.AnyHeldBackAsync(ct);
         return (!heldBack, heldBack);
     }

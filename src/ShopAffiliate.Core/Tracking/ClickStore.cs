@@ -19,7 +19,7 @@ internal static class ClickStore
 {
     /// <summary>Every column of <c>Clicks</c>, in the order both inserts write them (a test holds it to the EF model).</summary>
     internal const string Columns =
-        "\"Id\", \"WorkspaceId\", \"AffiliateId\", \"LinkId\", \"ReferralCode\", \"SubId\", \"At\", \"Source\", \"IpHash\", \"UserAgent\", \"Referrer\", \"LandingUrl\", \"IsBot\", \"IsDuplicate\"";
+        "\"Id\", \"WorkspaceId\", \"AffiliateId\", \"LinkId\", \"ReferralCode\", \"SubId\", \"At\", \"Source\", \"IpHash\", \"UserAgent\", \"Referrer\", \"LandingUrl\", \"IsBot\", \"IsDuplicate\", \"CreativeId\"";
 
     public static async Task InsertAsync(AppDbContext db, IReadOnlyList<Click> rows, CancellationToken ct)
     {
@@ -64,7 +64,7 @@ internal static class ClickStore
         // One statement prepared per batch, bound by position straight from UTF-8 spans: SqliteCommand looked every
         // parameter up by name and built a data reader for each row, which cost more than SQLite's own insert.
         var db = connection.Handle!;
-        Check(raw.sqlite3_prepare_v2(db, $"INSERT OR IGNORE INTO \"Clicks\" ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)", out var insert), db);
+        Check(raw.sqlite3_prepare_v2(db, $"INSERT OR IGNORE INTO \"Clicks\" ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)", out var insert), db);
         try
         {
             var text = new byte[256];
@@ -85,6 +85,7 @@ internal static class ClickStore
                 BindText(insert, 12, c.LandingUrl, ref text);
                 raw.sqlite3_bind_int(insert, 13, c.IsBot ? 1 : 0);
                 raw.sqlite3_bind_int(insert, 14, c.IsDuplicate ? 1 : 0);
+                if (c.CreativeId is { } creative) BindGuid(insert, 15, creative); else raw.sqlite3_bind_null(insert, 15);
                 var rc = raw.sqlite3_step(insert);
                 raw.sqlite3_reset(insert);
                 if (rc != raw.SQLITE_DONE) Check(rc, db);
@@ -140,6 +141,7 @@ internal static class ClickStore
                 await WriteNullableAsync(copy, c.LandingUrl, NpgsqlDbType.Varchar, ct);
                 await copy.WriteAsync(c.IsBot, NpgsqlDbType.Boolean, ct);
                 await copy.WriteAsync(c.IsDuplicate, NpgsqlDbType.Boolean, ct);
+                await WriteNullableAsync(copy, c.CreativeId, NpgsqlDbType.Uuid, ct);
             }
             await copy.CompleteAsync(ct);
         }
@@ -153,7 +155,7 @@ internal static class ClickStore
     private static async Task PostgresOneAsync(NpgsqlConnection connection, Click c, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
-            $"INSERT INTO \"Clicks\" ({Columns}) VALUES (@id, @ws, @aff, @link, @ref, @sub, @at, @src, @ip, @ua, @referrer, @landing, @bot, @dup) ON CONFLICT (\"Id\") DO NOTHING",
+            $"INSERT INTO \"Clicks\" ({Columns}) VALUES (@id, @ws, @aff, @link, @ref, @sub, @at, @src, @ip, @ua, @referrer, @landing, @bot, @dup, @creative) ON CONFLICT (\"Id\") DO NOTHING",
             connection);
         command.Parameters.AddWithValue("id", c.Id);
         command.Parameters.AddWithValue("ws", c.WorkspaceId);
@@ -169,6 +171,7 @@ internal static class ClickStore
         command.Parameters.Add(new NpgsqlParameter("landing", NpgsqlDbType.Varchar) { Value = (object?)c.LandingUrl ?? DBNull.Value });
         command.Parameters.AddWithValue("bot", c.IsBot);
         command.Parameters.AddWithValue("dup", c.IsDuplicate);
+        command.Parameters.Add(new NpgsqlParameter("creative", NpgsqlDbType.Uuid) { Value = (object?)c.CreativeId ?? DBNull.Value });
         await command.ExecuteNonQueryAsync(ct);
     }
 

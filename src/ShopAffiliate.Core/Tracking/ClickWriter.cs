@@ -1,30 +1,17 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ShopAffiliate.Core.Data;
 
 namespace ShopAffiliate.Core.Tracking;
 
 /// <summary>
-/// Stores queued clicks in batches. On shutdown it stops taking new clicks and writes every queued one before the
-/// host exits; a click that arrives after the queue closed is written directly (<see cref="RecordAsync"/>). Writes
-/// are serialized, so the repeat-detection state needs no concurrent collections.
+/// Stores queued clicks in batches (<see cref="BatchWriter{T}"/>: drained on shutdown, writes serialized, so the
+/// repeat-detection state needs no concurrent collections).
 /// </summary>
 public sealed partial class ClickWriter(ClickChannel channel, IServiceScopeFactory scopes, TimeProvider clock, ILogger<ClickWriter> logger)
-    : BackgroundService
+    : BatchWriter<PendingClick>(channel)
 {
-    public const int MaxBatch = 1000;
-
-    /// <summary>
-    /// How long the writer lets clicks gather after the first one arrives. Under load that turns many small
-    /// transactions (and a thread wake-up per click) into a few large ones; when idle a click is stored 10 ms later.
-    /// Real time, not <see cref="TimeProvider"/>: it is a scheduling detail, and a test clock must not stall it.
-    /// </summary>
-    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(10);
-
-    private volatile bool _stopping;
-
     private readonly Dictionary<Guid, WorkspaceFacts> _workspaces = [];
     private readonly Dictionary<(Guid LinkOrAffiliate, string IpHash, string? UserAgent), DateTime> _lastSeen = [];
 
@@ -32,57 +19,9 @@ public sealed partial class ClickWriter(ClickChannel channel, IServiceScopeFacto
     private readonly Dictionary<string, bool> _botVerdicts = new(StringComparer.Ordinal);
     private DateTime _nextPrune;
 
-    // Uncontended in normal running (one holder: the batch loop); during shutdown it orders direct writes after it.
-    private readonly SemaphoreSlim _writing = new(1, 1);
+    protected override void OnBatchFailed(Exception e, int count) => LogBatchFailed(e, count);
 
-    /// <summary>Queues a click, or writes it at once when the queue is already closed (the host is stopping).</summary>
-    public async ValueTask RecordAsync(PendingClick click)
-    {
-        if (!await channel.TryEnqueueAsync(click, CancellationToken.None)) await WriteAsync([click]);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var batch = new List<PendingClick>(MaxBatch);
-        // Not cancelled by stoppingToken: the loop ends when the channel is completed and empty (see StopAsync).
-        while (await channel.Reader.WaitToReadAsync(CancellationToken.None))
-        {
-            if (!_stopping && channel.Reader.Count < MaxBatch) await Task.Delay(Linger, CancellationToken.None);
-            while (batch.Count < MaxBatch && channel.Reader.TryRead(out var click)) batch.Add(click);
-            try
-            {
-                await WriteAsync(batch);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Never let one bad batch stop the writer (a BackgroundService that throws stops the host).
-                LogBatchFailed(e, batch.Count);
-            }
-            batch.Clear();
-        }
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        _stopping = true;
-        channel.Complete();
-        if (ExecuteTask is { } running) await running.WaitAsync(cancellationToken);
-    }
-
-    private async Task WriteAsync(IReadOnlyList<PendingClick> clicks)
-    {
-        await _writing.WaitAsync();
-        try
-        {
-            await WriteSerializedAsync(clicks);
-        }
-        finally
-        {
-            _writing.Release();
-        }
-    }
-
-    private async Task WriteSerializedAsync(IReadOnlyList<PendingClick> clicks)
+    protected override async Task WriteSerializedAsync(IReadOnlyList<PendingClick> clicks)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         List<Click>? rows = null;
@@ -145,6 +84,7 @@ public sealed partial class ClickWriter(ClickChannel channel, IServiceScopeFacto
             LandingUrl = Truncate(p.LandingUrl, 2000),
             IsBot = isBot,
             IsDuplicate = isDuplicate,
+            CreativeId = p.CreativeId,
         };
     }
 

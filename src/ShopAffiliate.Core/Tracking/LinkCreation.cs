@@ -20,9 +20,7 @@ public static class LinkCreation
         if (subId is { Length: > 100 })
             throw ValidationFailedException.For("subId", "A sub-id is at most 100 characters.");
 
-        var settings = await SettingsStore.GetAsync(db, affiliate.WorkspaceId, ct);
-        var allowed = await SettingsStore.AllowedHostsAsync(db, settings, ct);
-        var destination = await DestinationAsync(db, affiliate.WorkspaceId, requestedDestination, allowed, ct);
+        var destination = await DestinationAsync(db, affiliate.WorkspaceId, requestedDestination, ct);
 
         var link = new TrackingLink
         {
@@ -38,8 +36,11 @@ public static class LinkCreation
         return link;
     }
 
-    /// <summary>Only the program's shops and allowed hosts: a tracking link must never be an open redirect.</summary>
-    private static async Task<string> DestinationAsync(AppDbContext db, Guid workspaceId, string? requested, HashSet<string> allowedHosts, CancellationToken ct)
+    /// <summary>
+    /// Only the program's shops and allowed hosts: a tracking link (and a creative, whose link becomes one) must never be
+    /// an open redirect. No destination means the program's first shop.
+    /// </summary>
+    public static async Task<string> DestinationAsync(AppDbContext db, Guid workspaceId, string? requested, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(requested))
         {
@@ -56,7 +57,8 @@ public static class LinkCreation
             throw ValidationFailedException.For("destination",
                 $"Links may point only at public web hosts; '{uri.IdnHost}' is {NetworkAddresses.Describe(kind)}.");
         }
-        if (!allowedHosts.Contains(uri.IdnHost))
+        var settings = await SettingsStore.GetAsync(db, workspaceId, ct);
+        if (!(await SettingsStore.AllowedHostsAsync(db, settings, ct)).Contains(uri.IdnHost))
         {
             throw ValidationFailedException.For("destination",
                 $"Links may point only at the program's shops or its allowed hosts; '{uri.IdnHost}' is neither. " +

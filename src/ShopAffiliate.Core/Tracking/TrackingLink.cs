@@ -56,6 +56,9 @@ public sealed class Click : ITenantOwned
     public bool IsBot { get; init; }
     public bool IsDuplicate { get; init; }
 
+    /// <summary>The creative whose embed code the click came through (<c>/r/{code}?c={creativeId}</c>), if any.</summary>
+    public Guid? CreativeId { get; init; }
+
     public bool Counts => !IsBot && !IsDuplicate;
 }
 

@@ -51,6 +51,7 @@ public static class RateLimits
     public const string Webhooks = "webhooks";
     public const string Api = "api";
     public const string Unsubscribe = "unsubscribe";
+    public const string CreativeFiles = "creative-files";
 
     public static readonly IReadOnlyList<RateLimitPolicy> Policies =
     [
@@ -65,6 +66,9 @@ public static class RateLimits
         // A mail client's one-click unsubscribe (and its confirm page): one person, a few addresses.
         new(Unsubscribe, "Unsubscribe", 60, TimeSpan.FromMinutes(10), LimitBy.Client, "Too many unsubscribe requests."),
         new(Landing, "Landing", 120, TimeSpan.FromMinutes(1), LimitBy.Client, "Too many landing reports."),
+        // Banner bytes: browsers keep them a year (immutable), so one visitor asks for each once. The pixel /i/ and the
+        // redirect /r/ are middleware without a limit: a view or click refused would be one lost.
+        new(CreativeFiles, "CreativeFiles", 600, TimeSpan.FromMinutes(1), LimitBy.Client, "Too many image requests."),
         new(Connect, "Connect", 30, TimeSpan.FromMinutes(10), LimitBy.Client, "Too many store connection attempts."),
         new(Launch, "Launch", 60, TimeSpan.FromMinutes(1), LimitBy.Client, "Too many launches."),
         // Generous: a shop's flash sale sends bursts, and a refused delivery is only sent again later.

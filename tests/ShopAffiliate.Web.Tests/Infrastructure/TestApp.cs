@@ -80,6 +80,8 @@ public class TestApp : WebApplicationFactory<Program>
         all.TryAdd("Outbound:AllowPrivateNetworks", "true");
         // Without an SMTP server mail is written as .eml files: to a folder of this app's, not the test run's data/mail.
         all.TryAdd("Smtp:PickupFolder", Path.Combine(Path.GetTempPath(), $"sa-mail-{Guid.NewGuid():N}"));
+        // Uploaded creatives likewise: a folder of this app's.
+        all.TryAdd("Creatives:Folder", Path.Combine(Path.GetTempPath(), $"sa-creatives-{Guid.NewGuid():N}"));
         if (provider == Db.Postgres)
         {
             var server = await PostgresServer.InstanceAsync();

@@ -41,6 +41,7 @@ public static class RouteIsolation
         Api("/api/v1/affiliates", b => b.Affiliate),
         Api("/api/v1/commissions", b => b.Commission),
         Api("/api/v1/coupons", b => b.Coupon),
+        Api("/api/v1/creatives", b => b.Creative),
         Api("/api/v1/disputes", b => b.Dispute),
         Api("/api/v1/email-templates"),
         Api("/api/v1/goals"),
@@ -87,6 +88,7 @@ public static class RouteIsolation
         Public("/woocommerce/return", "where WooCommerce sends the merchant back after the key grant (WooCommerceHostTests)"),
         Public("/woocommerce/launch", "the store's signed single-use launch link (WooLaunchLinkTests)"),
         Public("/health", "load balancers' probe; reports no program"),
+        Public("/c/{file}", "a published creative's bytes by their SHA-256; drafts answer 404 (CreativeTests)"),
         Public("/openapi/{documentName}.json", "the static API description"),
     ];
 
@@ -104,6 +106,7 @@ public static class RouteIsolation
         "commissionId" => b.Commission.ToString(),
         "batchId" => b.Batch.ToString(),
         "couponId" => b.Coupon.ToString(),
+        "fileId" => b.CreativeFile.ToString(),
         "link" or "linkId" => b.Link.ToString(),
         "keyId" => b.ApiKeyId.ToString(),
         "storeAdminId" => b.StoreAdmin.ToString(),

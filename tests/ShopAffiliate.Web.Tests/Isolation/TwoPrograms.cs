@@ -40,6 +40,8 @@ public sealed record ProgramIds
     public required Guid Commission { get; init; }
     public required Guid Batch { get; init; }
     public required Guid Dispute { get; init; }
+    public required Guid Creative { get; init; }
+    public required Guid CreativeFile { get; init; }
     public required string Month { get; init; }
 
     /// <summary>Strings only this program's data contains: one of them in an answer to the other program is a leak.</summary>
@@ -166,6 +168,16 @@ public abstract class TwoPrograms(Db provider) : IAsyncLifetime
         Ok(opened);
         var dispute = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("dispute").GetProperty("id").GetGuid();
 
+        var creativeForm = new MultipartFormDataContent
+        {
+            { new StringContent("Banner"), "kind" }, { new StringContent($"{prefix} banner {unique}"), "name" },
+            { new ByteArrayContent(ShopAffiliate.Web.Tests.Creatives.TestImages.Png(prefix.Length * 10, 50)), "file", "banner.png" },
+        };
+        var creativeCreated = await api.PostAsync("/api/v1/creatives", creativeForm);
+        Ok(creativeCreated);
+        var creativeJson = await creativeCreated.Content.ReadFromJsonAsync<JsonElement>();
+        var (creative, creativeFile) = (creativeJson.GetProperty("id").GetGuid(), creativeJson.GetProperty("files")[0].GetProperty("id").GetGuid());
+
         var slug = await WithDbAsync(workspaceId, db => db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Slug).SingleAsync());
         var applicantEmail = $"{prefix}.applicant.{unique}@example.com";
         var applied = await Forms.SubmitAsync(Browser(), $"/p/{slug}/apply",
@@ -194,10 +206,10 @@ public abstract class TwoPrograms(Db provider) : IAsyncLifetime
             Workspace = workspaceId, Slug = slug, Name = name, ApiKey = apiKey, ApiKeyId = apiKeyId, Owner = owner, Shop = shop,
             ShopDomain = shopDomain, WooShop = wooShop, StoreAdmin = storeAdmin, Group = group, Affiliate = affiliate,
             AffiliateEmail = affiliateEmail, Applicant = applicant, Link = link, Coupon = coupon, Order = order,
-            Commission = commissions[0], Batch = batch, Dispute = dispute, Month = month,
+            Commission = commissions[0], Batch = batch, Dispute = dispute, Creative = creative, CreativeFile = creativeFile, Month = month,
         };
-        ids.Markers.AddRange([name, slug, affiliateEmail, applicantEmail, $"{prefix}{unique}", $"{prefix}2{unique}", templateSubject, shopDomain, .. codes,
-            .. new[] { workspaceId, group, affiliate, second, applicant, link, coupon, order, batch, dispute, shop, wooShop, storeAdmin, apiKeyId }.Select(g => g.ToString()),
+        ids.Markers.AddRange([name, slug, affiliateEmail, applicantEmail, $"{prefix}{unique}", $"{prefix}2{unique}", templateSubject, shopDomain, $"{prefix} banner {unique}", .. codes,
+            .. new[] { workspaceId, group, affiliate, second, applicant, link, coupon, order, batch, dispute, shop, wooShop, storeAdmin, apiKeyId, creative, creativeFile }.Select(g => g.ToString()),
             .. commissions.Select(c => c.ToString())]);
         return ids;
     }

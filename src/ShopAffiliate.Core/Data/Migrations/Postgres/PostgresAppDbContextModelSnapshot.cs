@@ -778,6 +778,169 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.ToTable("CouponSyncs");
                 });
 
+            modelBuilder.Entity("ShopAffiliate.Core.Creatives.Creative", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Body")
+                        .HasMaxLength(10000)
+                        .HasColumnType("character varying(10000)");
+
+                    b.Property<string>("Campaign")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("DisclosureText")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Headline")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UpdatedAt");
+
+                    b.HasIndex("WorkspaceId", "Status");
+
+                    b.ToTable("Creatives");
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Creatives.CreativeBlob", b =>
+                {
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Hash");
+
+                    b.ToTable("CreativeBlobs");
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Creatives.CreativeFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreativeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Frames")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hash");
+
+                    b.HasIndex("CreativeId", "CreatedAt");
+
+                    b.ToTable("CreativeFiles");
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Creatives.Impression", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AffiliateId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreativeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("IsBot")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "At");
+
+                    b.ToTable("Impressions");
+                });
+
             modelBuilder.Entity("ShopAffiliate.Core.Disputes.Dispute", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1556,6 +1719,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .HasMaxLength(3)
                         .HasColumnType("character varying(3)");
 
+                    b.Property<Guid>("CreativeId")
+                        .HasColumnType("uuid");
+
                     b.Property<long>("Clicks")
                         .HasColumnType("bigint");
 
@@ -1586,7 +1752,7 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.Property<long>("UniqueClicks")
                         .HasColumnType("bigint");
 
-                    b.HasKey("WorkspaceId", "Day", "AffiliateId", "LinkId", "SubId", "ShopId", "Currency");
+                    b.HasKey("WorkspaceId", "Day", "AffiliateId", "LinkId", "SubId", "ShopId", "Currency", "CreativeId");
 
                     b.HasIndex("WorkspaceId", "AffiliateId", "Day");
 
@@ -2017,6 +2183,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.Property<DateTime>("At")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("CreativeId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("IpHash")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
@@ -2401,6 +2570,24 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.HasOne("ShopAffiliate.Core.Shops.Shop", null)
                         .WithMany()
                         .HasForeignKey("ShopId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Creatives.Creative", b =>
+                {
+                    b.HasOne("ShopAffiliate.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Creatives.CreativeFile", b =>
+                {
+                    b.HasOne("ShopAffiliate.Core.Creatives.Creative", null)
+                        .WithMany()
+                        .HasForeignKey("CreativeId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -762,6 +762,169 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                     b.ToTable("CouponSyncs");
                 });
 
+            modelBuilder.Entity("ShopAffiliate.Core.Creatives.Creative", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Campaign")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DisclosureText")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Headline")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PublishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Tags")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UpdatedAt");
+
+                    b.HasIndex("WorkspaceId", "Status");
+
+                    b.ToTable("Creatives");
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Creatives.CreativeBlob", b =>
+                {
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Hash");
+
+                    b.ToTable("CreativeBlobs");
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Creatives.CreativeFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CreativeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Frames")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hash");
+
+                    b.HasIndex("CreativeId", "CreatedAt");
+
+                    b.ToTable("CreativeFiles");
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Creatives.Impression", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AffiliateId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CreativeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsBot")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "At");
+
+                    b.ToTable("Impressions");
+                });
+
             modelBuilder.Entity("ShopAffiliate.Core.Disputes.Dispute", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1534,6 +1697,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                         .HasMaxLength(3)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid>("CreativeId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Clicks")
                         .HasColumnType("INTEGER");
 
@@ -1564,7 +1730,7 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                     b.Property<long>("UniqueClicks")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("WorkspaceId", "Day", "AffiliateId", "LinkId", "SubId", "ShopId", "Currency");
+                    b.HasKey("WorkspaceId", "Day", "AffiliateId", "LinkId", "SubId", "ShopId", "Currency", "CreativeId");
 
                     b.HasIndex("WorkspaceId", "AffiliateId", "Day");
 
@@ -1995,6 +2161,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                     b.Property<DateTime>("At")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("CreativeId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("IpHash")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
@@ -2379,6 +2548,24 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                     b.HasOne("ShopAffiliate.Core.Shops.Shop", null)
                         .WithMany()
                         .HasForeignKey("ShopId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Creatives.Creative", b =>
+                {
+                    b.HasOne("ShopAffiliate.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Creatives.CreativeFile", b =>
+                {
+                    b.HasOne("ShopAffiliate.Core.Creatives.Creative", null)
+                        .WithMany()
+                        .HasForeignKey("CreativeId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
