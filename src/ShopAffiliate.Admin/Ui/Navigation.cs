@@ -23,7 +23,7 @@ public static class Navigation
         new("Applications", "/admin/applications"),
         new("Commissions", "/admin/commissions"),
         new("Payouts", "/admin/payouts"),
-        new("Materials", "/admin/materials"),
+        new("Materials", "/admin/creatives"),
         new("Reports", "/admin/reports"),
         new("Settings", "/admin/settings"),
         new("Audit log", "/admin/audit"),

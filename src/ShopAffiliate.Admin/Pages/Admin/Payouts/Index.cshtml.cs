@@ -6,7 +6,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using ShopAffiliate.Admin.Ui;
 using ShopAffiliate.Core.Data;
-using ShopAffiliate.Core.Errors;
 using ShopAffiliate.Core.Paging;
 using ShopAffiliate.Core.Payouts;
 using ShopAffiliate.Core.Reports;
@@ -80,22 +79,8 @@ public sealed class PayoutsModel(
         if (await EnterAsync(ct) is { } denied) return denied;
         // A 403, not Forbid(): the staff cookie has no access-denied page to redirect to.
         if (!CanPay) return StatusCode(StatusCodes.Status403Forbidden);
-        try
-        {
-            TempData.SetStatus(StatusKind.Success, (await change()).Value);
-        }
-        catch (NotFoundException)
-        {
-            return NotFound();
-        }
-        catch (DomainException e) when (e is ValidationFailedException or ConflictException)
-        {
-            // The service's own message says what to do (e.g. "a USD batch is still open: mark it paid or cancel it").
-            ModelState.AddModelError("", e.Message);
-            Response.StatusCode = e is ConflictException ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
-            return await LoadAsync(ct) ?? Page();
-        }
-        return RedirectToPage(new { ws = Ws });
+        // The service's own message says what to do (e.g. "a USD batch is still open: mark it paid or cancel it").
+        return await PageChanges.RunAsync(this, change, () => LoadAsync(ct), new { ws = Ws });
     }
 
     private async Task<IActionResult?> EnterAsync(CancellationToken ct)
