@@ -160,8 +160,9 @@ public sealed class CreativeService(AppDbContext db, ICreativeStore store, Creat
                 Frames = image.Frames,
                 Length = upload.Bytes.Length,
                 FileName = CleanFileName(upload.FileName, image.Format),
-                // Apart by a tick each, so "the first image" is the first uploaded even within one request.
-                CreatedAt = now.AddTicks(files.Count),
+                // A microsecond apart each (PostgreSQL keeps microseconds, not ticks), so "the first image" is the first
+                // uploaded even within one request: v7 ids made in the same millisecond are in no particular order.
+                CreatedAt = now.AddMicroseconds(files.Count),
             };
             db.CreativeFiles.Add(file);
             files.Add(file);
