@@ -25,7 +25,7 @@ public enum CreativeStatus
     Archived,
 }
 
-/// <summary>Marketing material a program offers its affiliates (ADR 0033).</summary>
+/// <summary>Marketing material a program offers its affiliates (ADR 0035).</summary>
 public sealed class Creative : ITenantOwned, IAuditable
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();

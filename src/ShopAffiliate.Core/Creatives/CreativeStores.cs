@@ -6,7 +6,7 @@ using ShopAffiliate.Core.Data;
 namespace ShopAffiliate.Core.Creatives;
 
 /// <summary>
-/// Where the bytes of uploads live, by content hash (ADR 0033). Writing the same hash twice is harmless; the caller
+/// Where the bytes of uploads live, by content hash (ADR 0035). Writing the same hash twice is harmless; the caller
 /// deletes a hash only when no creative file of any program refers to it any more.
 /// </summary>
 public interface ICreativeStore

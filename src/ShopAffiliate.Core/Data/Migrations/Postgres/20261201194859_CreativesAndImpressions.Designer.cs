@@ -13,7 +13,7 @@ using ShopAffiliate.Core.Data;
 namespace ShopAffiliate.Core.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261201180503_CreativesAndImpressions")]
+    [Migration("20261201194859_CreativesAndImpressions")]
     partial class CreativesAndImpressions
     {
         /// <inheritdoc />
@@ -307,6 +307,40 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.ToTable("AffiliateApplications");
                 });
 
+            modelBuilder.Entity("ShopAffiliate.Core.Affiliates.AffiliateNote", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AffiliateId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AuthorName")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AffiliateId");
+
+                    b.HasIndex("WorkspaceId", "AffiliateId", "CreatedAt");
+
+                    b.ToTable("AffiliateNotes");
+                });
+
             modelBuilder.Entity("ShopAffiliate.Core.Affiliates.ProgramPage", b =>
                 {
                     b.Property<Guid>("WorkspaceId")
@@ -380,6 +414,71 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("TermsAcceptances");
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Audit.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid?>("ActorId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ActorKind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<string>("After")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Before")
+                        .HasColumnType("text");
+
+                    b.Property<string>("EntityId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("EntityType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "Id");
+
+                    b.HasIndex("WorkspaceId", "Action", "Id");
+
+                    b.HasIndex("WorkspaceId", "ActorName", "Id");
+
+                    b.HasIndex("WorkspaceId", "EntityType", "EntityId");
+
+                    b.ToTable("AuditEntries");
                 });
 
             modelBuilder.Entity("ShopAffiliate.Core.Commissions.Commission", b =>
@@ -596,6 +695,13 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("DeactivatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DeactivationReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<string>("DiscountType")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -608,6 +714,12 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<Guid?>("ReplacedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ReplacesId")
+                        .HasColumnType("uuid");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1202,6 +1314,10 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("CouponCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
@@ -1275,6 +1391,8 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.HasIndex("ShopId", "RefundsFromTotals");
 
                     b.HasIndex("WorkspaceId", "AffiliateId");
+
+                    b.HasIndex("WorkspaceId", "CouponCode");
 
                     b.HasIndex("WorkspaceId", "PlacedAt");
 
@@ -1538,6 +1656,47 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.ToTable("PrivacyRequests");
                 });
 
+            modelBuilder.Entity("ShopAffiliate.Core.Reports.DailyProductRollup", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("AffiliateId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ProductId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<long>("CommissionMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Orders")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RevenueMinor")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("WorkspaceId", "Day", "AffiliateId", "ShopId", "ProductId", "Currency");
+
+                    b.HasIndex("WorkspaceId", "AffiliateId", "Day");
+
+                    b.ToTable("DailyProductRollups");
+                });
+
             modelBuilder.Entity("ShopAffiliate.Core.Reports.DailyRollup", b =>
                 {
                     b.Property<Guid>("WorkspaceId")
@@ -1651,6 +1810,57 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.HasIndex("WorkspaceId", "Day");
 
                     b.ToTable("OrderContributions");
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Reports.OrderProductContribution", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ProductId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("AffiliateId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("CommissionMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("Orders")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RevenueMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("OrderId", "ProductId");
+
+                    b.HasIndex("WorkspaceId", "Day");
+
+                    b.HasIndex("WorkspaceId", "ShopId", "ProductId");
+
+                    b.ToTable("OrderProductContributions");
                 });
 
             modelBuilder.Entity("ShopAffiliate.Core.Reports.ReportGoal", b =>
@@ -2274,6 +2484,15 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("ShopAffiliate.Core.Affiliates.AffiliateNote", b =>
+                {
+                    b.HasOne("ShopAffiliate.Core.Affiliates.Affiliate", null)
+                        .WithMany()
+                        .HasForeignKey("AffiliateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ShopAffiliate.Core.Affiliates.ProgramPage", b =>
                 {
                     b.HasOne("ShopAffiliate.Core.Workspaces.Workspace", null)
@@ -2288,6 +2507,15 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.HasOne("ShopAffiliate.Core.Affiliates.Affiliate", null)
                         .WithMany()
                         .HasForeignKey("AffiliateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Audit.AuditEntry", b =>
+                {
+                    b.HasOne("ShopAffiliate.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
