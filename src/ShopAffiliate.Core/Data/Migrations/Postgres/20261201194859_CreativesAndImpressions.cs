@@ -144,6 +144,12 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                 name: "IX_Impressions_WorkspaceId_At",
                 table: "Impressions",
                 columns: new[] { "WorkspaceId", "At" });
+
+            // Impressions are read by the rollup worker as clicks are: by the transaction that inserted them (ADR 0019).
+            migrationBuilder.Sql("""
+                ALTER TABLE "Impressions" ADD COLUMN "RollupTx" bigint NOT NULL DEFAULT (pg_current_xact_id()::text::bigint);
+                CREATE INDEX "IX_Impressions_RollupTx_Id" ON "Impressions" ("RollupTx", "Id");
+                """);
         }
 
         /// <inheritdoc />
