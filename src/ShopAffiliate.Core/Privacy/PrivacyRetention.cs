@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Reports;
+using ShopAffiliate.Core.Settings;
 
 namespace ShopAffiliate.Core.Privacy;
 
@@ -18,11 +20,21 @@ public sealed class PrivacyOptions
     /// </summary>
     [Range(1, 3650, ErrorMessage = "Privacy:IpHashRetentionDays must be between 1 and 3650.")]
     public int IpHashRetentionDays { get; set; } = 30;
+
+    /// <summary>
+    /// Days raw clicks are kept. Reports read the daily rollups, which stay; raw clicks serve a day's rebuild, the plan
+    /// simulator and support questions for a while. A program whose cookie window needs a click longer keeps it longer
+    /// (<see cref="PrivacyRetention.DaysKept"/>).
+    /// </summary>
+    [Range(7, 3650, ErrorMessage = "Privacy:RawDataRetentionDays must be between 7 and 3650.")]
+    public int RawDataRetentionDays { get; set; } = 180;
 }
 
 /// <summary>
-/// Clears the IP hashes of clicks and of applications older than <see cref="PrivacyOptions.IpHashRetentionDays"/>. The
-/// rows stay (reports count clicks; staff read applications). Runs hourly on every node; the update is idempotent.
+/// Clears the IP hashes of clicks and of applications older than <see cref="PrivacyOptions.IpHashRetentionDays"/> (the
+/// rows stay: staff read applications), and deletes raw clicks older than <see cref="PrivacyOptions.RawDataRetentionDays"/>
+/// once the rollup worker has read them (the reports' figures stay in the rollups). Runs hourly on every node; both
+/// steps are idempotent.
 /// </summary>
 public sealed partial class PrivacyRetention(IServiceScopeFactory scopes, IOptions<PrivacyOptions> options, TimeProvider clock, ILogger<PrivacyRetention> logger)
     : HourlyJob(clock)
@@ -33,7 +45,96 @@ public sealed partial class PrivacyRetention(IServiceScopeFactory scopes, IOptio
     {
         var (clicks, applications) = await PurgeIpHashesAsync(ct);
         if (clicks + applications > 0) LogPurged(clicks, applications, options.Value.IpHashRetentionDays);
+        var deleted = await PurgeRawDataAsync(ct);
+        if (deleted > 0) LogRawPurged(deleted, options.Value.RawDataRetentionDays);
     }
+
+    /// <summary>
+    /// The longest an order can arrive after it was placed and still be credited: the first import of a newly
+    /// connected shop reads 60 days back (Shopify without read_all_orders, the WooCommerce reconcile's first run).
+    /// </summary>
+    public const int LateOrderDays = 60;
+
+    /// <summary>
+    /// Days a program's raw clicks are kept: the setting, but never less than the engine may still need a click. An
+    /// order's referral touch names its click (<c>sa_click</c>), and the engine reads that click back for its affiliate
+    /// and time when the order arrives: up to the cookie window after the click, plus <see cref="LateOrderDays"/> for
+    /// an order imported late. Attribution is sticky once made (ADR 0006) and lifetime links live in their own table,
+    /// so no later event of an order needs its click.
+    /// </summary>
+    public static int DaysKept(int rawDataRetentionDays, int cookieWindowDays) => Math.Max(rawDataRetentionDays, cookieWindowDays + LateOrderDays);
+
+    /// <summary>
+    /// Deletes raw clicks older than each program's <see cref="DaysKept"/>, in chunks, and only those the rollup worker
+    /// has read (at or behind its watermark, ADR 0019): a click it has not counted yet stays until it has. The
+    /// program's <see cref="Workspaces.Workspace.RawDataPurgedBefore"/> moves first, so a day's rebuild never recounts
+    /// a day whose clicks are going. Returns how many clicks were deleted.
+    /// </summary>
+    // Impressions (the banner pixel of the materials issue) are raw rows of the same kind: once their table exists they
+    // are deleted here the same way, behind their own rollup watermark.
+    public async Task<int> PurgeRawDataAsync(CancellationToken ct)
+    {
+        var now = Clock.GetUtcNow().UtcDateTime;
+        List<(Guid Id, int Window)> programs;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var windows = await db.WorkspaceSettings.IgnoreQueryFilters().AsNoTracking().ToDictionaryAsync(w => w.WorkspaceId, w => w.CookieWindowDays, ct);
+            var defaultWindow = new WorkspaceSettings().CookieWindowDays;
+            programs = (await db.Workspaces.AsNoTracking().Select(w => w.Id).ToListAsync(ct))
+                .Select(id => (id, windows.GetValueOrDefault(id, defaultWindow))).ToList();
+        }
+        var deleted = 0;
+        foreach (var (workspaceId, window) in programs)
+        {
+            var before = now.AddDays(-DaysKept(options.Value.RawDataRetentionDays, window));
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+                await db.Workspaces.Where(w => w.Id == workspaceId && (w.RawDataPurgedBefore == null || w.RawDataPurgedBefore < before))
+                    .ExecuteUpdateAsync(s => s.SetProperty(w => w.RawDataPurgedBefore, before), ct);
+            }
+            int chunk;
+            do
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+                // The watermark only moves forward, so reading it without its lock is safe: at worst a chunk deletes less.
+                var mark = await db.RollupWatermarks.AsNoTracking().FirstOrDefaultAsync(m => m.Source == RollupSources.Clicks, ct);
+                chunk = mark is null ? 0 : await DeleteReadClicksAsync(db, workspaceId, before, mark, ct);
+                deleted += chunk;
+            }
+            while (chunk == Chunk);
+        }
+        return deleted;
+    }
+
+    // Only this class's constant is interpolated into the SQL; every value is a parameter.
+#pragma warning disable EF1002
+    /// <summary>Deletes up to one chunk of the program's clicks before <paramref name="before"/> at or behind <paramref name="mark"/>.</summary>
+    internal static async Task<int> DeleteReadClicksAsync(AppDbContext db, Guid workspaceId, DateTime before, RollupWatermark mark, CancellationToken ct)
+    {
+        // On SQLite through the process's write gate, as every background writer, so the click writer is never starved.
+        using var gate = await SqliteWriteGate.EnterAsync(db, ct);
+        if (db.Database.IsNpgsql())
+        {
+            return await db.Database.ExecuteSqlRawAsync(
+                $$"""
+                DELETE FROM "Clicks" WHERE "Id" IN (
+                    SELECT "Id" FROM "Clicks"
+                    WHERE "WorkspaceId" = {0} AND "At" < {1} AND ("RollupTx", "Id") <= ({2}, {3})
+                    LIMIT {{Chunk}})
+                """,
+                [workspaceId, before, mark.Position, mark.LastKey.Length == 0 ? Guid.Empty : Guid.Parse(mark.LastKey)], ct);
+        }
+        return await db.Database.ExecuteSqlRawAsync(
+            $$"""
+            DELETE FROM "Clicks" WHERE rowid IN (
+                SELECT rowid FROM "Clicks" WHERE "WorkspaceId" = {0} AND "At" < {1} AND rowid <= {2} LIMIT {{Chunk}})
+            """,
+            [workspaceId, before, mark.Position], ct);
+    }
+#pragma warning restore EF1002
 
     protected override void ReportFailure(Exception e) => LogFailed(e);
 
@@ -65,6 +166,9 @@ public sealed partial class PrivacyRetention(IServiceScopeFactory scopes, IOptio
     [LoggerMessage(Level = LogLevel.Information, Message = "Privacy: the IP hashes of {Clicks} clicks and {Applications} applications older than {Days} days were cleared")]
     private partial void LogPurged(int clicks, int applications, int days);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Clearing old IP hashes failed; trying again in an hour")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Privacy: {Count} raw clicks older than {Days} days (or than their program's cookie window and 60 days) were deleted; the rollups keep their figures")]
+    private partial void LogRawPurged(int count, int days);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Privacy retention (IP hashes, raw clicks) failed; trying again in an hour")]
     private partial void LogFailed(Exception e);
 }

@@ -162,7 +162,9 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
     /// <summary>
     /// Recomputes one day of one workspace from the raw tables: the day's clicks (those the worker has read, so that
     /// it does not count them again) and the orders placed that day, recomputed from their rows and ledger entries.
-    /// Gives the same figures as the incremental path (a host test holds it to that).
+    /// Gives the same figures as the incremental path (a host test holds it to that). A day that starts before the
+    /// program's <see cref="Workspaces.Workspace.RawDataPurgedBefore"/> may have lost raw clicks to the raw-data
+    /// retention: its click rows (currency "") are kept as they are, and only its orders are recomputed.
     /// </summary>
     public async Task RebuildDayAsync(Guid workspaceId, DateOnly day, CancellationToken ct)
     {
@@ -183,11 +185,14 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
         await db.SaveChangesAsync(ct);
 
         await new ProductRollups(db).RebuildDayAsync(workspaceId, day, ct);
-        await db.DailyRollups.IgnoreQueryFilters().Where(r => r.WorkspaceId == workspaceId && r.Day == day).ExecuteDeleteAsync(ct);
+        var purgedBefore = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.RawDataPurgedBefore).FirstOrDefaultAsync(ct);
+        var keepClicks = purgedBefore is { } purged && start < purged;
+        await db.DailyRollups.IgnoreQueryFilters().Where(r => r.WorkspaceId == workspaceId && r.Day == day && (!keepClicks || r.Currency != ""))
+            .ExecuteDeleteAsync(ct);
         var read = Postgres
             ? "(\"RollupTx\", \"Id\") <= ({5}, {6})"
             : "rowid <= {5}";
-        await db.Database.ExecuteSqlRawAsync(
+        if (!keepClicks) await db.Database.ExecuteSqlRawAsync(
             $$"""
             INSERT INTO "DailyRollups" ({{Columns}})
             SELECT {0}, {1}, "AffiliateId", COALESCE("LinkId", {2}), COALESCE("SubId", ''), {2}, '', COALESCE("CreativeId", {2}),
@@ -224,7 +229,7 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
             INSERT INTO "DailyRollups" ({{Columns}})
             SELECT {0}, {1}, {2}, {2}, '', "ShopId", "Currency", {2}, {{SumOfMeasures}}
             FROM "DailyRollups"
-            WHERE "WorkspaceId" = {0} AND "Day" = {1} AND "AffiliateId" <> {2}
+            WHERE "WorkspaceId" = {0} AND "Day" = {1} AND "AffiliateId" <> {2}{{(keepClicks ? " AND \"Currency\" <> ''" : "")}}
             GROUP BY "ShopId", "Currency"
             """,
             [workspaceId, day, Guid.Empty], ct);

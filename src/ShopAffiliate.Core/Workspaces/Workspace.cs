@@ -18,6 +18,12 @@ public sealed class Workspace : IAuditable
     /// <summary>Per-workspace salt for hashing visitor IPs, so hashes cannot be joined across programs.</summary>
     public byte[] IpHashSalt { get; init; } = RandomNumberGenerator.GetBytes(32);
 
+    /// <summary>
+    /// Raw clicks before this moment may have been deleted by the raw-data retention (set before it deletes): a
+    /// rebuild of a day that starts earlier keeps the day's click figures from the rollups instead of recounting.
+    /// </summary>
+    public DateTime? RawDataPurgedBefore { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }
