@@ -75,6 +75,7 @@ builder.Services.AddScoped<ShopAffiliate.Core.Simulation.PlanSimulator>();
 builder.Services.AddScoped<ShopAffiliate.Core.Statements.StatementService>();
 builder.Services.AddHostedService<CommissionApprover>();
 builder.Services.AddScoped<PrivacyService>();
+builder.Services.AddScoped<AffiliatePrivacy>();
 builder.Services.AddScoped<ShopSecrets>();
 builder.Services.AddSingleton<InboxSignal>();
 builder.Services.AddOptions<InboxOptions>().BindConfiguration(InboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();

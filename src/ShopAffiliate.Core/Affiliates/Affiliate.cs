@@ -45,6 +45,10 @@ public sealed class Affiliate : ITenantOwned, IAuditable
     /// <summary>Identity user of the affiliate's portal login, once they have one.</summary>
     public Guid? UserId { get; set; }
 
+    /// <summary>When the affiliate had their personal data erased (GDPR article 17): the row is then a pseudonym
+    /// that keeps their money records together (<see cref="Privacy.AffiliatePrivacy"/>).</summary>
+    public DateTime? ErasedAt { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 

@@ -17,6 +17,7 @@ public enum EmailKind
     NewMessage,
     DisputeUpdated,
     CouponReplaced,
+    AccountErased,
 }
 
 /// <summary>A subject and a plain-text body with <c>{{placeholder}}</c>s; blank lines separate paragraphs.</summary>
@@ -87,6 +88,8 @@ public static class EmailTemplates
             "Hi {{affiliateName}},\n\nYour claim for order {{orderNumber}} is now {{status}}.\n\n{{note}}\n\n{{portalUrl}}"),
         EmailKind.CouponReplaced => new("Your coupon code {{oldCode}} is replaced by {{newCode}}",
             "Hi {{affiliateName}},\n\nWe have taken your coupon code {{oldCode}} out of use in our shop. The reason: {{reason}}\n\nYour new code is {{newCode}}, with the same discount. Orders with it are credited to you as before. Please replace the old code wherever you shared it.\n\nYour codes and their share links: {{portalUrl}}"),
+        EmailKind.AccountErased => new("Your data at {{programName}} is erased",
+            "Hi {{affiliateName}},\n\nAs you asked, we have erased your personal data in the {{programName}} affiliate program and closed your access to it. Records of commissions and payouts stay, without your name, as bookkeeping law requires.\n\nThis is the last email we send you about this program."),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -121,6 +124,8 @@ public static class EmailTemplates
             "Hej {{affiliateName}}\n\nDin indsigelse for ordre {{orderNumber}} er nu: {{status}}.\n\n{{note}}\n\n{{portalUrl}}"),
         EmailKind.CouponReplaced => new("Din rabatkode {{oldCode}} er erstattet af {{newCode}}",
             "Hej {{affiliateName}}\n\nVi har lukket din rabatkode {{oldCode}} i vores webshop. Begrundelse: {{reason}}\n\nDin nye rabatkode er {{newCode}} med samme rabat. Ordrer med den giver dig provision som før. Udskift den gamle kode alle steder, hvor du har delt den.\n\nDine rabatkoder og deres delingslinks: {{portalUrl}}"),
+        EmailKind.AccountErased => new("Dine data hos {{programName}} er slettet",
+            "Hej {{affiliateName}}\n\nSom du bad om, har vi slettet dine personoplysninger i affiliateprogrammet hos {{programName}} og lukket din adgang. Oplysninger om provision og udbetalinger gemmes uden dit navn, som bogføringsloven kræver.\n\nDette er den sidste e-mail, du får fra os om dette program."),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

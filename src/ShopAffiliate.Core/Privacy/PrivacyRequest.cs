@@ -8,6 +8,9 @@ public enum PrivacyRequestKind
     DataRequest,
     CustomerRedact,
     ShopRedact,
+
+    /// <summary>An affiliate erased their own data from the portal (GDPR article 17); no shop is involved.</summary>
+    AffiliateErasure,
 }
 
 /// <summary>A GDPR request received from a shop platform, and what we did about it (the audit trail).</summary>

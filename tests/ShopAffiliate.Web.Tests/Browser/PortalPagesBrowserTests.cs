@@ -13,12 +13,12 @@ using ShopAffiliate.Web.Tests.Infrastructure;
 
 namespace ShopAffiliate.Web.Tests.Browser;
 
-/// <summary>The portal's dashboard and commissions pages in Chromium: both languages, desktop and phone, axe.</summary>
+/// <summary>The portal's dashboard, commissions and privacy pages in Chromium: both languages, desktop and phone, axe.</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class PortalPagesBrowserTests(ChromiumFixture chromium)
 {
     [Fact]
-    public async Task TheDashboardAndCommissionsPagesAreAccessibleAndFitAPhoneInBothLanguages()
+    public async Task TheDashboardCommissionsAndPrivacyPagesAreAccessibleAndFitAPhoneInBothLanguages()
     {
         await using var app = BrowserApp.Start(bootstrapped: true);
         var workspace = await app.WithDbAsync(db => db.Workspaces.Select(w => new { w.Id, w.Slug }).SingleAsync());
@@ -67,6 +67,11 @@ public sealed class PortalPagesBrowserTests(ChromiumFixture chromium)
         {
             Assert.Equal(language == "da" ? "Provision" : "Commissions", await page.Locator("h1").InnerTextAsync());
             Assert.Equal(2, await page.Locator("tr[data-commission]").CountAsync());
+        });
+        await PageCheck.VisitAsync(context, $"{app.BaseUrl}/portal/p/{workspace.Slug}/privacy", "portal", "privacy", async (page, language) =>
+        {
+            Assert.Equal(language == "da" ? "Dine data" : "Your data", await page.Locator("h1").InnerTextAsync());
+            Assert.Equal(1, await page.Locator("[data-testid=erase] input[type=password]").CountAsync());
         });
     }
 }

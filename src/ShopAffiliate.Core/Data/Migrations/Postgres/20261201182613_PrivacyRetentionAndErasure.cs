@@ -3,10 +3,10 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace ShopAffiliate.Core.Data.Migrations.Sqlite
+namespace ShopAffiliate.Core.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class RawDataRetention : Migration
+    public partial class PrivacyRetentionAndErasure : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -14,7 +14,13 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<DateTime>(
                 name: "RawDataPurgedBefore",
                 table: "Workspaces",
-                type: "TEXT",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "ErasedAt",
+                table: "Affiliates",
+                type: "timestamp with time zone",
                 nullable: true);
         }
 
@@ -24,6 +30,10 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "RawDataPurgedBefore",
                 table: "Workspaces");
+
+            migrationBuilder.DropColumn(
+                name: "ErasedAt",
+                table: "Affiliates");
         }
     }
 }
