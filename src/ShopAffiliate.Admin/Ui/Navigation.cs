@@ -27,6 +27,7 @@ public static class Navigation
         new("Reports", "/admin/reports"),
         new("Settings", "/admin/settings"),
         new("Audit log", "/admin/audit"),
+        new("Privacy", "/admin/privacy"),
     ];
 
     /// <summary>The affiliate portal; the portal pages own what is behind each entry.</summary>
