@@ -166,6 +166,7 @@ builder.Services.AddAuthorizationBuilder()
         .RequireClaim(AuthConstants.WorkspaceClaim));
 
 builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
+builder.AddObservability(); // our meter, the backlog sampler, /health/ready's inbox check; OTLP when configured
 builder.Services.AddOpenApi();
 builder.Services.AddAdminUi(); // Razor Pages of the admin and the portal, in English and Danish
 builder.Services.AddEmbeddedAdmin(); // form posts with a Shopify session token need no antiforgery cookie
@@ -202,8 +203,13 @@ app.UseMiddleware<TenantMiddleware>();
 
 app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
 {
+    Predicate = c => !c.Tags.Contains(InboxLagCheck.Tag),
     ResponseWriter = HealthResponse.WriteAsync,
 }).AllowAnonymous().DisableRateLimiting(); // load balancers poll it; it reads one row
+app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+{
+    ResponseWriter = HealthResponse.WriteAsync,
+}).AllowAnonymous().DisableRateLimiting(); // the database and the inbox's lag: a few indexed queries, polled by the orchestrator
 app.MapOpenApi().DisableRateLimiting(); // a static document
 if (app.Environment.IsDevelopment())
 {

@@ -29,9 +29,10 @@ public sealed partial class InboxIntake : BackgroundService
     private readonly IServiceScopeFactory _scopes;
     private readonly InboxSignal _signal;
     private readonly ILogger<InboxIntake> _logger;
+    private readonly Observability.AppMetrics _metrics;
     private int _writing;
 
-    public InboxIntake(IOptions<InboxOptions> options, IServiceScopeFactory scopes, InboxSignal signal, ILogger<InboxIntake> logger)
+    public InboxIntake(IOptions<InboxOptions> options, IServiceScopeFactory scopes, InboxSignal signal, Observability.AppMetrics metrics, ILogger<InboxIntake> logger)
     {
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.Value.IntakeQueueCapacity)
         {
@@ -42,6 +43,7 @@ public sealed partial class InboxIntake : BackgroundService
         _scopes = scopes;
         _signal = signal;
         _logger = logger;
+        _metrics = metrics;
     }
 
     /// <summary>Deliveries waiting for the writer (not yet in a transaction).</summary>
@@ -129,7 +131,11 @@ public sealed partial class InboxIntake : BackgroundService
 
     private void Complete(List<Pending> batch, HashSet<Pending> inserted)
     {
-        if (inserted.Count > 0) _signal.Notify();
+        if (inserted.Count > 0)
+        {
+            _signal.Notify();
+            _metrics.WebhooksStored.Add(inserted.Count);
+        }
         foreach (var pending in batch) pending.Stored.TrySetResult(inserted.Contains(pending));
     }
 

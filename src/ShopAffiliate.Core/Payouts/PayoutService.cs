@@ -20,7 +20,8 @@ public sealed record PayoutDue(string Currency, Money Threshold, int Affiliates,
 /// Payout batches: create (who is owed at least the threshold), export, mark paid. One open batch per currency, so
 /// the same money can never be exported twice; marking paid checks the money is still what was exported.
 /// </summary>
-public sealed class PayoutService(AppDbContext db, OrderProcessor orders, Email.Mailer mail, Audit.AuditTrail audit, TimeProvider clock)
+public sealed class PayoutService(
+    AppDbContext db, OrderProcessor orders, Email.Mailer mail, Audit.AuditTrail audit, TimeProvider clock, Observability.AppMetrics metrics)
 {
     public async Task<CreatedBatch> CreateAsync(Guid workspaceId, string? currency, CancellationToken ct)
     {
@@ -61,6 +62,7 @@ public sealed class PayoutService(AppDbContext db, OrderProcessor orders, Email.
         audit.Record(Audit.AuditActions.PayoutBatchCreated, nameof(PayoutBatch), batch.Id.ToString(), before: null,
             after: new { batch.Reference, batch.Currency, batch.Total, affiliates = batch.Items.Count }, workspaceId: workspaceId);
         await db.SaveChangesAsync(ct);
+        metrics.PayoutRuns.Add(1);
         return new CreatedBatch(batch, plan.Skipped);
     }
 

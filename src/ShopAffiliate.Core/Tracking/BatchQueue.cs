@@ -17,6 +17,9 @@ public class BatchQueue<T>(int capacity)
 
     public ChannelReader<T> Reader => _channel.Reader;
 
+    /// <summary>Items waiting for the writer (the metrics' queue depth).</summary>
+    public int Queued => _channel.Reader.Count;
+
     /// <summary>False only when the queue is closed (shutdown): the caller then stores the item itself.</summary>
     public ValueTask<bool> TryEnqueueAsync(T item, CancellationToken ct) =>
         _channel.Writer.TryWrite(item) ? ValueTask.FromResult(true) : SlowAsync(item, ct);

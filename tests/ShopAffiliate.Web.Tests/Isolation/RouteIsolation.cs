@@ -91,6 +91,7 @@ public static class RouteIsolation
         Public("/woocommerce/launch", "the store's signed single-use launch link (WooLaunchLinkTests)"),
         Public("/health", "load balancers' probe; reports no program"),
         Public("/c/{file}", "a published creative's bytes by their SHA-256; drafts answer 404 (CreativeTests)"),
+        Public("/health/ready", "orchestrators' readiness probe: the database and the inbox's lag, no program's data"),
         Public("/openapi/{documentName}.json", "the static API description"),
     ];
 

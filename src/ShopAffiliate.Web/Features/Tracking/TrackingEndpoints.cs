@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Core.Affiliates;
 using ShopAffiliate.Core.Creatives;
 using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Observability;
 using ShopAffiliate.Core.Tracking;
 using ShopAffiliate.Web.Hosting;
 
@@ -66,7 +67,7 @@ public static class TrackingEndpoints
 /// matching, request services, authentication or endpoint metadata, and skipping them cut its CPU per request by a
 /// fifth (tests/ShopAffiliate.Benchmarks). It sits after the exception handler, so a failure is still a ProblemDetails.
 /// </summary>
-public sealed class RedirectMiddleware(RequestDelegate next, LinkCache links, ClickWriter clicks, CreativeCache creatives, TimeProvider clock)
+public sealed class RedirectMiddleware(RequestDelegate next, LinkCache links, ClickWriter clicks, CreativeCache creatives, TimeProvider clock, AppMetrics metrics)
 {
     public const string Prefix = "/r/";
 
@@ -116,6 +117,7 @@ public sealed class RedirectMiddleware(RequestDelegate next, LinkCache links, Cl
             http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent, http.Request.Headers.Referer, null,
             http.Request.QueryString.HasValue ? await CreativeOfAsync(http, target) : null);
         await clicks.RecordAsync(click);
+        metrics.Redirects.Add(1);
 
         http.Response.StatusCode = StatusCodes.Status302Found;
         http.Response.Headers.CacheControl = "no-store";
