@@ -65,13 +65,11 @@ public sealed partial class PrivacyRetention(IServiceScopeFactory scopes, IOptio
     public static int DaysKept(int rawDataRetentionDays, int cookieWindowDays) => Math.Max(rawDataRetentionDays, cookieWindowDays + LateOrderDays);
 
     /// <summary>
-    /// Deletes raw clicks older than each program's <see cref="DaysKept"/>, in chunks, and only those the rollup worker
-    /// has read (at or behind its watermark, ADR 0019): a click it has not counted yet stays until it has. The
-    /// program's <see cref="Workspaces.Workspace.RawDataPurgedBefore"/> moves first, so a day's rebuild never recounts
-    /// a day whose clicks are going. Returns how many clicks were deleted.
+    /// Deletes raw clicks and impressions older than each program's <see cref="DaysKept"/>, in chunks, and only those the
+    /// rollup worker has read (at or behind each source's watermark, ADR 0019): a row it has not counted yet stays until
+    /// it has. The program's <see cref="Workspaces.Workspace.RawDataPurgedBefore"/> moves first, so a day's rebuild never
+    /// recounts a day whose raw rows are going. Returns how many rows were deleted.
     /// </summary>
-    // Impressions (the banner pixel of the materials issue) are raw rows of the same kind: once their table exists they
-    // are deleted here the same way, behind their own rollup watermark.
     public async Task<int> PurgeRawDataAsync(CancellationToken ct)
     {
         var now = Clock.GetUtcNow().UtcDateTime;
@@ -94,34 +92,47 @@ public sealed partial class PrivacyRetention(IServiceScopeFactory scopes, IOptio
                 await db.Workspaces.Where(w => w.Id == workspaceId && (w.RawDataPurgedBefore == null || w.RawDataPurgedBefore < before))
                     .ExecuteUpdateAsync(s => s.SetProperty(w => w.RawDataPurgedBefore, before), ct);
             }
-            int chunk;
-            do
+            foreach (var (table, source) in RawTables)
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-                // The watermark only moves forward, so reading it without its lock is safe: at worst a chunk deletes less.
-                var mark = await db.RollupWatermarks.AsNoTracking().FirstOrDefaultAsync(m => m.Source == RollupSources.Clicks, ct);
-                chunk = mark is null ? 0 : await DeleteReadClicksAsync(db, workspaceId, before, mark, ct);
-                deleted += chunk;
+                int chunk;
+                do
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+                    // The watermark only moves forward, so reading it without its lock is safe: at worst a chunk deletes less.
+                    var mark = await db.RollupWatermarks.AsNoTracking().FirstOrDefaultAsync(m => m.Source == source, ct);
+                    chunk = mark is null ? 0 : await DeleteReadRowsAsync(db, table, workspaceId, before, mark, ct);
+                    deleted += chunk;
+                }
+                while (chunk == Chunk);
             }
-            while (chunk == Chunk);
         }
         return deleted;
     }
 
-    // Only this class's constant is interpolated into the SQL; every value is a parameter.
+    // Only this class's constants (the chunk size, a table of RawTables) are interpolated into the SQL; every value is a parameter.
 #pragma warning disable EF1002
-    /// <summary>Deletes up to one chunk of the program's clicks before <paramref name="before"/> at or behind <paramref name="mark"/>.</summary>
-    internal static async Task<int> DeleteReadClicksAsync(AppDbContext db, Guid workspaceId, DateTime before, RollupWatermark mark, CancellationToken ct)
+    /// <summary>The raw tables the retention deletes from, each read by the rollup worker behind its own watermark.</summary>
+    private static readonly (string Table, string Source)[] RawTables = [("Clicks", RollupSources.Clicks), ("Impressions", RollupSources.Impressions)];
+
+    internal static Task<int> DeleteReadClicksAsync(AppDbContext db, Guid workspaceId, DateTime before, RollupWatermark mark, CancellationToken ct) =>
+        DeleteReadRowsAsync(db, "Clicks", workspaceId, before, mark, ct);
+
+    /// <summary>
+    /// Deletes up to one chunk of the program's rows of <paramref name="table"/> (one of <see cref="RawTables"/>) before
+    /// <paramref name="before"/> at or behind <paramref name="mark"/>.
+    /// </summary>
+    internal static async Task<int> DeleteReadRowsAsync(AppDbContext db, string table, Guid workspaceId, DateTime before, RollupWatermark mark, CancellationToken ct)
     {
+        if (!RawTables.Any(t => t.Table == table)) throw new ArgumentOutOfRangeException(nameof(table), table, "Not a raw table.");
         // On SQLite through the process's write gate, as every background writer, so the click writer is never starved.
         using var gate = await SqliteWriteGate.EnterAsync(db, ct);
         if (db.Database.IsNpgsql())
         {
             return await db.Database.ExecuteSqlRawAsync(
                 $$"""
-                DELETE FROM "Clicks" WHERE "Id" IN (
-                    SELECT "Id" FROM "Clicks"
+                DELETE FROM "{{table}}" WHERE "Id" IN (
+                    SELECT "Id" FROM "{{table}}"
                     WHERE "WorkspaceId" = {0} AND "At" < {1} AND ("RollupTx", "Id") <= ({2}, {3})
                     LIMIT {{Chunk}})
                 """,
@@ -129,8 +140,8 @@ public sealed partial class PrivacyRetention(IServiceScopeFactory scopes, IOptio
         }
         return await db.Database.ExecuteSqlRawAsync(
             $$"""
-            DELETE FROM "Clicks" WHERE rowid IN (
-                SELECT rowid FROM "Clicks" WHERE "WorkspaceId" = {0} AND "At" < {1} AND rowid <= {2} LIMIT {{Chunk}})
+            DELETE FROM "{{table}}" WHERE rowid IN (
+                SELECT rowid FROM "{{table}}" WHERE "WorkspaceId" = {0} AND "At" < {1} AND rowid <= {2} LIMIT {{Chunk}})
             """,
             [workspaceId, before, mark.Position], ct);
     }

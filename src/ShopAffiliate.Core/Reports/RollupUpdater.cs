@@ -164,7 +164,7 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
     /// it does not count them again) and the orders placed that day, recomputed from their rows and ledger entries.
     /// Gives the same figures as the incremental path (a host test holds it to that). A day that starts before the
     /// program's <see cref="Workspaces.Workspace.RawDataPurgedBefore"/> may have lost raw clicks to the raw-data
-    /// retention: its click rows (currency "") are kept as they are, and only its orders are recomputed.
+    /// retention: its click and impression rows (currency "") are kept as they are, and only its orders are recomputed.
     /// </summary>
     public async Task RebuildDayAsync(Guid workspaceId, DateOnly day, CancellationToken ct)
     {
@@ -203,7 +203,8 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
             GROUP BY "AffiliateId", COALESCE("LinkId", {2}), COALESCE("SubId", ''), COALESCE("CreativeId", {2})
             """,
             [workspaceId, day, Guid.Empty, start, end, clickMark.Position, Postgres ? Guid.Parse(OrZeroGuid(clickMark.LastKey)) : 0L], ct);
-        await db.Database.ExecuteSqlRawAsync(
+        // Impressions are raw rows of the same kind: a purged day keeps its (currency "") rows, impressions included.
+        if (!keepClicks) await db.Database.ExecuteSqlRawAsync(
             $$"""
             INSERT INTO "DailyRollups" ({{Columns}})
             SELECT {0}, {1}, "AffiliateId", {2}, '', {2}, '', "CreativeId", 0, 0, SUM(CASE WHEN "IsBot" THEN 0 ELSE 1 END), 0, 0, 0, 0, 0, 0, 0

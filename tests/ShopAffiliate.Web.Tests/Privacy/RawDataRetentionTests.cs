@@ -11,7 +11,7 @@ using ShopAffiliate.Web.Tests.Reports;
 namespace ShopAffiliate.Web.Tests.Privacy;
 
 /// <summary>
-/// Raw clicks older than Privacy:RawDataRetentionDays (180 by default; a program's cookie window and 60 days at least)
+/// Raw clicks and impressions older than Privacy:RawDataRetentionDays (180 by default; a program's cookie window and 60 days at least)
 /// are deleted once the rollup worker has read them, and the reports show the same figures afterwards, also after a
 /// rebuild of a purged day.
 /// </summary>
@@ -42,23 +42,34 @@ public abstract class RawDataRetentionTests(BootstrappedApp fixture)
         await p.ClicksAsync(jane, code, link, now.AddDays(-100), 2);
         await p.ClicksAsync(jane, code, link, now.AddHours(-1), 1);
         await p.OrderAsync(shop, "old" + p.Suffix, old.AddHours(2), 500m, code, "DKK");
+        // Banner views are raw rows of the same kind: two on the old day, one an hour ago.
+        var creative = Guid.NewGuid();
+        await p.WithAsync<int, AppDbContext>(db =>
+        {
+            foreach (var at in (DateTime[])[old, old.AddMinutes(5), now.AddHours(-1)])
+                db.Impressions.Add(new ShopAffiliate.Core.Creatives.Impression { Id = Guid.CreateVersion7(), WorkspaceId = p.WorkspaceId, CreativeId = creative, AffiliateId = jane, At = at });
+            return db.SaveChangesAsync();
+        });
         await p.CaughtUpAsync();
 
         var whole = $"/api/v1/reports/summary?from={Day(now.AddDays(-410))}&to={Day(now)}";
         var oldDay = $"/api/v1/reports/summary?from={Day(old)}&to={Day(old)}";
         var before = (await p.GetJsonAsync(whole)).GetRawText();
         var oldBefore = await p.GetJsonAsync(oldDay);
-        Assert.Equal((4, 3), (oldBefore.GetProperty("clicks").GetInt64(), oldBefore.GetProperty("uniqueClicks").GetInt64()));
+        Assert.Equal((4, 3, 2), (oldBefore.GetProperty("clicks").GetInt64(), oldBefore.GetProperty("uniqueClicks").GetInt64(), oldBefore.GetProperty("impressions").GetInt64()));
 
         var deleted = await Retention.PurgeRawDataAsync(default);
 
-        Assert.True(deleted >= 6, $"{deleted} deleted");
+        Assert.True(deleted >= 8, $"{deleted} deleted");
         var kept = await ClickTimesAsync(p);
         Assert.Equal(3, kept.Count);
         Assert.All(kept, at => Assert.True(at > now.AddDays(-180), $"{at:O} is older than 180 days"));
+        var keptViews = await p.WithAsync<List<DateTime>, AppDbContext>(db => db.Impressions.IgnoreQueryFilters().Where(i => i.WorkspaceId == p.WorkspaceId).Select(i => i.At).ToListAsync());
+        Assert.True(now.AddHours(-1) - Assert.Single(keptViews) < TimeSpan.FromSeconds(1), "the recent impression stays");
         Assert.Equal(before, (await p.GetJsonAsync(whole)).GetRawText());
 
-        // A rebuild of the purged day recomputes its order and keeps its click figures; the whole period is unchanged.
+        // A rebuild of the purged day recomputes its order and keeps its click and impression figures (not counted twice);
+        // the whole period is unchanged.
         var rebuilt = await p.Api.PostAsync($"/api/v1/reports/rebuild?day={Day(old)}", null);
         Assert.True(rebuilt.StatusCode == HttpStatusCode.OK, await rebuilt.Content.ReadAsStringAsync());
         Assert.Equal(oldBefore.GetRawText(), (await p.GetJsonAsync(oldDay)).GetRawText());
