@@ -36,7 +36,7 @@ public abstract class SettingsPageTests(BootstrappedApp fixture)
         // The page shows what was saved, now in the program's default language (Danish); the outcome was written in
         // the language of the request that saved it (English, before the default changed).
         var page = await browser.GetStringAsync(url);
-        Assert.Contains("<html lang=\"da\">", page);
+        Assert.Contains("<html lang=\"da\"", page);
         Assert.Contains("rules are saved. New orders and clicks follow them from now on.", page);
         Assert.Contains("value=\"12,5\"", page);
     }
