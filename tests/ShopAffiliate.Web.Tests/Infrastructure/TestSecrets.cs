@@ -21,6 +21,9 @@ public static class TestSecrets
     {
         foreach (var secret in (string[])[
             TestApp.ApiKey, TestApp.OwnerPassword, Staff.Password,
+            // The affiliates' and set-up pages' passwords (Portal.PortalApp, Isolation.TwoPrograms, the browser tests,
+            // AdminSetupTests and the WooCommerce connection chain).
+            Portal.PortalApp.AffiliatePassword, "a-long-passphrase", "a-long-enough-password",
             Shopify.FakeShopify.ApiSecret, WooCommerce.FakeWooCommerce.ConsumerKey, WooCommerce.FakeWooCommerce.ConsumerSecret,
             // The offline access tokens the Shopify fakes hand out.
             "shpat_new", "shpat_offline", "shpat_forever", "shpat_secret", "shpat_coupon", "shpat_backfill"])
