@@ -241,10 +241,14 @@ ROUTES=(
   "timeseries (year by day)|/api/v1/reports/timeseries?metric=revenue&groupBy=day&from=2025-12-01&to=2026-11-30"
   "top-20 affiliates (30 days)|/api/v1/reports/top?by=affiliate&metric=commission&limit=20&from=2026-11-01&to=2026-11-30"
   "top-20 affiliates (year)|/api/v1/reports/top?by=affiliate&metric=commission&limit=20&from=2025-12-01&to=2026-11-30"
+  "top-20 affiliates (30 days across months)|/api/v1/reports/top?by=affiliate&metric=commission&limit=20&from=2026-10-17&to=2026-11-15"
+  "top-20 affiliates (year, mid-month to mid-month)|/api/v1/reports/top?by=affiliate&metric=commission&limit=20&from=2025-12-15&to=2026-11-14"
+  "top-20 affiliates by EPC (year)|/api/v1/reports/top?by=affiliate&metric=epc&limit=20&from=2025-12-01&to=2026-11-30"
   "top-20 products (year)|/api/v1/reports/top?by=product&metric=revenue&limit=20&from=2025-12-01&to=2026-11-30"
+  "top-20 products (year, mid-month to mid-month)|/api/v1/reports/top?by=product&metric=revenue&limit=20&from=2025-12-15&to=2026-11-14"
   "summary csv (year)|/api/v1/reports/summary?from=2025-12-01&to=2026-11-30&format=csv"
 )
-printf '\n%-32s %10s %10s %10s   (%s, %s clicks, %s orders, %s affiliates; %s warm requests)\n' route cold_ms p50_ms p95_ms "$DB_NAME" "$CLICKS" "$ORDERS" "$AFFILIATES" "$REQUESTS"
+printf '\n%-48s %10s %10s %10s   (%s, %s clicks, %s orders, %s affiliates; %s warm requests)\n' route cold_ms p50_ms p95_ms "$DB_NAME" "$CLICKS" "$ORDERS" "$AFFILIATES" "$REQUESTS"
 MISSED=0
 for route in "${ROUTES[@]}"; do
   name=${route%%|*}; path=${route#*|}
@@ -254,7 +258,7 @@ for route in "${ROUTES[@]}"; do
   : >"$WORK/times"
   for ((r = 0; r < REQUESTS; r++)); do get | awk '{ print $2 }' >>"$WORK/times"; done
   read -r p50 p95 < <(sort -g "$WORK/times" | awk '{ v[NR] = $1 } END { i50 = int((NR + 1) * 0.50); i95 = int(NR * 0.95 + 0.999); if (i95 > NR) i95 = NR; printf "%.1f %.1f\n", v[i50] * 1000, v[i95] * 1000 }')
-  printf '%-32s %10.1f %10s %10s\n' "$name" "$(awk -v s="$cold" 'BEGIN { print s * 1000 }')" "$p50" "$p95"
+  printf '%-48s %10.1f %10s %10s\n' "$name" "$(awk -v s="$cold" 'BEGIN { print s * 1000 }')" "$p50" "$p95"
   echo "BENCH route=\"$name\" db=$DB_NAME cold_ms=$(awk -v s="$cold" 'BEGIN { printf "%.1f", s * 1000 }') p50_ms=$p50 p95_ms=$p95" >>"$WORK/bench.txt"
   awk -v p="$p95" -v t="$P95_TARGET_MS" 'BEGIN { exit !(p > t) }' && MISSED=1
 done

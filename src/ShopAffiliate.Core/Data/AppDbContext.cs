@@ -52,8 +52,10 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext? ten
     public DbSet<StoreAdmin> StoreAdmins => Set<StoreAdmin>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Reports.DailyRollup> DailyRollups => Set<Reports.DailyRollup>();
+    public DbSet<Reports.MonthlyRollup> MonthlyRollups => Set<Reports.MonthlyRollup>();
     public DbSet<Reports.OrderContribution> OrderContributions => Set<Reports.OrderContribution>();
     public DbSet<Reports.DailyProductRollup> DailyProductRollups => Set<Reports.DailyProductRollup>();
+    public DbSet<Reports.MonthlyProductRollup> MonthlyProductRollups => Set<Reports.MonthlyProductRollup>();
     public DbSet<Reports.OrderProductContribution> OrderProductContributions => Set<Reports.OrderProductContribution>();
     public DbSet<Reports.RollupWatermark> RollupWatermarks => Set<Reports.RollupWatermark>();
     public DbSet<Reports.ReportGoal> ReportGoals => Set<Reports.ReportGoal>();

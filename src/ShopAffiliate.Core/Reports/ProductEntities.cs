@@ -8,7 +8,7 @@ namespace ShopAffiliate.Core.Reports;
 /// revenue and tier-1 commission are spread over its lines (after refunds) by largest remainder, so the products of an
 /// order add up to the order's figures exactly (ADR 0030).
 /// </summary>
-public sealed class DailyProductRollup : ProductMeasures, ITenantOwned
+public sealed class DailyProductRollup : ProductMeasures, ITenantOwned, IProductRow
 {
     public Guid WorkspaceId { get; init; }
     public DateOnly Day { get; init; }
@@ -18,6 +18,20 @@ public sealed class DailyProductRollup : ProductMeasures, ITenantOwned
     /// <summary>The shop's product id, as the platform sends it.</summary>
     public string ProductId { get; init; } = "";
 
+    public string Currency { get; init; } = "";
+}
+
+/// <summary>
+/// A month of <see cref="DailyProductRollup"/> rows (ADR 0041), kept by database triggers on <c>DailyProductRollups</c>
+/// like <see cref="MonthlyRollup"/>; <see cref="Month"/> is the first day of the month.
+/// </summary>
+public sealed class MonthlyProductRollup : ProductMeasures, ITenantOwned, IProductRow
+{
+    public Guid WorkspaceId { get; init; }
+    public Guid AffiliateId { get; init; }
+    public Guid ShopId { get; init; }
+    public string ProductId { get; init; } = "";
+    public DateOnly Month { get; init; }
     public string Currency { get; init; } = "";
 }
 
@@ -43,4 +57,13 @@ public abstract class ProductMeasures
     public long Quantity { get; set; }
     public long RevenueMinor { get; set; }
     public long CommissionMinor { get; set; }
+}
+
+/// <summary>What the product rankings filter and group by, on the daily and the monthly rows alike.</summary>
+public interface IProductRow
+{
+    Guid AffiliateId { get; }
+    Guid ShopId { get; }
+    string ProductId { get; }
+    string Currency { get; }
 }

@@ -16,6 +16,16 @@ internal sealed class DailyRollupConfiguration : IEntityTypeConfiguration<DailyR
     }
 }
 
+internal sealed class MonthlyRollupConfiguration : IEntityTypeConfiguration<MonthlyRollup>
+{
+    public void Configure(EntityTypeBuilder<MonthlyRollup> b)
+    {
+        // Affiliate before month: a ranking over months reads the workspace's rows in affiliate order and sums as it goes.
+        b.HasKey(r => new { r.WorkspaceId, r.AffiliateId, r.Month, r.ShopId, r.Currency });
+        b.Property(r => r.Currency).HasMaxLength(3);
+    }
+}
+
 internal sealed class OrderContributionConfiguration : IEntityTypeConfiguration<OrderContribution>
 {
     public void Configure(EntityTypeBuilder<OrderContribution> b)
@@ -56,6 +66,17 @@ internal sealed class DailyProductRollupConfiguration : IEntityTypeConfiguration
         b.Property(r => r.ProductId).HasMaxLength(64);
         b.Property(r => r.Currency).HasMaxLength(3);
         b.HasIndex(r => new { r.WorkspaceId, r.AffiliateId, r.Day });
+    }
+}
+
+internal sealed class MonthlyProductRollupConfiguration : IEntityTypeConfiguration<MonthlyProductRollup>
+{
+    public void Configure(EntityTypeBuilder<MonthlyProductRollup> b)
+    {
+        // Grouped by shop and product in key order within the totals rows (affiliate Guid.Empty) or one affiliate's.
+        b.HasKey(r => new { r.WorkspaceId, r.AffiliateId, r.ShopId, r.ProductId, r.Month, r.Currency });
+        b.Property(r => r.ProductId).HasMaxLength(64);
+        b.Property(r => r.Currency).HasMaxLength(3);
     }
 }
 

@@ -32,6 +32,24 @@ public sealed class DailyRollup : OrderMeasures, ITenantOwned
 }
 
 /// <summary>
+/// A month of <see cref="DailyRollup"/> rows per affiliate, shop and currency (ADR 0041), kept by database triggers on
+/// <c>DailyRollups</c> in the same statement as every change there (upserts, rebuilds, deletions), so it is never
+/// behind. Rankings over whole months read it instead of every day (a year is twelve rows per affiliate, not 365).
+/// <see cref="Month"/> is the first day of the month; the key leads with the affiliate so a ranking groups in key order.
+/// </summary>
+public sealed class MonthlyRollup : OrderMeasures, ITenantOwned
+{
+    public Guid WorkspaceId { get; init; }
+    public Guid AffiliateId { get; init; }
+    public DateOnly Month { get; init; }
+    public Guid ShopId { get; init; }
+    public string Currency { get; init; } = "";
+    public long Clicks { get; set; }
+    public long UniqueClicks { get; set; }
+    public long Impressions { get; set; }
+}
+
+/// <summary>
 /// What one order last contributed to the rollups, per affiliate it pays (the credited one and a recruiter). When the
 /// order changes (a late refund), the worker recomputes it from the order and its ledger entries and applies the
 /// difference onto the ORDER's day, so a refund today changes yesterday's figures.

@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Errors;
@@ -96,19 +98,15 @@ public sealed class ReportService(AppDbContext db, TimeProvider clock)
         else
             currency = null;
 
-        var detail = db.DailyRollups.AsNoTracking().Where(r => r.Day >= period.From && r.Day <= period.To && r.AffiliateId != Guid.Empty);
-        if (period.AffiliateId is { } a) detail = detail.Where(r => r.AffiliateId == a);
-        if (period.ShopId is { } s) detail = detail.Where(r => r.ShopId == s || r.Currency == "");
-        if (currency is not null) detail = detail.Where(r => r.Currency == currency || r.Currency == "");
-
-        // Grouped by the id itself (SQLite stores GUIDs as upper-case text): keys become strings afterwards.
-        var rows = by switch
-        {
-            TopDimension.Link => (await SumsByAsync(detail.Where(r => r.LinkId != Guid.Empty).GroupBy(r => r.LinkId), ct)).Select(x => (Key: x.Key.ToString(), x.Sums)).ToList(),
-            TopDimension.SubId => await SumsByAsync(detail.Where(r => r.SubId != "").GroupBy(r => r.SubId), ct),
-            TopDimension.Creative => (await SumsByAsync(detail.Where(r => r.CreativeId != Guid.Empty).GroupBy(r => r.CreativeId), ct)).Select(x => (Key: x.Key.ToString(), x.Sums)).ToList(),
-            _ => (await SumsByAsync(detail.GroupBy(r => r.AffiliateId), ct)).Select(x => (Key: x.Key.ToString(), x.Sums)).ToList(),
-        };
+        var need = MeasuresOf(metric);
+        var rows = by is TopDimension.Affiliate
+            ? await AffiliateSumsAsync(period, currency, need, ct)
+            : by switch
+            {
+                TopDimension.Link => (await RankedSumsAsync(Detail(period, currency).Where(r => r.LinkId != Guid.Empty).GroupBy(r => r.LinkId), need, ct)).Select(x => (Key: x.Key.ToString(), x.Sums)).ToList(),
+                TopDimension.SubId => await RankedSumsAsync(Detail(period, currency).Where(r => r.SubId != "").GroupBy(r => r.SubId), need, ct),
+                _ => (await RankedSumsAsync(Detail(period, currency).Where(r => r.CreativeId != Guid.Empty).GroupBy(r => r.CreativeId), need, ct)).Select(x => (Key: x.Key.ToString(), x.Sums)).ToList(),
+            };
         var ranked = rows
             .Select(r => (r.Key, Value: Value(metric, Figures(period.From, period.To, [r.Sums with { Currency = currency ?? "" }]), currency)))
             .Where(r => r.Value is not null)
@@ -117,6 +115,102 @@ public sealed class ReportService(AppDbContext db, TimeProvider clock)
         var names = await NamesAsync(by, ranked.Select(r => r.Key).ToList(), ct);
         return new TopReport(by, metric, period.From, period.To, currency,
             ranked.Select(r => new TopRow(r.Key, names.GetValueOrDefault(r.Key, r.Key), currency, r.Value)).ToList());
+    }
+
+    /// <summary>The affiliates' rows of <paramref name="period"/> (days), with the period's shop and currency filters.</summary>
+    private IQueryable<DailyRollup> Detail(ReportPeriod period, string? currency) => Detail(db.DailyRollups.AsNoTracking(), period, currency, period.From, period.To);
+
+    private static IQueryable<DailyRollup> Detail(IQueryable<DailyRollup> q, ReportPeriod period, string? currency, DateOnly from, DateOnly to)
+    {
+        q = q.Where(r => r.Day >= from && r.Day <= to && r.AffiliateId != Guid.Empty);
+        if (period.AffiliateId is { } a) q = q.Where(r => r.AffiliateId == a);
+        if (period.ShopId is { } s) q = q.Where(r => r.ShopId == s || r.Currency == "");
+        if (currency is not null) q = q.Where(r => r.Currency == currency || r.Currency == "");
+        return q;
+    }
+
+    /// <summary>
+    /// Per affiliate (ADR 0041): the period's whole months from <see cref="MonthlyRollup"/>, the days before and after
+    /// them from <see cref="DailyRollup"/>, added up per affiliate. Only the columns the metric needs are summed.
+    /// </summary>
+    private async Task<List<(string Key, Sums Sums)>> AffiliateSumsAsync(ReportPeriod period, string? currency, IReadOnlySet<string> need, CancellationToken ct)
+    {
+        var firstMonth = period.From.Day == 1 ? period.From : ReportCalendar.MonthStart(period.From).AddMonths(1);
+        var afterLastMonth = ReportCalendar.MonthStart(period.To.AddDays(1)); // the first day not in a whole month
+        var parts = new List<List<(Guid Key, Sums Sums)>>();
+        if (firstMonth < afterLastMonth)
+        {
+            var months = db.MonthlyRollups.AsNoTracking().Where(r => r.Month >= firstMonth && r.Month < afterLastMonth && r.AffiliateId != Guid.Empty);
+            if (period.AffiliateId is { } a) months = months.Where(r => r.AffiliateId == a);
+            if (period.ShopId is { } s) months = months.Where(r => r.ShopId == s || r.Currency == "");
+            if (currency is not null) months = months.Where(r => r.Currency == currency || r.Currency == "");
+            parts.Add(await RankedSumsAsync(months.GroupBy(r => r.AffiliateId), need, ct));
+            if (period.From < firstMonth)
+                parts.Add(await RankedSumsAsync(Detail(db.DailyRollups.AsNoTracking(), period, currency, period.From, firstMonth.AddDays(-1)).GroupBy(r => r.AffiliateId), need, ct));
+            if (afterLastMonth <= period.To)
+                parts.Add(await RankedSumsAsync(Detail(db.DailyRollups.AsNoTracking(), period, currency, afterLastMonth, period.To).GroupBy(r => r.AffiliateId), need, ct));
+        }
+        else
+        {
+            parts.Add(await RankedSumsAsync(Detail(period, currency).GroupBy(r => r.AffiliateId), need, ct));
+        }
+        if (parts.Count == 1) return parts[0].Select(x => (x.Key.ToString(), x.Sums)).ToList();
+        var total = new Dictionary<Guid, Sums>();
+        foreach (var (key, sums) in parts.SelectMany(p => p))
+            total[key] = total.TryGetValue(key, out var had) ? had.Plus(sums) : sums;
+        return total.Select(x => (x.Key.ToString(), x.Value)).ToList();
+    }
+
+    /// <summary>The rollup columns a ranking by <paramref name="metric"/> reads (the others are left at 0).</summary>
+    private static IReadOnlySet<string> MeasuresOf(ReportMetric metric) => new HashSet<string>(metric switch
+    {
+        ReportMetric.Clicks => [nameof(DailyRollup.Clicks)],
+        ReportMetric.UniqueClicks => [nameof(DailyRollup.UniqueClicks)],
+        ReportMetric.Impressions => [nameof(DailyRollup.Impressions)],
+        ReportMetric.Ctr => [nameof(DailyRollup.UniqueClicks), nameof(DailyRollup.Impressions)],
+        ReportMetric.Orders => [nameof(DailyRollup.Orders)],
+        ReportMetric.ConversionRate => [nameof(DailyRollup.Orders), nameof(DailyRollup.UniqueClicks)],
+        ReportMetric.Revenue => [nameof(DailyRollup.RevenueMinor)],
+        ReportMetric.Commission => [nameof(DailyRollup.CommissionMinor)],
+        ReportMetric.Refunds => [nameof(DailyRollup.RefundsMinor)],
+        ReportMetric.Epc => [nameof(DailyRollup.CommissionMinor), nameof(DailyRollup.UniqueClicks)],
+        ReportMetric.Aov => [nameof(DailyRollup.RevenueMinor), nameof(DailyRollup.Orders)],
+        _ => (string[])[nameof(DailyRollup.RevenueMinor), nameof(DailyRollup.CommissionMinor)],
+    });
+
+    private static async Task<List<(TKey Key, Sums Sums)>> RankedSumsAsync<TKey, TRow>(IQueryable<IGrouping<TKey, TRow>> groups, IReadOnlySet<string> need, CancellationToken ct) =>
+        (await groups.Select(SumSelector<TKey, TRow>(need)).ToListAsync(ct))
+            .Select(x => (x.Key, new Sums("", x.Clicks, x.UniqueClicks, x.Impressions, x.Orders, x.RevenueMinor, x.RefundsMinor, x.CommissionMinor, 0, 0, 0)))
+            .ToList();
+
+    private static readonly MethodInfo SumOfLong = typeof(Enumerable).GetMethods()
+        .Single(m => m.Name == nameof(Enumerable.Sum) && m.IsGenericMethodDefinition && m.GetParameters() is [_, { ParameterType: { IsGenericType: true } f }]
+                     && f.GetGenericTypeDefinition() == typeof(Func<,>) && f.GetGenericArguments()[1] == typeof(long));
+
+    /// <summary><c>g => new KeyedSums { Key = g.Key, X = g.Sum(r => r.X) for each needed X }</c>, so SQL sums only those.</summary>
+    private static Expression<Func<IGrouping<TKey, TRow>, KeyedSums<TKey>>> SumSelector<TKey, TRow>(IReadOnlySet<string> need)
+    {
+        var g = Expression.Parameter(typeof(IGrouping<TKey, TRow>), "g");
+        var bindings = new List<MemberBinding> { Expression.Bind(typeof(KeyedSums<TKey>).GetProperty(nameof(KeyedSums<TKey>.Key))!, Expression.Property(g, nameof(IGrouping<TKey, TRow>.Key))) };
+        foreach (var name in need)
+        {
+            var r = Expression.Parameter(typeof(TRow), "r");
+            var sum = Expression.Call(SumOfLong.MakeGenericMethod(typeof(TRow)), g, Expression.Lambda<Func<TRow, long>>(Expression.Property(r, name), r));
+            bindings.Add(Expression.Bind(typeof(KeyedSums<TKey>).GetProperty(name)!, sum));
+        }
+        return Expression.Lambda<Func<IGrouping<TKey, TRow>, KeyedSums<TKey>>>(Expression.MemberInit(Expression.New(typeof(KeyedSums<TKey>)), bindings), g);
+    }
+
+    private sealed class KeyedSums<TKey>
+    {
+        public TKey Key { get; init; } = default!;
+        public long Clicks { get; init; }
+        public long UniqueClicks { get; init; }
+        public long Impressions { get; init; }
+        public long Orders { get; init; }
+        public long RevenueMinor { get; init; }
+        public long RefundsMinor { get; init; }
+        public long CommissionMinor { get; init; }
     }
 
     /// <summary>
@@ -129,13 +223,26 @@ public sealed class ReportService(AppDbContext db, TimeProvider clock)
             throw ValidationFailedException.For("metric", "Products are ranked by orders, revenue, commission, aov or roi: a click does not know which product will be bought.");
         currency = ReportMetrics.PerCurrency(metric) ? await CurrencyAsync(period, currency, ct) : null;
 
-        var q = db.DailyProductRollups.AsNoTracking().Where(r => r.Day >= period.From && r.Day <= period.To);
-        q = period.AffiliateId is { } a ? q.Where(r => r.AffiliateId == a) : q.Where(r => r.AffiliateId == Guid.Empty);
-        if (period.ShopId is { } s) q = q.Where(r => r.ShopId == s);
-        if (currency is not null) q = q.Where(r => r.Currency == currency);
-        var rows = await q.GroupBy(r => new { r.ShopId, r.ProductId })
-            .Select(g => new { g.Key.ShopId, g.Key.ProductId, Orders = g.Sum(r => r.Orders), Revenue = g.Sum(r => r.RevenueMinor), Commission = g.Sum(r => r.CommissionMinor) })
-            .ToListAsync(ct);
+        Task<List<ProductSums>> ProductDaysAsync(DateOnly from, DateOnly to) =>
+            ProductSumsAsync(db.DailyProductRollups.AsNoTracking().Where(r => r.Day >= from && r.Day <= to), period, currency, ct);
+
+        // Whole months from the monthly rows, the days around them from the daily ones (ADR 0041).
+        var firstMonth = period.From.Day == 1 ? period.From : ReportCalendar.MonthStart(period.From).AddMonths(1);
+        var afterLastMonth = ReportCalendar.MonthStart(period.To.AddDays(1));
+        var parts = new List<List<ProductSums>>();
+        if (firstMonth < afterLastMonth)
+        {
+            parts.Add(await ProductSumsAsync(db.MonthlyProductRollups.AsNoTracking().Where(r => r.Month >= firstMonth && r.Month < afterLastMonth), period, currency, ct));
+            if (period.From < firstMonth) parts.Add(await ProductDaysAsync(period.From, firstMonth.AddDays(-1)));
+            if (afterLastMonth <= period.To) parts.Add(await ProductDaysAsync(afterLastMonth, period.To));
+        }
+        else
+        {
+            parts.Add(await ProductDaysAsync(period.From, period.To));
+        }
+        var rows = parts.SelectMany(p => p).GroupBy(r => (r.ShopId, r.ProductId))
+            .Select(g => new ProductSums(g.Key.ShopId, g.Key.ProductId, g.Sum(r => r.Orders), g.Sum(r => r.Revenue), g.Sum(r => r.Commission)))
+            .ToList();
         var ranked = rows
             .Select(r => (r.ShopId, r.ProductId, Key: $"{r.ShopId}:{r.ProductId}",
                 Value: Value(metric, Figures(period.From, period.To, [new Sums(currency ?? "", 0, 0, 0, r.Orders, r.Revenue, 0, r.Commission, 0, 0, 0)]), currency)))
@@ -152,6 +259,19 @@ public sealed class ReportService(AppDbContext db, TimeProvider clock)
             result.Add(new TopRow(r.Key, title ?? r.ProductId, currency, r.Value));
         }
         return new TopReport(TopDimension.Product, metric, period.From, period.To, currency, result);
+    }
+
+    private sealed record ProductSums(Guid ShopId, string ProductId, long Orders, long Revenue, long Commission);
+
+    private static async Task<List<ProductSums>> ProductSumsAsync<TRow>(IQueryable<TRow> q, ReportPeriod period, string? currency, CancellationToken ct)
+        where TRow : ProductMeasures, IProductRow
+    {
+        q = period.AffiliateId is { } a ? q.Where(r => r.AffiliateId == a) : q.Where(r => r.AffiliateId == Guid.Empty);
+        if (period.ShopId is { } s) q = q.Where(r => r.ShopId == s);
+        if (currency is not null) q = q.Where(r => r.Currency == currency);
+        return await q.GroupBy(r => new { r.ShopId, r.ProductId })
+            .Select(g => new ProductSums(g.Key.ShopId, g.Key.ProductId, g.Sum(r => r.Orders), g.Sum(r => r.RevenueMinor), g.Sum(r => r.CommissionMinor)))
+            .ToListAsync(ct);
     }
 
     private static async Task<List<(TKey Key, Sums Sums)>> SumsByAsync<TKey>(IQueryable<IGrouping<TKey, DailyRollup>> groups, CancellationToken ct) =>
@@ -350,5 +470,14 @@ public sealed class ReportService(AppDbContext db, TimeProvider clock)
 
     private sealed record Sums(
         string Currency, long Clicks, long UniqueClicks, long Impressions, long Orders, long RevenueMinor, long RefundsMinor,
-        long CommissionMinor, long SecondTierMinor, long EarnedMinor, long ReversedMinor);
+        long CommissionMinor, long SecondTierMinor, long EarnedMinor, long ReversedMinor)
+    {
+        public Sums Plus(Sums o) => this with
+        {
+            Clicks = Clicks + o.Clicks, UniqueClicks = UniqueClicks + o.UniqueClicks, Impressions = Impressions + o.Impressions,
+            Orders = Orders + o.Orders, RevenueMinor = RevenueMinor + o.RevenueMinor, RefundsMinor = RefundsMinor + o.RefundsMinor,
+            CommissionMinor = CommissionMinor + o.CommissionMinor, SecondTierMinor = SecondTierMinor + o.SecondTierMinor,
+            EarnedMinor = EarnedMinor + o.EarnedMinor, ReversedMinor = ReversedMinor + o.ReversedMinor,
+        };
+    }
 }

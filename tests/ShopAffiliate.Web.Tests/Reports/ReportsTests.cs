@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using ShopAffiliate.Web.Tests.Infrastructure;
 
 namespace ShopAffiliate.Web.Tests.Reports;
@@ -143,6 +144,19 @@ public abstract class ReportsTests(BootstrappedApp fixture)
         var bySubId = await p.GetJsonAsync("/api/v1/reports/top?by=subId&metric=clicks&from=2026-11-01&to=2026-11-30");
         Assert.Equal([("spring", 2L)], bySubId.GetProperty("rows").EnumerateArray().Select(r => (r.GetProperty("key").GetString(), r.GetProperty("value").GetInt64())));
 
+        // Periods with whole months read the monthly rollups and the days around them (ADR 0041): October and November
+        // whole; 15 October to 1 December (November whole, the days of October and December around it).
+        async Task<Dictionary<string, string>> TopAsync(string query) => (await p.GetJsonAsync("/api/v1/reports/top?by=affiliate&" + query))
+            .GetProperty("rows").EnumerateArray().ToDictionary(r => r.GetProperty("name").GetString()!, r => r.GetProperty("value").ToString());
+        Assert.Equal(new Dictionary<string, string> { ["Jane"] = "3", ["Bob"] = "3" }, await TopAsync("metric=uniqueClicks&from=2026-10-01&to=2026-11-30"));
+        Assert.Equal(new Dictionary<string, string> { ["Jane"] = "4", ["Bob"] = "3" }, await TopAsync("metric=uniqueClicks&from=2026-10-15&to=2026-12-01"));
+        Assert.Equal(new Dictionary<string, string> { ["Jane"] = "5", ["Bob"] = "3" }, await TopAsync("metric=clicks&from=2026-10-15&to=2026-12-01"));
+        Assert.Equal(new Dictionary<string, string> { ["Jane"] = "2", ["Bob"] = "3" }, await TopAsync("metric=uniqueClicks&from=2026-10-21&to=2026-11-30"));
+        Assert.Equal(new Dictionary<string, string> { ["Jane"] = "120.00", ["Bob"] = "15.00" }, await TopAsync("metric=commission&currency=DKK&from=2026-10-15&to=2026-12-01"));
+        Assert.Equal(new Dictionary<string, string> { ["Jane"] = "30.00", ["Bob"] = "5.00" }, await TopAsync("metric=epc&currency=DKK&from=2026-10-15&to=2026-12-01"));
+        Assert.Equal(new Dictionary<string, string> { ["Jane"] = "2", ["Bob"] = "2" }, await TopAsync("metric=orders&from=2026-10-15&to=2026-12-01"));
+        Assert.Equal(await MonthsFromDaysAsync(p), await MonthlyRowsAsync(p));
+
         // Money ranks within one currency: with two, the caller names one.
         var ambiguous = await p.Api.GetAsync("/api/v1/reports/top?by=affiliate&metric=revenue&from=2026-11-01&to=2026-11-30");
         Assert.Equal(HttpStatusCode.BadRequest, ambiguous.StatusCode);
@@ -188,6 +202,8 @@ public abstract class ReportsTests(BootstrappedApp fixture)
         // A rebuild does not count clicks twice when the worker runs again.
         await p.CaughtUpAsync();
         Assert.Equal(rowsBefore, await RollupRowsAsync(p, new DateOnly(2026, 11, 10)));
+        // The monthly rollups followed every change of the days: the late refund, the rebuild's delete and re-insert.
+        Assert.Equal(await MonthsFromDaysAsync(p), await MonthlyRowsAsync(p));
     }
 
     /// <summary>
@@ -227,6 +243,12 @@ public abstract class ReportsTests(BootstrappedApp fixture)
         // Jane's order after the return: 400.00 sweater + 199.20 hat + 20.00 wrap = 619.20; commission 40.00 + 19.92 + 2.00.
         Assert.Equal([(hat, "Hue", "796.80"), (sweater, "Uldsweater", "400.00")], await Top("metric=revenue"));
         Assert.Equal([(hat, "Hue", "79.68"), (sweater, "Uldsweater", "40.00")], await Top("metric=commission"));
+        // November whole with days around it (monthly rows plus daily ones), and days only (ADR 0041).
+        async Task<List<(string?, string?, string?)>> TopIn(string from, string to) =>
+            (await p.GetJsonAsync($"/api/v1/reports/top?by=product&from={from}&to={to}&metric=revenue")).GetProperty("rows").EnumerateArray()
+            .Select(r => (r.GetProperty("key").GetString(), r.GetProperty("name").GetString(), r.GetProperty("value").GetString())).ToList();
+        Assert.Equal([(hat, "Hue", "796.80"), (sweater, "Uldsweater", "400.00")], await TopIn("2026-10-20", "2026-12-03"));
+        Assert.Equal([(hat, "Hue", "597.60")], await TopIn("2026-11-11", "2026-11-30"));
         Assert.Equal([(hat, "Hue", "2"), (sweater, "Uldsweater", "1")], await Top("metric=orders"));
         Assert.Equal([(sweater, "Uldsweater", "400.00"), (hat, "Hue", "199.20")], await Top($"metric=revenue&affiliateId={jane}"));
         // Average order value: the sweater's one order (400.00) beats the hat's two (796.80 / 2 = 398.40).
@@ -242,6 +264,7 @@ public abstract class ReportsTests(BootstrappedApp fixture)
             rows);
         Assert.Equal(HttpStatusCode.OK, (await p.Api.PostAsync("/api/v1/reports/rebuild?day=2026-11-10", null)).StatusCode);
         Assert.Equal(rows, await ProductRowsAsync(p, new DateOnly(2026, 11, 10)));
+        Assert.Equal([(hat, "Hue", "796.80"), (sweater, "Uldsweater", "400.00")], await Top("metric=revenue")); // the month followed the rebuild
 
         var byClicks = await p.Api.GetAsync("/api/v1/reports/top?by=product&metric=clicks&from=2026-11-01&to=2026-11-30");
         Assert.Equal(HttpStatusCode.BadRequest, byClicks.StatusCode);
@@ -359,6 +382,60 @@ public abstract class ReportsTests(BootstrappedApp fixture)
             .Order(StringComparer.Ordinal).ToList());
 
     /// <summary>The day's non-empty rollup rows of the program, as text, in key order.</summary>
+    [Fact]
+    public async Task MissingMonthlyRollupTriggersAreCreatedAgainAtStartAndTheMonthsRecomputed()
+    {
+        var p = await ReportProgram.CreateAsync(App);
+        await p.ShopAsync("gone", "DKK");
+        var (jane, code) = await p.AffiliateAsync("Jane");
+        var link = await p.LinkAsync(jane, "gone");
+        await p.ClicksAsync(jane, code, link, Utc("2026-09-10T08:00:00Z"), 2);
+        await p.CaughtUpAsync();
+        var expected = await MonthsFromDaysAsync(p);
+        Assert.NotEmpty(expected);
+
+        // What a SQLite table rebuild does to the triggers, then days written while they are gone.
+        var postgres = App.Provider == Db.Postgres;
+        await using (var scope = App.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ShopAffiliate.Core.Data.AppDbContext>();
+            foreach (var sql in ShopAffiliate.Core.Reports.MonthlyRollupSql.All.SelectMany(t => t.DropTriggers(postgres)))
+                await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(db.Database, sql);
+        }
+        await p.ClicksAsync(jane, code, link, Utc("2026-09-11T08:00:00Z"), 3);
+        await p.CaughtUpAsync();
+        Assert.NotEqual(await MonthsFromDaysAsync(p), await MonthlyRowsAsync(p));
+
+        await using (var scope = App.Scope())
+            await scope.ServiceProvider.GetRequiredService<ShopAffiliate.Core.Data.DatabaseMigrator>().EnsureMonthlyRollupTriggersAsync(CancellationToken.None);
+        Assert.Equal(await MonthsFromDaysAsync(p), await MonthlyRowsAsync(p));
+        await p.ClicksAsync(jane, code, link, Utc("2026-09-12T08:00:00Z"), 1);
+        await p.CaughtUpAsync();
+        Assert.Equal(await MonthsFromDaysAsync(p), await MonthlyRowsAsync(p));
+        Assert.Contains(await MonthlyRowsAsync(p), r => r.StartsWith($"{jane} 2026-09-01 ", StringComparison.Ordinal) && r.Contains(": 6 6 ", StringComparison.Ordinal));
+    }
+
+    /// <summary>The program's monthly rollup rows that are not all zero.</summary>
+    private static async Task<List<string>> MonthlyRowsAsync(ReportProgram p) =>
+        await p.WithAsync<List<string>, ShopAffiliate.Core.Data.AppDbContext>(async db =>
+            (await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.MonthlyRollups))
+            .Where(r => r.Clicks != 0 || r.UniqueClicks != 0 || r.Impressions != 0 || r.Orders != 0 || r.RevenueMinor != 0 || r.RefundsMinor != 0 || r.CommissionMinor != 0
+                        || r.SecondTierMinor != 0 || r.EarnedMinor != 0 || r.ReversedMinor != 0)
+            .Select(r => $"{r.AffiliateId} {r.Month:yyyy-MM-dd} {r.ShopId} {r.Currency}: {r.Clicks} {r.UniqueClicks} {r.Impressions} {r.Orders} {r.RevenueMinor} {r.RefundsMinor} {r.CommissionMinor} {r.SecondTierMinor} {r.EarnedMinor} {r.ReversedMinor}")
+            .Order(StringComparer.Ordinal).ToList());
+
+    /// <summary>The same rows computed here from the program's daily rollups.</summary>
+    private static async Task<List<string>> MonthsFromDaysAsync(ReportProgram p) =>
+        await p.WithAsync<List<string>, ShopAffiliate.Core.Data.AppDbContext>(async db =>
+            (await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.DailyRollups))
+            .GroupBy(r => (r.AffiliateId, Month: new DateOnly(r.Day.Year, r.Day.Month, 1), r.ShopId, r.Currency))
+            .Select(g => (g.Key, Clicks: g.Sum(r => r.Clicks), Unique: g.Sum(r => r.UniqueClicks), Impressions: g.Sum(r => r.Impressions), Orders: g.Sum(r => r.Orders),
+                Revenue: g.Sum(r => r.RevenueMinor), Refunds: g.Sum(r => r.RefundsMinor), Commission: g.Sum(r => r.CommissionMinor), Second: g.Sum(r => r.SecondTierMinor),
+                Earned: g.Sum(r => r.EarnedMinor), Reversed: g.Sum(r => r.ReversedMinor)))
+            .Where(x => x.Clicks != 0 || x.Unique != 0 || x.Impressions != 0 || x.Orders != 0 || x.Revenue != 0 || x.Refunds != 0 || x.Commission != 0 || x.Second != 0 || x.Earned != 0 || x.Reversed != 0)
+            .Select(x => $"{x.Key.AffiliateId} {x.Key.Month:yyyy-MM-dd} {x.Key.ShopId} {x.Key.Currency}: {x.Clicks} {x.Unique} {x.Impressions} {x.Orders} {x.Revenue} {x.Refunds} {x.Commission} {x.Second} {x.Earned} {x.Reversed}")
+            .Order(StringComparer.Ordinal).ToList());
+
     private async Task<List<string>> RollupRowsAsync(ReportProgram p, DateOnly day) =>
         await p.WithAsync<List<string>, ShopAffiliate.Core.Data.AppDbContext>(async db =>
             (await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.DailyRollups.Where(r => r.Day == day)))

@@ -1762,6 +1762,98 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.ToTable("DailyRollups");
                 });
 
+            modelBuilder.Entity("ShopAffiliate.Core.Reports.MonthlyProductRollup", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AffiliateId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ProductId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<long>("CommissionMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Orders")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RevenueMinor")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("WorkspaceId", "AffiliateId", "ShopId", "ProductId", "Month", "Currency");
+
+                    b.ToTable("MonthlyProductRollups");
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Reports.MonthlyRollup", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AffiliateId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<long>("Clicks")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CommissionMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("EarnedMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Impressions")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Orders")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RefundsMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RevenueMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ReversedMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SecondTierMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UniqueClicks")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("WorkspaceId", "AffiliateId", "Month", "ShopId", "Currency");
+
+                    b.ToTable("MonthlyRollups");
+                });
+
             modelBuilder.Entity("ShopAffiliate.Core.Reports.OrderContribution", b =>
                 {
                     b.Property<Guid>("OrderId")

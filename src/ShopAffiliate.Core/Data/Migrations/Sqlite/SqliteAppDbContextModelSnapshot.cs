@@ -1740,6 +1740,98 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                     b.ToTable("DailyRollups");
                 });
 
+            modelBuilder.Entity("ShopAffiliate.Core.Reports.MonthlyProductRollup", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AffiliateId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProductId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CommissionMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Orders")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RevenueMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("WorkspaceId", "AffiliateId", "ShopId", "ProductId", "Month", "Currency");
+
+                    b.ToTable("MonthlyProductRollups");
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Reports.MonthlyRollup", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AffiliateId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ShopId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Clicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CommissionMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EarnedMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Impressions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Orders")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RefundsMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RevenueMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReversedMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SecondTierMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UniqueClicks")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("WorkspaceId", "AffiliateId", "Month", "ShopId", "Currency");
+
+                    b.ToTable("MonthlyRollups");
+                });
+
             modelBuilder.Entity("ShopAffiliate.Core.Reports.OrderContribution", b =>
                 {
                     b.Property<Guid>("OrderId")
