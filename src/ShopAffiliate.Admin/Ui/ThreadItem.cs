@@ -17,5 +17,8 @@ public sealed record ThreadItem(DisputeAuthor Author, string Name, string Text, 
         new(m.Author, m.ActorName, m.Text, m.At, Unread: m.Author != reader && m.ReadAt is null);
 }
 
-/// <summary>A thread and whose side is reading it (their own entries sit on the right).</summary>
-public sealed record ThreadView(IReadOnlyList<ThreadItem> Items, DisputeAuthor Reader, string EmptyText);
+/// <summary>
+/// A thread and whose side is reading it (their own entries sit on the right). <see cref="StaffName"/>, when set, is
+/// shown for staff entries instead of the staff member's email: affiliates read the program's name.
+/// </summary>
+public sealed record ThreadView(IReadOnlyList<ThreadItem> Items, DisputeAuthor Reader, string EmptyText, string? StaffName = null);
