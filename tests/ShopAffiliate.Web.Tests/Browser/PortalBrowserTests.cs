@@ -58,6 +58,8 @@ public sealed class PortalBrowserTests(ChromiumFixture chromium)
 
         // The applicant.
         await using var applicant = await chromium.NewContextAsync();
+        // A long journey on a shared two-core machine: each step may wait longer than Playwright's 30 s default.
+        applicant.SetDefaultTimeout(60_000);
         var tab = await applicant.NewPageAsync();
         await using (var shot = new Screenshot(tab, "portal-apply"))
         {
@@ -74,6 +76,7 @@ public sealed class PortalBrowserTests(ChromiumFixture chromium)
 
         // Staff approve it in the queue.
         await using var staffContext = await chromium.NewContextAsync();
+        staffContext.SetDefaultTimeout(60_000);
         var admin = await staffContext.NewPageAsync();
         await admin.GotoAsync($"{app.BaseUrl}/admin/login");
         await admin.GetByLabel("Email").FillAsync(TestApp.OwnerEmail);
