@@ -32,10 +32,6 @@ public sealed class MessageService(AppDbContext db, Mailer mail, AuditTrail audi
         return latest;
     }
 
-    /// <summary>Messages of the other side that <paramref name="reader"/>'s side has not marked read.</summary>
-    public Task<int> UnreadAsync(Guid affiliateId, DisputeAuthor reader, CancellationToken ct) =>
-        db.AffiliateMessages.CountAsync(m => m.AffiliateId == affiliateId && m.Author != reader && m.ReadAt == null, ct);
-
     /// <summary>Marks the other side's messages read for <paramref name="reader"/>'s side; a POST's work, never a page view's.</summary>
     public async Task<int> MarkReadAsync(Guid affiliateId, DisputeActor reader, CancellationToken ct)
     {
