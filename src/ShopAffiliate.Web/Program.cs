@@ -71,6 +71,7 @@ builder.Services.AddScoped<ShopAffiliate.Core.Commissions.CommissionReview>();
 builder.Services.AddScoped<ShopAffiliate.Core.Commissions.ManualLedger>();
 builder.Services.AddScoped<PayoutService>();
 builder.Services.AddScoped<ShopAffiliate.Core.Disputes.DisputeService>();
+builder.Services.AddScoped<ShopAffiliate.Core.Messages.MessageService>();
 builder.Services.AddScoped<ShopAffiliate.Core.Simulation.PlanSimulator>();
 builder.Services.AddScoped<ShopAffiliate.Core.Statements.StatementService>();
 builder.Services.AddHostedService<CommissionApprover>();

@@ -66,6 +66,11 @@ public static class AuditLabels
         [Core.Audit.AuditActions.CommissionRejected] = "Commission rejected",
         [Core.Audit.AuditActions.ManualCommission] = "Manual commission",
         [Core.Audit.AuditActions.ManualAdjustment] = "Manual adjustment",
+        [Core.Audit.AuditActions.DisputeOpened] = "Claim filed for an affiliate",
+        [Core.Audit.AuditActions.DisputeReplied] = "Claim answered",
+        [Core.Audit.AuditActions.DisputeAccepted] = "Claim accepted",
+        [Core.Audit.AuditActions.DisputeDeclined] = "Claim declined",
+        [Core.Audit.AuditActions.MessageSent] = "Message sent to an affiliate",
     };
 
     public static string For(string action) => Labels.GetValueOrDefault(action, action);

@@ -38,6 +38,10 @@ public static class Formats
     /// <summary>A fraction as a percentage: 0.125 → <c>12.5%</c> / <c>12,5 %</c>.</summary>
     public static string Percent(decimal fraction, CultureInfo culture, int decimals = 1) => fraction.ToString("P" + decimals, culture);
 
+    /// <summary>A calendar day (no time zone to apply), written as <see cref="DateTime"/> writes dates.</summary>
+    public static string Date(DateOnly day, CultureInfo culture) =>
+        day.ToString(culture.TwoLetterISOLanguageName == "da" ? "d. MMM yyyy" : "MMM d, yyyy", culture);
+
     /// <summary><paramref name="utc"/> in <paramref name="timeZone"/> (IANA), written the culture's way.</summary>
     public static string DateTime(DateTime utc, string timeZone, CultureInfo culture, bool withTime = true)
     {

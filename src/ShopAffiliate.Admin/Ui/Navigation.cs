@@ -22,6 +22,8 @@ public static class Navigation
         new("Coupons", "/admin/coupons"),
         new("Applications", "/admin/applications"),
         new("Commissions", "/admin/commissions"),
+        new("Claims", "/admin/disputes"),
+        new("Messages", "/admin/messages"),
         new("Payouts", "/admin/payouts"),
         new("Materials", "/admin/creatives"),
         new("Reports", "/admin/reports"),

@@ -73,6 +73,11 @@ public static class AuditActions
     public const string CommissionRejected = "commission.rejected";
     public const string ManualCommission = "commission.manual";
     public const string ManualAdjustment = "ledger.adjustment";
+    public const string DisputeOpened = "dispute.opened";
+    public const string DisputeReplied = "dispute.replied";
+    public const string DisputeAccepted = "dispute.accepted";
+    public const string DisputeDeclined = "dispute.declined";
+    public const string MessageSent = "message.sent";
 
     /// <summary>The action a status change is: an approval of a suspended affiliate reinstates them.</summary>
     public static string ForStatus(Affiliates.AffiliateStatus from, Affiliates.AffiliateStatus to) => to switch
@@ -90,5 +95,6 @@ public static class AuditActions
         AffiliateGroupChanged, AffiliateInvited, AffiliateNoteAdded, SettingsUpdated, PayoutBatchCreated, PayoutBatchPaid,
         PayoutBatchCancelled, ApiKeyCreated, ApiKeyRevoked, StoreAdminLinked, StoreAdminUnlinked, CommissionApproved,
         CommissionRejected, ManualCommission, ManualAdjustment,
+        DisputeOpened, DisputeReplied, DisputeAccepted, DisputeDeclined, MessageSent,
     ];
 }

@@ -63,6 +63,7 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext? ten
     public DbSet<Disputes.DisputeEntry> DisputeEntries => Set<Disputes.DisputeEntry>();
     public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
     public DbSet<AffiliateNote> AffiliateNotes => Set<AffiliateNote>();
+    public DbSet<Messages.AffiliateMessage> AffiliateMessages => Set<Messages.AffiliateMessage>();
 
     /// <summary>Audit entries recorded but not yet saved; the next SaveChanges stores them (<see cref="AuditInterceptor"/>).</summary>
     internal List<Audit.AuditEntry> PendingAudit { get; } = [];

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Core.Affiliates;
+using ShopAffiliate.Core.Audit;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Email;
 using ShopAffiliate.Core.Engine;
@@ -24,7 +25,7 @@ public sealed record DisputeOrderMatch(Guid OrderId, string? Number, DateTime? P
 /// Opens, discusses and settles disputes. Every query runs under the tenant filter, so a dispute, order or affiliate
 /// of another program is not found; an affiliate acting is further held to their own disputes.
 /// </summary>
-public sealed class DisputeService(AppDbContext db, OrderProcessor orders, Mailer mail, TimeProvider clock)
+public sealed class DisputeService(AppDbContext db, OrderProcessor orders, Mailer mail, AuditTrail audit, TimeProvider clock)
 {
     public const int MaxText = 2000;
     public const int MaxOrderNumber = 64;
@@ -54,6 +55,8 @@ public sealed class DisputeService(AppDbContext db, OrderProcessor orders, Maile
         var dispute = new Dispute { WorkspaceId = affiliate.WorkspaceId, AffiliateId = affiliateId, OrderNumber = number, OrderDate = orderDate!.Value, Note = text };
         db.Disputes.Add(dispute);
         AddEntry(dispute, DisputeEntryKind.Opened, actor, text);
+        // Staff filing for an affiliate is a staff action; the affiliate's own claim is on its thread.
+        if (actor.Side == DisputeAuthor.Staff) audit.Record(AuditActions.DisputeOpened, dispute);
         await db.SaveChangesAsync(ct);
         return dispute;
     }
@@ -77,6 +80,8 @@ public sealed class DisputeService(AppDbContext db, OrderProcessor orders, Maile
         var dispute = await GetAsync(id, actor, ct);
         var entry = AddEntry(dispute, DisputeEntryKind.Message, actor, body);
         dispute.UpdatedAt = Now; // the list shows the latest activity
+        if (actor.Side == DisputeAuthor.Staff)
+            audit.Record(AuditActions.DisputeReplied, nameof(Dispute), dispute.Id.ToString(), before: null, after: new { text = body }, workspaceId: dispute.WorkspaceId);
         await db.SaveChangesAsync(ct);
         return entry;
     }
@@ -132,6 +137,8 @@ public sealed class DisputeService(AppDbContext db, OrderProcessor orders, Maile
         dispute.DecidedBy = actor.Name;
         dispute.DecidedAt = Now;
         AddEntry(dispute, status == DisputeStatus.Accepted ? DisputeEntryKind.Accepted : DisputeEntryKind.Declined, actor, reason);
+        // Stored in the same save as the decision (ADR 0033).
+        audit.Record(status == DisputeStatus.Accepted ? AuditActions.DisputeAccepted : AuditActions.DisputeDeclined, dispute, reason);
 
         var affiliate = await db.Affiliates.AsNoTracking().FirstAsync(a => a.Id == dispute.AffiliateId, ct);
         var settings = await SettingsStore.GetAsync(db, dispute.WorkspaceId, ct);

@@ -18,6 +18,9 @@ public enum EmailKind
     DisputeUpdated,
     CouponReplaced,
     AccountErased,
+
+    /// <summary>To the program's owners and managers: an affiliate wrote in their message thread.</summary>
+    StaffNewMessage,
 }
 
 /// <summary>A subject and a plain-text body with <c>{{placeholder}}</c>s; blank lines separate paragraphs.</summary>
@@ -46,6 +49,7 @@ public static class EmailTemplates
         EmailKind.EmailConfirmation or EmailKind.PasswordReset or EmailKind.MagicLink => ["link"],
         EmailKind.Announcement => ["subject", "body"],
         EmailKind.NewMessage => ["body", "portalUrl"],
+        EmailKind.StaffNewMessage => ["senderName", "body", "adminUrl"],
         EmailKind.DisputeUpdated => ["orderNumber", "status", "note", "portalUrl"],
         EmailKind.CouponReplaced => ["oldCode", "newCode", "reason", "portalUrl"],
         _ => [],
@@ -84,6 +88,8 @@ public static class EmailTemplates
         EmailKind.Announcement => new("{{subject}}", "Hi {{affiliateName}},\n\n{{body}}"),
         EmailKind.NewMessage => new("New message from {{programName}}",
             "Hi {{affiliateName}},\n\n{{programName}} wrote to you:\n\n{{body}}\n\nReply in the portal: {{portalUrl}}"),
+        EmailKind.StaffNewMessage => new("{{senderName}} wrote to {{programName}}",
+            "Hi,\n\n{{senderName}}, an affiliate of {{programName}}, wrote:\n\n{{body}}\n\nReply in the admin: {{adminUrl}}"),
         EmailKind.DisputeUpdated => new("Your claim for order {{orderNumber}}: {{status}}",
             "Hi {{affiliateName}},\n\nYour claim for order {{orderNumber}} is now {{status}}.\n\n{{note}}\n\n{{portalUrl}}"),
         EmailKind.CouponReplaced => new("Your coupon code {{oldCode}} is replaced by {{newCode}}",
@@ -120,6 +126,8 @@ public static class EmailTemplates
         EmailKind.Announcement => new("{{subject}}", "Hej {{affiliateName}}\n\n{{body}}"),
         EmailKind.NewMessage => new("Ny besked fra {{programName}}",
             "Hej {{affiliateName}}\n\n{{programName}} har skrevet til dig:\n\n{{body}}\n\nSvar i portalen: {{portalUrl}}"),
+        EmailKind.StaffNewMessage => new("{{senderName}} har skrevet til {{programName}}",
+            "Hej\n\n{{senderName}}, der er affiliate hos {{programName}}, har skrevet:\n\n{{body}}\n\nSvar i administrationen: {{adminUrl}}"),
         EmailKind.DisputeUpdated => new("Din indsigelse for ordre {{orderNumber}}: {{status}}",
             "Hej {{affiliateName}}\n\nDin indsigelse for ordre {{orderNumber}} er nu: {{status}}.\n\n{{note}}\n\n{{portalUrl}}"),
         EmailKind.CouponReplaced => new("Din rabatkode {{oldCode}} er erstattet af {{newCode}}",

@@ -30,6 +30,9 @@ public sealed class Mailer(IOutbox outbox, UnsubscribeTokens tokens, IOptions<Ma
     /// <summary>The affiliate portal's address, for mails that send the affiliate there.</summary>
     public string PortalUrl => $"{links.Value.PublicBaseUrl.TrimEnd('/')}/portal";
 
+    /// <summary>The merchant admin's address, for mails that send staff there.</summary>
+    public string AdminUrl => $"{links.Value.PublicBaseUrl.TrimEnd('/')}/admin";
+
     /// <summary>False when nothing was added: the event was mailed already, or the address unsubscribed from this kind.</summary>
     public async Task<bool> EnqueueAsync(AppDbContext db, MailRequest request, CancellationToken ct)
     {

@@ -161,6 +161,9 @@ public sealed class AffiliatePrivacy(AppDbContext db, Mailer mailer, TimeProvide
             .Where(e => e.WorkspaceId == workspaceId && e.Author == DisputeAuthor.Affiliate && disputes.Any(d => d.Id == e.DisputeId))
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.Text, "[erased]").SetProperty(e => e.ActorName, pseudonym), ct);
         await disputes.ExecuteUpdateAsync(s => s.SetProperty(d => d.Note, "[erased]"), ct);
+        await db.AffiliateMessages.IgnoreQueryFilters()
+            .Where(m => m.WorkspaceId == workspaceId && m.AffiliateId == affiliateId && m.Author == DisputeAuthor.Affiliate)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Text, "[erased]").SetProperty(m => m.ActorName, pseudonym), ct);
         await ReplaceNameAsync(workspaceId, affiliateId, name, pseudonym, ct);
 
         // Mail: what waits for them is dropped; what was sent keeps its date and kind, not its text or address.

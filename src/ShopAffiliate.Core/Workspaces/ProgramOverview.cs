@@ -16,9 +16,10 @@ public sealed record SetupChecklist(bool ShopConnected, bool CommissionSet, bool
 }
 
 /// <summary>What needs the merchant now, as counts; each is a task on the overview while it is above zero.</summary>
-public sealed record ProgramTasks(int ApplicationsToReview, int CommissionsHeldForReview, int CouponsOutOfSync, int ShopsWithAProblem)
+public sealed record ProgramTasks(int ApplicationsToReview, int CommissionsHeldForReview, int CouponsOutOfSync, int ShopsWithAProblem,
+    int OpenDisputes = 0, int UnreadMessages = 0)
 {
-    public bool Any => ApplicationsToReview + CommissionsHeldForReview + CouponsOutOfSync + ShopsWithAProblem > 0;
+    public bool Any => ApplicationsToReview + CommissionsHeldForReview + CouponsOutOfSync + ShopsWithAProblem + OpenDisputes + UnreadMessages > 0;
 }
 
 /// <summary>
@@ -41,5 +42,7 @@ public sealed class ProgramOverview(AppDbContext db)
         await db.Affiliates.CountAsync(a => a.Status == AffiliateStatus.Pending, ct),
         await db.Commissions.CountAsync(c => c.HeldForReview && c.Status == CommissionStatus.Pending, ct),
         await db.CouponSyncs.CountAsync(s => s.Status == CouponSyncStatus.Failed || s.Status == CouponSyncStatus.Taken, ct),
-        await db.Shops.CountAsync(s => s.Status == ShopStatus.Paused || s.SyncError != null, ct));
+        await db.Shops.CountAsync(s => s.Status == ShopStatus.Paused || s.SyncError != null, ct),
+        await db.Disputes.CountAsync(d => d.Status == Disputes.DisputeStatus.Open, ct),
+        await db.AffiliateMessages.CountAsync(m => m.Author == Disputes.DisputeAuthor.Affiliate && m.ReadAt == null, ct));
 }

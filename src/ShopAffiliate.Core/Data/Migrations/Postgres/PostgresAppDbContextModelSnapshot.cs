@@ -1262,6 +1262,50 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.ToTable("Inbox", (string)null);
                 });
 
+            modelBuilder.Entity("ShopAffiliate.Core.Messages.AffiliateMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<Guid>("AffiliateId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AffiliateId");
+
+                    b.HasIndex("WorkspaceId", "AffiliateId", "At");
+
+                    b.HasIndex("WorkspaceId", "Author", "ReadAt");
+
+                    b.ToTable("AffiliateMessages");
+                });
+
             modelBuilder.Entity("ShopAffiliate.Core.Orders.LifetimeCustomer", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2725,6 +2769,21 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
 
             modelBuilder.Entity("ShopAffiliate.Core.Email.EmailTemplateOverride", b =>
                 {
+                    b.HasOne("ShopAffiliate.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Messages.AffiliateMessage", b =>
+                {
+                    b.HasOne("ShopAffiliate.Core.Affiliates.Affiliate", null)
+                        .WithMany()
+                        .HasForeignKey("AffiliateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("ShopAffiliate.Core.Workspaces.Workspace", null)
                         .WithMany()
                         .HasForeignKey("WorkspaceId")

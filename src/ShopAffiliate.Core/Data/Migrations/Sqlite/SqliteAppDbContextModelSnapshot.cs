@@ -1244,6 +1244,50 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                     b.ToTable("Inbox", (string)null);
                 });
 
+            modelBuilder.Entity("ShopAffiliate.Core.Messages.AffiliateMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AffiliateId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AffiliateId");
+
+                    b.HasIndex("WorkspaceId", "AffiliateId", "At");
+
+                    b.HasIndex("WorkspaceId", "Author", "ReadAt");
+
+                    b.ToTable("AffiliateMessages");
+                });
+
             modelBuilder.Entity("ShopAffiliate.Core.Orders.LifetimeCustomer", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2703,6 +2747,21 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
 
             modelBuilder.Entity("ShopAffiliate.Core.Email.EmailTemplateOverride", b =>
                 {
+                    b.HasOne("ShopAffiliate.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Messages.AffiliateMessage", b =>
+                {
+                    b.HasOne("ShopAffiliate.Core.Affiliates.Affiliate", null)
+                        .WithMany()
+                        .HasForeignKey("AffiliateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("ShopAffiliate.Core.Workspaces.Workspace", null)
                         .WithMany()
                         .HasForeignKey("WorkspaceId")
