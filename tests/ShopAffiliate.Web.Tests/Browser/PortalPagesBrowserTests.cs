@@ -13,7 +13,7 @@ using ShopAffiliate.Web.Tests.Infrastructure;
 
 namespace ShopAffiliate.Web.Tests.Browser;
 
-/// <summary>The portal's dashboard, commissions and privacy pages in Chromium: both languages, desktop and phone, axe.</summary>
+/// <summary>The portal's dashboard, commissions, privacy, profile and terms pages in Chromium: both languages, desktop and phone, axe.</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class PortalPagesBrowserTests(ChromiumFixture chromium)
 {
@@ -73,5 +73,12 @@ public sealed class PortalPagesBrowserTests(ChromiumFixture chromium)
             Assert.Equal(language == "da" ? "Dine data" : "Your data", await page.Locator("h1").InnerTextAsync());
             Assert.Equal(1, await page.Locator("[data-testid=erase] input[type=password]").CountAsync());
         });
+        await PageCheck.VisitAsync(context, $"{app.BaseUrl}/portal/p/{workspace.Slug}/profile", "portal", "profile", async (page, language) =>
+        {
+            Assert.Equal(language == "da" ? "Profil og udbetaling" : "Profile and payout", await page.Locator("h1").InnerTextAsync());
+            Assert.Equal(language == "da" ? "Udbetalingsoplysninger" : "Payout details", (await page.Locator("label[for='Input_PayoutDetails']").InnerTextAsync()).Trim());
+        });
+        await PageCheck.VisitAsync(context, $"{app.BaseUrl}/portal/p/{workspace.Slug}/terms", "portal", "terms", async (page, language) =>
+            Assert.Equal(language == "da" ? "Programmets vilkår" : "Program terms", await page.Locator("h1").InnerTextAsync()));
     }
 }

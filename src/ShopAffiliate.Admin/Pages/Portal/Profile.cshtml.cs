@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using ShopAffiliate.Admin.Portal;
 using ShopAffiliate.Admin.Ui;
 using ShopAffiliate.Core.Data;
@@ -12,7 +13,7 @@ namespace ShopAffiliate.Admin.Pages.Portal;
 
 /// <summary>The affiliate's own name, website and payout details in this program.</summary>
 [Authorize(AuthenticationSchemes = PortalSession.Scheme)]
-public sealed class ProfileModel(AppDbContext db, TenantContext tenant) : PortalPageModel(db, tenant)
+public sealed class ProfileModel(AppDbContext db, TenantContext tenant, IStringLocalizer<PortalText> text) : PortalPageModel(db, tenant)
 {
     [BindProperty] public ProfileInput Input { get; set; } = new();
 
@@ -30,7 +31,7 @@ public sealed class ProfileModel(AppDbContext db, TenantContext tenant) : Portal
         if (!string.IsNullOrWhiteSpace(Input.Website))
         {
             if (SafeUrl.TryParse(Input.Website, out var uri, out var problem)) website = uri.AbsoluteUri;
-            else ModelState.AddModelError("Input.Website", "The website must be an http(s) address a person can open. " + problem);
+            else ModelState.AddModelError("Input.Website", text["The website must be an http(s) address a person can open."] + " " + problem);
         }
         if (!ModelState.IsValid)
         {
@@ -42,7 +43,7 @@ public sealed class ProfileModel(AppDbContext db, TenantContext tenant) : Portal
             .SetProperty(a => a.Name, Input.Name.Trim())
             .SetProperty(a => a.Website, website)
             .SetProperty(a => a.PayoutDetails, Input.PayoutDetails!.Trim()), ct);
-        TempData.SetStatus(StatusKind.Success, "Saved.");
+        TempData.SetStatus(StatusKind.Success, text["Saved."]);
         return RedirectToPage(new { slug });
     }
 

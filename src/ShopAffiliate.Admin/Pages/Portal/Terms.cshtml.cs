@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
 using ShopAffiliate.Admin.Portal;
 using ShopAffiliate.Core.Affiliates;
 using ShopAffiliate.Core.Data;
@@ -9,7 +10,7 @@ namespace ShopAffiliate.Admin.Pages.Portal;
 
 /// <summary>The program terms in force and their acceptance (who, when, which version); a new version asks again.</summary>
 [Authorize(AuthenticationSchemes = PortalSession.Scheme)]
-public sealed class TermsModel(AppDbContext db, TenantContext tenant, TimeProvider clock) : PortalPageModel(db, tenant)
+public sealed class TermsModel(AppDbContext db, TenantContext tenant, TimeProvider clock, IStringLocalizer<PortalText> text) : PortalPageModel(db, tenant)
 {
     public ProgramPage Program { get; private set; } = null!;
     public bool Accepted { get; private set; }
@@ -28,7 +29,7 @@ public sealed class TermsModel(AppDbContext db, TenantContext tenant, TimeProvid
         await LoadAsync(ct);
         if (string.IsNullOrWhiteSpace(Program.Terms) || version != Program.TermsVersion)
         {
-            ModelState.AddModelError("", "The terms changed while you read them. Read the current version below.");
+            ModelState.AddModelError("", text["The terms changed while you read them. Read the current version below."]);
             Response.StatusCode = StatusCodes.Status409Conflict;
             return Page();
         }
