@@ -52,6 +52,7 @@ public static class RouteIsolation
         Api("/api/v1/reports"),
         Api("/api/v1/settings/program"),
         Api("/api/v1/simulations"),
+        Api("/api/v1/webhook-endpoints", b => b.WebhookEndpoint),
 
         Staff("/admin"),
         Staff("/admin/coupons", b => b.Coupon),
@@ -113,6 +114,7 @@ public static class RouteIsolation
         "creative" => b.Creative.ToString(),
         "link" or "linkId" => b.Link.ToString(),
         "keyId" => b.ApiKeyId.ToString(),
+        "deliveryId" => b.WebhookDelivery.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "storeAdminId" => b.StoreAdmin.ToString(),
         "month" => b.Month,
         "kind" => "PayoutSent",
