@@ -61,6 +61,7 @@ public static class RouteIsolation
         Staff("/admin/commissions"),
         Staff("/admin/audit"),
         Staff("/admin/creatives", b => b.Creative),
+        Staff("/admin/settings/webhooks", b => b.WebhookEndpoint),
         Staff("/shopify/connect"),
         Public("/admin/login", "signing in: the program is chosen after it"),
         Public("/admin/logout", "ends the caller's own session; it names no program"),
