@@ -236,6 +236,30 @@ public abstract class WebhookDeliveryTests(WebhookFixture fixture)
     }
 
     [Fact]
+    public async Task DisputesAreEmittedWhenOpenedAndDecidedOnly()
+    {
+        var path = $"/disputes-{Guid.NewGuid():N}";
+        Receiver.Given(Request.Create().WithPath(path).UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+        var (id, _) = await EndpointAsync(path, "dispute.*");
+        var affiliate = (await S.ApprovedAffiliateAsync("Dana Dispute")).GetProperty("id").GetGuid();
+
+        var opened = await JsonAsync(await S.Api.PostAsJsonAsync("/api/v1/disputes",
+            new { affiliateId = affiliate, orderNumber = "#missing-1", orderDate = DateOnly.FromDateTime(DateTime.UtcNow), note = "A reader bought it" }), HttpStatusCode.Created);
+        var dispute = opened.GetProperty("dispute").GetProperty("id").GetGuid();
+        await JsonAsync(await S.Api.PostAsJsonAsync($"/api/v1/disputes/{dispute}/messages", new { text = "Looking into it" }), HttpStatusCode.OK);
+        await JsonAsync(await S.Api.PostAsJsonAsync($"/api/v1/disputes/{dispute}/decline", new { reason = "No such order" }), HttpStatusCode.OK);
+
+        var log = await DeliveriesAsync(id, d => d.GetProperty("items").EnumerateArray().Count(i => i.GetProperty("status").GetString() == "Sent") == 2, "opened and declined");
+        Assert.Equal(["dispute.declined", "dispute.opened"], log.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("eventType").GetString()));
+        var declined = JsonDocument.Parse(Received(path).Single(e => e.RequestMessage!.Headers!["X-ShopAffiliate-Event"].Single() == "dispute.declined").RequestMessage!.BodyAsBytes!).RootElement;
+        Assert.Equal(dispute, declined.GetProperty("data").GetProperty("id").GetGuid());
+        Assert.Equal("Declined", declined.GetProperty("data").GetProperty("status").GetString());
+        Assert.Equal("No such order", declined.GetProperty("data").GetProperty("reason").GetString());
+        // Affiliate events were not asked for, so none were queued.
+        Assert.Equal(2, log.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
     public async Task BadInputIsRefusedWithAProblem()
     {
         foreach (var body in new object[]
