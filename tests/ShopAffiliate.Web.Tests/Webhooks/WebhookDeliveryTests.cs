@@ -260,6 +260,36 @@ public abstract class WebhookDeliveryTests(WebhookFixture fixture)
     }
 
     [Fact]
+    public async Task PayoutBatchesAreEmittedWhenCreatedAndPaidWithTheirTotalToTheCent()
+    {
+        var path = $"/payouts-{Guid.NewGuid():N}";
+        Receiver.Given(Request.Create().WithPath(path).UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+        var (id, _) = await EndpointAsync(path, "payout.*");
+        var shop = await S.ShopAsync($"payouts-{Guid.NewGuid():N}.myshopify.com");
+        var code = "pay" + Guid.NewGuid().ToString("N")[..6];
+        var affiliate = (await S.ApprovedAffiliateAsync("Paula Payout", code)).GetProperty("id").GetGuid();
+        var order = Scenario.Order(shop, Guid.NewGuid().ToString("N")[..10], DateTime.UtcNow.AddMinutes(-5), OrderState.Paid, 1234.5m,
+            touches: [new ReferralTouch(code, null, DateTime.UtcNow.AddMinutes(-10), TouchSource.CartAttribute)]);
+        await S.WithServiceAsync<ApplyOutcome, OrderProcessor>(p => p.ApplyOrderAsync(order, default));
+        var commission = (await S.Api.GetFromJsonAsync<JsonElement>($"/api/v1/commissions?affiliateId={affiliate}")).GetProperty("items")[0].GetProperty("id").GetGuid();
+        await JsonAsync(await S.Api.PostAsJsonAsync($"/api/v1/commissions/{commission}/approve", new { reason = "Checked" }), HttpStatusCode.OK);
+
+        var batch = (await JsonAsync(await S.Api.PostAsJsonAsync("/api/v1/payouts/batches", new { currency = "USD" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await JsonAsync(await S.Api.PostAsync($"/api/v1/payouts/batches/{batch}/mark-paid", null), HttpStatusCode.OK);
+
+        await DeliveriesAsync(id, d => d.GetProperty("items").EnumerateArray().Count(i => i.GetProperty("status").GetString() == "Sent") == 2, "created and paid");
+        var bodies = Received(path).ToDictionary(e => e.RequestMessage!.Headers!["X-ShopAffiliate-Event"].Single(), e => JsonDocument.Parse(e.RequestMessage!.BodyAsBytes!).RootElement.GetProperty("data"));
+        Assert.Equal(["payout.batch_created", "payout.batch_paid"], bodies.Keys.Order());
+        foreach (var data in bodies.Values)
+        {
+            Assert.Equal(batch, data.GetProperty("id").GetGuid());
+            Assert.Equal("123.45", data.GetProperty("total").GetProperty("amount").GetString()); // 10 % of 1234.50, to the cent
+            Assert.Equal(1, data.GetProperty("items").GetInt32());
+        }
+        Assert.Equal("Paid", bodies["payout.batch_paid"].GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task BadInputIsRefusedWithAProblem()
     {
         foreach (var body in new object[]
