@@ -33,7 +33,19 @@ public sealed class WebhookEventInterceptor(IServiceProvider services) : SaveCha
 
     private async Task EmitAsync(AppDbContext db, CancellationToken ct)
     {
-        var events = Collect(db);
+        // The audit interceptor, registered before this one, has just detected the changes of this save: reading the
+        // tracker again without a second full scan keeps large saves (the engine's batches) as cheap as they were.
+        var auto = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        List<(Guid WorkspaceId, string Type, string Key, object Data, Guid? AffiliateId)> events;
+        try
+        {
+            events = Collect(db);
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = auto;
+        }
         if (events.Count == 0) return;
         var publisher = services.GetRequiredService<WebhookPublisher>();
         foreach (var (workspaceId, type, key, data, affiliateId) in events)
