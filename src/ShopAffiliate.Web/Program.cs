@@ -1,3 +1,4 @@
+using ShopAffiliate.Core.Webhooks;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -91,10 +92,16 @@ builder.Services.AddHostedService<InboxWorker>();
 builder.Services.AddReports();
 builder.Services.AddCreatives();
 builder.Services.AddOutbox().AddEmail();
+builder.Services.AddWebhooks(); // signed deliveries: events, endpoints, the commission emitter (ADR 0038)
 
 builder.Services.AddOptions<ShopifyOptions>().BindConfiguration(ShopifyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOutboundGuard(); // every HttpClient, before the platforms' clients exist
 builder.Services.AddShopifyClients();
+builder.Services.AddSingleton<ShopAffiliate.Core.Webhooks.IWebhookUrlPolicy, ShopAffiliate.Web.Features.Webhooks.WebhookUrlPolicy>();
+builder.Services.AddScoped<ShopAffiliate.Core.Outbox.IOutboxHandler, ShopAffiliate.Web.Features.Webhooks.WebhookDeliveryHandler>();
+// Redirects are not followed: a receiver answers where it is registered (the guard would check each hop anyway).
+builder.Services.AddHttpClient(ShopAffiliate.Web.Features.Webhooks.WebhookDeliveryHandler.ClientName)
+    .ConfigurePrimaryHttpMessageHandler((handler, _) => ((SocketsHttpHandler)handler).AllowAutoRedirect = false);
 builder.Services.AddScoped<ShopifyInstaller>();
 builder.Services.AddScoped<ShopifyTokens>();
 builder.Services.AddScoped<IInboxHandler, ShopifyInboxHandler>();
@@ -225,6 +232,7 @@ api.MapGroups();
 api.MapOrders();
 api.MapCommissions();
 api.MapDisputes();
+ShopAffiliate.Web.Features.Webhooks.WebhookEndpointApi.MapWebhookEndpoints(api);
 api.MapPayouts();
 api.MapCoupons();
 api.MapReports();

@@ -78,6 +78,12 @@ public static class AuditActions
     public const string DisputeAccepted = "dispute.accepted";
     public const string DisputeDeclined = "dispute.declined";
     public const string MessageSent = "message.sent";
+    public const string WebhookEndpointCreated = "webhook-endpoint.created";
+    public const string WebhookEndpointUpdated = "webhook-endpoint.updated";
+    public const string WebhookEndpointDeleted = "webhook-endpoint.deleted";
+    public const string WebhookSecretRotated = "webhook-endpoint.secret-rotated";
+    public const string WebhookDeliveryReplayed = "webhook-delivery.replayed";
+    public const string WebhookTestSent = "webhook-endpoint.test-sent";
 
     /// <summary>The action a status change is: an approval of a suspended affiliate reinstates them.</summary>
     public static string ForStatus(Affiliates.AffiliateStatus from, Affiliates.AffiliateStatus to) => to switch

@@ -44,6 +44,7 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext? ten
     public DbSet<Inbox.InboxMessage> Inbox => Set<Inbox.InboxMessage>();
     public DbSet<Outbox.OutboxMessage> OutboxMessages => Set<Outbox.OutboxMessage>();
     public DbSet<Outbox.OutboxAttempt> OutboxAttempts => Set<Outbox.OutboxAttempt>();
+    public DbSet<Webhooks.WebhookEndpoint> WebhookEndpoints => Set<Webhooks.WebhookEndpoint>();
     public DbSet<Email.EmailTemplateOverride> EmailTemplateOverrides => Set<Email.EmailTemplateOverride>();
     public DbSet<Email.EmailSuppression> EmailSuppressions => Set<Email.EmailSuppression>();
     public DbSet<Privacy.PrivacyRequest> PrivacyRequests => Set<Privacy.PrivacyRequest>();

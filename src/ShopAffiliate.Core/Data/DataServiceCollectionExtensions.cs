@@ -53,6 +53,8 @@ public static class DataServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             UseProvider(builder, options);
             builder.AddInterceptors(sp.GetRequiredService<AuditInterceptor>(), sp.GetRequiredService<StaffRevocationInterceptor>());
+            // After the audit interceptor (which stamps UpdatedAt): the events of this save join it (AddWebhooks).
+            if (sp.GetService<Webhooks.WebhookEventInterceptor>() is { } webhooks) builder.AddInterceptors(webhooks);
         }
     }
 

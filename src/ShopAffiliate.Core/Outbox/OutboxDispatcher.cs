@@ -130,9 +130,13 @@ public sealed partial class OutboxDispatcher(
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var error = outcome.Error is { Length: > 2000 } text ? text[..2000] : outcome.Error;
-        var parked = !outcome.Succeeded && (outcome.Permanent || message.Attempts >= Options.MaxAttempts);
+        var maxAttempts = message.Kind == OutboxKinds.Delivery ? Options.DeliveryMaxAttempts : Options.MaxAttempts;
+        var parked = !outcome.Succeeded && (outcome.Permanent || message.Attempts >= maxAttempts);
         var status = outcome.Succeeded ? OutboxStatus.Sent : parked ? OutboxStatus.Failed : OutboxStatus.Pending;
-        var next = outcome.Succeeded || parked ? message.NextAttemptAt : now + OutboxBackoff.After(message.Attempts, Options);
+        // Signed deliveries add jitter, so a receiver that was down for everyone is not retried by every message at once.
+        var delay = OutboxBackoff.After(message.Attempts, Options);
+        if (message.Kind == OutboxKinds.Delivery) delay = OutboxBackoff.WithJitter(delay);
+        var next = outcome.Succeeded || parked ? message.NextAttemptAt : now + delay;
         db.OutboxAttempts.Add(new OutboxAttempt
         {
             MessageId = message.Id,

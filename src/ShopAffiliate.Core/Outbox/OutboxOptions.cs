@@ -21,6 +21,10 @@ public sealed class OutboxOptions
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 12;
 
+    /// <summary>Tries of a signed delivery (webhooks, postbacks): with the one-hour cap, 30 tries span about a day.</summary>
+    [Range(1, 200)]
+    public int DeliveryMaxAttempts { get; set; } = 30;
+
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 50;
 
@@ -37,4 +41,7 @@ public static class OutboxBackoff
         var seconds = options.RetryBaseSeconds * Math.Pow(2, Math.Clamp(failedAttempts - 1, 0, 60));
         return TimeSpan.FromSeconds(Math.Min(seconds, options.MaxDelaySeconds));
     }
+
+    /// <summary><paramref name="delay"/> plus up to a fifth more, at random (full retries of many messages spread out).</summary>
+    public static TimeSpan WithJitter(TimeSpan delay) => delay + delay * (Random.Shared.NextDouble() * 0.2);
 }

@@ -383,7 +383,7 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
             .SingleAsync(ct);
     }
 
-    private async Task<RollupWatermark> ClaimAsync(string source, CancellationToken ct)
+    internal async Task<RollupWatermark> ClaimAsync(string source, CancellationToken ct)
     {
         await db.Database.ExecuteSqlRawAsync(
             "INSERT INTO \"RollupWatermarks\" (\"Source\", \"Position\", \"LastKey\", \"UpdatedAt\") VALUES ({0}, 0, '', {1}) ON CONFLICT (\"Source\") DO NOTHING",
@@ -399,7 +399,7 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
     /// that inserted them (column <c>RollupTx</c>), and only from transactions older than every one still running:
     /// no row can later appear behind the watermark.
     /// </summary>
-    private async Task<List<T>> NewRowsAsync<T>(RollupWatermark mark, string source, string columns, int limit, CancellationToken ct)
+    internal async Task<List<T>> NewRowsAsync<T>(RollupWatermark mark, string source, string columns, int limit, CancellationToken ct)
     {
         var table = source == RollupSources.Clicks ? "\"Clicks\"" : "\"Ledger\"";
         if (!Postgres)
@@ -422,7 +422,7 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
 
     private static string OrZeroGuid(string key) => key.Length == 0 ? Guid.Empty.ToString() : key;
 
-    private void Advance(RollupWatermark mark, long seq, string key)
+    internal void Advance(RollupWatermark mark, long seq, string key)
     {
         mark.Position = seq;
         mark.LastKey = key;

@@ -52,6 +52,7 @@ public static class RouteIsolation
         Api("/api/v1/reports"),
         Api("/api/v1/settings/program"),
         Api("/api/v1/simulations"),
+        Api("/api/v1/webhook-endpoints", b => b.WebhookEndpoint),
 
         Staff("/admin"),
         Staff("/admin/coupons", b => b.Coupon),
@@ -62,6 +63,7 @@ public static class RouteIsolation
         Staff("/admin/creatives", b => b.Creative),
         Staff("/admin/disputes", b => b.Dispute),
         Staff("/admin/messages", b => b.Affiliate),
+        Staff("/admin/settings/webhooks", b => b.WebhookEndpoint),
         Staff("/shopify/connect"),
         Public("/admin/login", "signing in: the program is chosen after it"),
         Public("/admin/logout", "ends the caller's own session; it names no program"),
@@ -116,6 +118,7 @@ public static class RouteIsolation
         "creative" => b.Creative.ToString(),
         "link" or "linkId" => b.Link.ToString(),
         "keyId" => b.ApiKeyId.ToString(),
+        "deliveryId" => b.WebhookDelivery.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "storeAdminId" => b.StoreAdmin.ToString(),
         "month" => b.Month,
         "kind" => "PayoutSent",

@@ -40,6 +40,8 @@ public sealed record ProgramIds
     public required Guid Commission { get; init; }
     public required Guid Batch { get; init; }
     public required Guid Dispute { get; init; }
+    public required Guid WebhookEndpoint { get; init; }
+    public required long WebhookDelivery { get; init; }
     public required Guid Creative { get; init; }
     public required Guid CreativeFile { get; init; }
     public required string Month { get; init; }
@@ -168,6 +170,18 @@ public abstract class TwoPrograms(Db provider) : IAsyncLifetime
         Ok(opened);
         var dispute = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("dispute").GetProperty("id").GetGuid();
 
+        // Disabled, so nothing is ever sent to its (public, unreachable here) address.
+        var hookCreated = await api.PostAsJsonAsync("/api/v1/webhook-endpoints",
+            new { url = $"https://example.com/hooks/{prefix}-{unique}", eventTypes = new[] { "affiliate.*" }, enabled = false });
+        Assert.Equal(HttpStatusCode.Created, hookCreated.StatusCode);
+        var hookJson = await hookCreated.Content.ReadFromJsonAsync<JsonElement>();
+        var webhookEndpoint = hookJson.GetProperty("endpoint").GetProperty("id").GetGuid();
+        TestSecrets.Record(hookJson.GetProperty("secret").GetString()!);
+        // A test event: queued, then given up without sending (the endpoint is disabled); the log's row is B's delivery.
+        var tested = await api.PostAsync($"/api/v1/webhook-endpoints/{webhookEndpoint}/test", null);
+        Assert.Equal(HttpStatusCode.Accepted, tested.StatusCode);
+        var webhookDelivery = (await tested.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+
         var creativeForm = new MultipartFormDataContent
         {
             { new StringContent("Banner"), "kind" }, { new StringContent($"{prefix} banner {unique}"), "name" },
@@ -206,10 +220,10 @@ public abstract class TwoPrograms(Db provider) : IAsyncLifetime
             Workspace = workspaceId, Slug = slug, Name = name, ApiKey = apiKey, ApiKeyId = apiKeyId, Owner = owner, Shop = shop,
             ShopDomain = shopDomain, WooShop = wooShop, StoreAdmin = storeAdmin, Group = group, Affiliate = affiliate,
             AffiliateEmail = affiliateEmail, Applicant = applicant, Link = link, Coupon = coupon, Order = order,
-            Commission = commissions[0], Batch = batch, Dispute = dispute, Creative = creative, CreativeFile = creativeFile, Month = month,
+            Commission = commissions[0], Batch = batch, Dispute = dispute, WebhookEndpoint = webhookEndpoint, WebhookDelivery = webhookDelivery, Creative = creative, CreativeFile = creativeFile, Month = month,
         };
         ids.Markers.AddRange([name, slug, affiliateEmail, applicantEmail, $"{prefix}{unique}", $"{prefix}2{unique}", templateSubject, shopDomain, $"{prefix} banner {unique}", .. codes,
-            .. new[] { workspaceId, group, affiliate, second, applicant, link, coupon, order, batch, dispute, shop, wooShop, storeAdmin, apiKeyId, creative, creativeFile }.Select(g => g.ToString()),
+            .. new[] { workspaceId, group, affiliate, second, applicant, link, coupon, order, batch, dispute, webhookEndpoint, shop, wooShop, storeAdmin, apiKeyId, creative, creativeFile }.Select(g => g.ToString()),
             .. commissions.Select(c => c.ToString())]);
         return ids;
     }

@@ -2423,6 +2423,60 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.ToTable("TrackingLinks");
                 });
 
+            modelBuilder.Entity("ShopAffiliate.Core.Webhooks.WebhookEndpoint", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("AffiliateId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("DisabledReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("EncryptedSecret")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("EventTypes")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AffiliateId");
+
+                    b.HasIndex("WorkspaceId", "AffiliateId");
+
+                    b.ToTable("WebhookEndpoints");
+                });
+
             modelBuilder.Entity("ShopAffiliate.Core.Workspaces.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2891,6 +2945,20 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.HasOne("ShopAffiliate.Core.Affiliates.Affiliate", null)
                         .WithMany()
                         .HasForeignKey("AffiliateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Webhooks.WebhookEndpoint", b =>
+                {
+                    b.HasOne("ShopAffiliate.Core.Affiliates.Affiliate", null)
+                        .WithMany()
+                        .HasForeignKey("AffiliateId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("ShopAffiliate.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
