@@ -35,6 +35,11 @@ public sealed record Segment(SegmentKind Kind, Guid? GroupId = null, AffiliateSt
     /// <summary>The segment with only the fields its kind uses; a <see cref="ValidationFailedException"/> for a missing or out-of-range one.</summary>
     public Segment Checked()
     {
+        // A field the kind does not use is refused, not ignored: a group id sent with "all" is a mistake to report.
+        if (GroupId is not null && Kind != SegmentKind.Group) throw ValidationFailedException.For("segment.groupId", "groupId belongs to the group segment only.");
+        if (Status is not null && Kind != SegmentKind.Status) throw ValidationFailedException.For("segment.status", "status belongs to the status segment only.");
+        if (Top is not null && Kind != SegmentKind.TopPerformers) throw ValidationFailedException.For("segment.top", "top belongs to the topPerformers segment only.");
+        if (Days is not null && Kind is not (SegmentKind.TopPerformers or SegmentKind.Inactive)) throw ValidationFailedException.For("segment.days", "days belongs to the topPerformers and inactive segments only.");
         switch (Kind)
         {
             case SegmentKind.All:

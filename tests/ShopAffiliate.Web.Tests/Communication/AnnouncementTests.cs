@@ -27,9 +27,8 @@ public abstract class AnnouncementTests(OutboxFixture fixture)
         var pending = await AffiliateAsync("Pat Pending", approve: false, group);
         var outside = await AffiliateAsync("Olga Outside", approve: true, group: null);
 
-        var count = await Api.PostAsJsonAsync("/api/v1/announcements/segment-count", new { kind = "Group", groupId = group });
-        Assert.Equal(HttpStatusCode.OK, count.StatusCode);
-        Assert.Equal(2, (await count.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("affiliates").GetInt32());
+        await using (var preview = App.Scope(await new Scenario(App).WorkspaceIdAsync()))
+            Assert.Equal(2, await preview.ServiceProvider.GetRequiredService<SegmentService>().CountAsync(new Segment(SegmentKind.Group, group), default));
 
         var sent = await Api.PostAsJsonAsync("/api/v1/announcements",
             new { subject = "Summer sale", body = "Up to **30 %** off.", segment = new { kind = "Group", groupId = group } });

@@ -9,8 +9,6 @@ public sealed record AnnouncementRequest(string? Subject, string? Body, Segment?
 
 public sealed record AnnouncementResponse(Guid Id, string Subject, string Body, Segment Segment, DateTime? SentAt, int Recipients, int Read);
 
-public sealed record SegmentCountResponse(Segment Segment, int Affiliates);
-
 /// <summary>Announcements to a segment of the program's affiliates: shown in their portal and mailed through the outbox.</summary>
 public static class AnnouncementEndpoints
 {
@@ -18,9 +16,7 @@ public static class AnnouncementEndpoints
     {
         var group = api.MapGroup("/announcements").WithTags("Announcements");
         group.MapGet("/", ListAsync);
-        group.MapGet("/{id:guid}", GetAsync);
         group.MapPost("/", SendAsync).WithSummary("Send an announcement now to a segment (kind: all, group, status, topPerformers, inactive). Audited.");
-        group.MapPost("/segment-count", CountAsync).WithSummary("How many affiliates a segment holds now; changes nothing.");
         return group;
     }
 
@@ -31,24 +27,10 @@ public static class AnnouncementEndpoints
         return TypedResults.Ok(list.Select(a => ToResponse(a, read.GetValueOrDefault(a.Id))).ToList());
     }
 
-    private static async Task<Results<Ok<AnnouncementResponse>, NotFound>> GetAsync(AppDbContext db, Guid id, CancellationToken ct)
-    {
-        var a = await db.Announcements.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
-        if (a is null) return TypedResults.NotFound();
-        var read = await db.AnnouncementRecipients.CountAsync(r => r.AnnouncementId == id && r.ReadAt != null, ct);
-        return TypedResults.Ok(ToResponse(a, read));
-    }
-
     private static async Task<Created<AnnouncementResponse>> SendAsync(AnnouncementService announcements, AnnouncementRequest body, CancellationToken ct)
     {
         var a = await announcements.SendAsync(new AnnouncementInput(body.Subject, body.Body, body.Segment), ct);
-        return TypedResults.Created($"/api/v1/announcements/{a.Id}", ToResponse(a, 0));
-    }
-
-    private static async Task<Ok<SegmentCountResponse>> CountAsync(SegmentService segments, Segment body, CancellationToken ct)
-    {
-        var checkedSegment = body.Checked();
-        return TypedResults.Ok(new SegmentCountResponse(checkedSegment, await segments.CountAsync(checkedSegment, ct)));
+        return TypedResults.Created("/api/v1/announcements", ToResponse(a, 0));
     }
 
     private static async Task<Dictionary<Guid, int>> ReadCountsAsync(AppDbContext db, CancellationToken ct) =>
