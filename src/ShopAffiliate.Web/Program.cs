@@ -24,6 +24,7 @@ using ShopAffiliate.Web.Features.Coupons;
 using ShopAffiliate.Web.Features.Creatives;
 using ShopAffiliate.Web.Features.Disputes;
 using ShopAffiliate.Web.Features.Email;
+using ShopAffiliate.Web.Features.Communication;
 using ShopAffiliate.Web.Features.Groups;
 using ShopAffiliate.Web.Features.Orders;
 using ShopAffiliate.Web.Features.Payouts;
@@ -117,6 +118,9 @@ builder.Services.AddMemoryCache();
 builder.Services.AddScoped<CouponPusher>();
 builder.Services.AddScoped<ShopAffiliate.Core.Coupons.ICouponShops>(sp => sp.GetRequiredService<CouponPusher>());
 builder.Services.AddScoped<ShopAffiliate.Core.Coupons.CouponService>();
+builder.Services.AddScoped<ShopAffiliate.Core.Communication.SegmentService>();
+builder.Services.AddScoped<ShopAffiliate.Core.Communication.AnnouncementService>();
+builder.Services.AddScoped<ShopAffiliate.Core.Communication.NotificationPreferenceService>();
 
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
     ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier);
@@ -238,6 +242,7 @@ api.MapCoupons();
 api.MapReports();
 api.MapCreatives(app.Services.GetRequiredService<IOptions<CreativeOptions>>().Value);
 api.MapEmailTemplates();
+api.MapAnnouncements();
 app.MapUnsubscribe();
 ShopAffiliate.Web.Features.Simulations.SimulationEndpoints.MapSimulations(api);
 ShopAffiliate.Web.Features.Statements.StatementEndpoints.MapStatements(api);

@@ -72,6 +72,9 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext? ten
     public DbSet<Creatives.CreativeFile> CreativeFiles => Set<Creatives.CreativeFile>();
     public DbSet<Creatives.CreativeBlob> CreativeBlobs => Set<Creatives.CreativeBlob>();
     public DbSet<Creatives.Impression> Impressions => Set<Creatives.Impression>();
+    public DbSet<Communication.Announcement> Announcements => Set<Communication.Announcement>();
+    public DbSet<Communication.AnnouncementRecipient> AnnouncementRecipients => Set<Communication.AnnouncementRecipient>();
+    public DbSet<Communication.NotificationPreferences> NotificationPreferences => Set<Communication.NotificationPreferences>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

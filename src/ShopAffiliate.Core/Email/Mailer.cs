@@ -40,6 +40,7 @@ public sealed class Mailer(IOutbox outbox, UnsubscribeTokens tokens, IOptions<Ma
         var essential = EmailTemplates.IsEssential(request.Kind);
         if (!essential && await db.EmailSuppressions.IgnoreQueryFilters()
                 .AnyAsync(s => s.WorkspaceId == request.WorkspaceId && s.Email == to, ct)) return false;
+        if (!essential && !await Communication.NotificationPreferenceService.WantsAsync(db, request.WorkspaceId, to, request.Kind, ct)) return false;
 
         var culture = await CultureAsync(db, request.WorkspaceId, request.Culture, ct);
         var template = await TemplateAsync(db, request.WorkspaceId, request.Kind, culture, ct);

@@ -39,6 +39,7 @@ public static class RouteIsolation
     public static readonly RouteRule[] Rules =
     [
         Api("/api/v1/affiliates", b => b.Affiliate),
+        Api("/api/v1/announcements"),
         Api("/api/v1/commissions", b => b.Commission),
         Api("/api/v1/coupons", b => b.Coupon),
         Api("/api/v1/creatives", b => b.Creative),

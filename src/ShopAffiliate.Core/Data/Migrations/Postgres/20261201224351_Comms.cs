@@ -1,0 +1,139 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ShopAffiliate.Core.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class Comms : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "Announcements",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Subject = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Body = table.Column<string>(type: "character varying(10000)", maxLength: 10000, nullable: false),
+                    SegmentKind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    SegmentGroupId = table.Column<Guid>(type: "uuid", nullable: true),
+                    SegmentStatus = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    SegmentTop = table.Column<int>(type: "integer", nullable: true),
+                    SegmentDays = table.Column<int>(type: "integer", nullable: true),
+                    SentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    RecipientCount = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Announcements", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Announcements_Workspaces_WorkspaceId",
+                        column: x => x.WorkspaceId,
+                        principalTable: "Workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "NotificationPreferences",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AffiliateId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Announcements = table.Column<bool>(type: "boolean", nullable: false),
+                    CommissionEarned = table.Column<bool>(type: "boolean", nullable: false),
+                    MonthlyStatement = table.Column<bool>(type: "boolean", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NotificationPreferences", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_NotificationPreferences_Affiliates_AffiliateId",
+                        column: x => x.AffiliateId,
+                        principalTable: "Affiliates",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AnnouncementRecipients",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AnnouncementId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AffiliateId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ReadAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AnnouncementRecipients", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AnnouncementRecipients_Affiliates_AffiliateId",
+                        column: x => x.AffiliateId,
+                        principalTable: "Affiliates",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_AnnouncementRecipients_Announcements_AnnouncementId",
+                        column: x => x.AnnouncementId,
+                        principalTable: "Announcements",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AnnouncementRecipients_AffiliateId",
+                table: "AnnouncementRecipients",
+                column: "AffiliateId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AnnouncementRecipients_AnnouncementId_AffiliateId",
+                table: "AnnouncementRecipients",
+                columns: new[] { "AnnouncementId", "AffiliateId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AnnouncementRecipients_WorkspaceId_AffiliateId_ReadAt",
+                table: "AnnouncementRecipients",
+                columns: new[] { "WorkspaceId", "AffiliateId", "ReadAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Announcements_WorkspaceId_CreatedAt",
+                table: "Announcements",
+                columns: new[] { "WorkspaceId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_NotificationPreferences_AffiliateId",
+                table: "NotificationPreferences",
+                column: "AffiliateId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_NotificationPreferences_WorkspaceId_AffiliateId",
+                table: "NotificationPreferences",
+                columns: new[] { "WorkspaceId", "AffiliateId" },
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "AnnouncementRecipients");
+
+            migrationBuilder.DropTable(
+                name: "NotificationPreferences");
+
+            migrationBuilder.DropTable(
+                name: "Announcements");
+        }
+    }
+}
