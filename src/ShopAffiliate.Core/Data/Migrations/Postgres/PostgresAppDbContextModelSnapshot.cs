@@ -1314,9 +1314,15 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<Guid?>("ClickId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("CouponCode")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<Guid?>("CreativeId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Currency")
                         .IsRequired()
@@ -1337,6 +1343,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
 
                     b.Property<bool>("IsTest")
                         .HasColumnType("boolean");
+
+                    b.Property<Guid?>("LinkId")
+                        .HasColumnType("uuid");
 
                     b.Property<decimal>("NetRevenue")
                         .HasPrecision(18, 4)
@@ -1376,6 +1385,10 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.Property<string>("StateJson")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("SubId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1772,6 +1785,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
 
                     b.Property<long>("CommissionMinor")
                         .HasColumnType("bigint");
+
+                    b.Property<Guid>("CreativeId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Currency")
                         .IsRequired()

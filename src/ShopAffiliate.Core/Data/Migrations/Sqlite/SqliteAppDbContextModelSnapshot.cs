@@ -1296,8 +1296,14 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ClickId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CouponCode")
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CreativeId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Currency")
@@ -1319,6 +1325,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
 
                     b.Property<bool>("IsTest")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("LinkId")
+                        .HasColumnType("TEXT");
 
                     b.Property<decimal>("NetRevenue")
                         .HasPrecision(18, 4)
@@ -1357,6 +1366,10 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
 
                     b.Property<string>("StateJson")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubId")
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
@@ -1750,6 +1763,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
 
                     b.Property<long>("CommissionMinor")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CreativeId")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Currency")
                         .IsRequired()
