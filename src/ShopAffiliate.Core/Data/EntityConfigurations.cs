@@ -142,6 +142,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Orders.Order
         b.Property(o => o.AttributionExplanation).HasMaxLength(2000);
         b.Property(o => o.CouponCode).HasMaxLength(64);
         b.HasIndex(o => new { o.WorkspaceId, o.CouponCode });
+        b.Property(o => o.SubId).HasMaxLength(100);
         b.Property(o => o.NetRevenue).HasPrecision(18, 4);
         b.Property(o => o.RefundedAmount).HasPrecision(18, 4);
         b.Property(o => o.Revision).IsConcurrencyToken();

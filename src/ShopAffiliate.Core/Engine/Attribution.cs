@@ -45,7 +45,19 @@ public sealed record ProgramSettings
     public bool LifetimeCommissions { get; init; }
 }
 
-public sealed record ClickFact(AffiliateId Affiliate, DateTime At);
+public sealed record ClickFact(AffiliateId Affiliate, DateTime At)
+{
+    /// <summary>The tracking link the click came through, if any.</summary>
+    public Guid? LinkId { get; init; }
+
+    public string? SubId { get; init; }
+
+    /// <summary>The creative clicked (<c>/r/{code}?c={creativeId}</c>), if any.</summary>
+    public Guid? CreativeId { get; init; }
+}
+
+/// <summary>The stored click that won a <see cref="AttributionMethod.Link"/> attribution, with its link, sub-ID and creative.</summary>
+public sealed record WinningClick(Guid ClickId, Guid? LinkId, string? SubId, Guid? CreativeId);
 
 public sealed record AffiliateFacts(AffiliateId Id, string Name, AffiliateStatus Status, string Email)
 {
@@ -113,6 +125,12 @@ public sealed record AttributionResult(AffiliateId? AffiliateId, AttributionMeth
     /// <summary>The coupon that credited the order (lowercase, as matched), for <see cref="AttributionMethod.Coupon"/>.</summary>
     public string? CouponCode { get; init; }
 
+    /// <summary>
+    /// The stored click whose touch won, for <see cref="AttributionMethod.Link"/>: what per-creative (and per-link)
+    /// reports credit the order to. Null for other methods and for touches without a stored click (a cart attribute).
+    /// </summary>
+    public WinningClick? Click { get; init; }
+
     public IReadOnlyList<CustomerKey> NewLifetimeLinks { get; init; } = [];
 
     public bool ShouldLinkLifetimeCustomer => NewLifetimeLinks.Count > 0;
@@ -175,7 +193,10 @@ public static class AttributionEngine
         return result with { Explanation = Prefix(order, explanation), NewLifetimeLinks = links };
     }
 
-    private sealed record Touch(ReferralTouch Evidence, int Index, AffiliateFacts Affiliate, DateTime At, bool TimeKnown);
+    private sealed record Touch(ReferralTouch Evidence, int Index, AffiliateFacts Affiliate, DateTime At, bool TimeKnown)
+    {
+        public WinningClick? Click { get; init; }
+    }
 
     private static AttributionResult? FromManual(AttributionInputs inputs, List<string> skipped)
     {
@@ -239,7 +260,7 @@ public static class AttributionEngine
             text += $" (the {rule} referral wins over {rival.Affiliate.Name}'s {Describe(rival, order)})";
         }
 
-        return new(chosen.Affiliate.Id, AttributionMethod.Link, text + ".");
+        return new(chosen.Affiliate.Id, AttributionMethod.Link, text + ".") { Click = chosen.Click };
     }
 
     private static AttributionResult? FromLifetime(OrderEvent order, AttributionInputs inputs, List<string> skipped)
@@ -273,9 +294,11 @@ public static class AttributionEngine
             AffiliateId id;
             DateTime? at;
             var timeKnown = true;
+            WinningClick? stored = null;
             if (touch.ClickId is { } clickId && inputs.Clicks.TryGetValue(clickId, out var click))
             {
                 (id, at) = (click.Affiliate, click.At);
+                stored = new WinningClick(clickId, click.LinkId, click.SubId, click.CreativeId);
             }
             else if (!string.IsNullOrWhiteSpace(touch.ReferralCode) && inputs.ReferralCodes.TryGetValue(touch.ReferralCode.Trim(), out var byCode))
             {
@@ -296,7 +319,7 @@ public static class AttributionEngine
                 continue;
             }
 
-            var candidate = new Touch(touch, i, facts, time, timeKnown);
+            var candidate = new Touch(touch, i, facts, time, timeKnown) { Click = stored };
             if (order.CreatedAt - time > window)
                 skipped.Add($"{facts.Name}'s {Describe(candidate, order)} is older than the {inputs.Settings.CookieWindowDays}-day window");
             else if (time - order.CreatedAt > ClockSkew)

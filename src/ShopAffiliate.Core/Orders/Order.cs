@@ -41,6 +41,17 @@ public sealed class Order : ITenantOwned
     /// <summary>The coupon code (lowercase) that credited the order, when it came by coupon: usage per coupon.</summary>
     public string? CouponCode { get; set; }
 
+    /// <summary>
+    /// The stored click that won the order (<see cref="AttributionMethod.Link"/>), with its link, sub-ID and creative
+    /// copied from the click when the engine chose it, so the figures survive the clicks' retention purge.
+    /// Null for other methods and for orders attributed before the engine recorded it.
+    /// </summary>
+    public Guid? ClickId { get; set; }
+
+    public Guid? LinkId { get; set; }
+    public string? SubId { get; set; }
+    public Guid? CreativeId { get; set; }
+
     public required string StateJson { get; set; }
 
     /// <summary>Optimistic concurrency: two workers applying events to one order cannot both win.</summary>

@@ -325,7 +325,8 @@ public sealed partial class OrderProcessor
                     .Select(a => new { a.ReferralCode, a.Id }).ToDictionaryAsync(a => a.ReferralCode, a => a.Id, ct),
                 Clicks = clickIds.Count == 0 ? [] : await db.Clicks.IgnoreQueryFilters()
                     .Where(c => c.WorkspaceId == wsId && clickIds.Contains(c.Id))
-                    .Select(c => new { c.Id, c.AffiliateId, c.At }).ToDictionaryAsync(c => c.Id, c => new ClickFact(new AffiliateId(c.AffiliateId), c.At), ct),
+                    .Select(c => new { c.Id, c.AffiliateId, c.At, c.LinkId, c.SubId, c.CreativeId })
+                    .ToDictionaryAsync(c => c.Id, c => new ClickFact(new AffiliateId(c.AffiliateId), c.At) { LinkId = c.LinkId, SubId = c.SubId, CreativeId = c.CreativeId }, ct),
                 Lifetime = !ctx.Settings.LifetimeCommissions || keyTexts.Count == 0 ? [] : await db.LifetimeCustomers.IgnoreQueryFilters()
                     .Where(l => l.WorkspaceId == wsId && keyTexts.Contains(l.CustomerKey))
                     .Select(l => new { l.CustomerKey, l.AffiliateId }).ToDictionaryAsync(l => l.CustomerKey, l => l.AffiliateId, ct),

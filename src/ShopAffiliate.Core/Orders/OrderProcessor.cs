@@ -162,6 +162,11 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
             row.AttributionMethod = attribution.Method;
             row.AttributionExplanation = Truncate(attribution.Explanation, 2000);
             row.CouponCode = attribution.Method == AttributionMethod.Coupon ? attribution.CouponCode : null;
+            var click = attribution.Method == AttributionMethod.Link ? attribution.Click : null;
+            row.ClickId = click?.ClickId;
+            row.LinkId = click?.LinkId;
+            row.SubId = click?.SubId;
+            row.CreativeId = click?.CreativeId;
         }
 
         foreach (var c in state.Commissions)

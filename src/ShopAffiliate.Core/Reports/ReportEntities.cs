@@ -4,7 +4,7 @@ namespace ShopAffiliate.Core.Reports;
 
 /// <summary>
 /// One day's figures for one combination of dimensions, in the program's time zone (ADR 0019). Click rows carry the
-/// link, sub-id and creative (a click knows no shop or currency), impression rows the creative; order rows carry the shop and currency (an order row's link is
+/// link, sub-id and creative (a click knows no shop or currency), impression rows the creative; order rows carry the shop, currency and the winning click's creative (an order row's link is
 /// <see cref="Guid.Empty"/>, its sub-id ""). Dimensions are never null so the primary key can be upserted on both
 /// databases. Money is in the currency's minor units so SUM runs in SQL on SQLite as on PostgreSQL.
 /// </summary>
@@ -62,6 +62,12 @@ public sealed class OrderContribution : OrderMeasures, ITenantOwned
     public DateOnly Day { get; set; }
     public Guid ShopId { get; set; }
     public string Currency { get; set; } = "";
+
+    /// <summary>
+    /// The creative of the click that won the order (<see cref="Orders.Order.CreativeId"/>), on the credited
+    /// affiliate's row; <see cref="Guid.Empty"/> otherwise and for orders attributed before it was recorded.
+    /// </summary>
+    public Guid CreativeId { get; set; }
 }
 
 /// <summary>The order and money figures of a rollup row or an order's contribution (money in minor units).</summary>

@@ -88,8 +88,8 @@ public sealed class ReportService(AppDbContext db, TimeProvider clock)
             throw ValidationFailedException.For("limit", $"limit must be between 1 and {MaxLimit}.");
         if (by is TopDimension.Product)
             return await TopProductsAsync(metric, period, limit, currency, ct);
-        if (by is TopDimension.Creative && !ReportMetrics.FromClicks(metric) && metric is not (ReportMetric.Impressions or ReportMetric.Ctr))
-            throw ValidationFailedException.For("metric", "Creatives are ranked by impressions, clicks, uniqueClicks or ctr: orders are credited to affiliates, not to the creative clicked.");
+        if (by is TopDimension.Creative)
+            return await TopCreativesAsync(metric, period, limit, currency, ct);
         if (by is TopDimension.Link or TopDimension.SubId && !ReportMetrics.FromClicks(metric))
             throw ValidationFailedException.For("metric", "Links and sub-ids are ranked by clicks or uniqueClicks only: orders are credited to affiliates, not to the link clicked.");
 
@@ -211,6 +211,34 @@ public sealed class ReportService(AppDbContext db, TimeProvider clock)
         public long RevenueMinor { get; init; }
         public long RefundsMinor { get; init; }
         public long CommissionMinor { get; init; }
+    }
+
+    /// <summary>
+    /// Creatives (ADR 0039): impressions and clicks through them, and the orders whose winning click came through them
+    /// with their revenue and tier-1 commission. Every row carries all its figures (<see cref="CreativeFigures"/>), money
+    /// in the ranking's currency, else the program's only one (none when it sells in several and none is named).
+    /// </summary>
+    private async Task<TopReport> TopCreativesAsync(ReportMetric metric, ReportPeriod period, int limit, string? currency, CancellationToken ct)
+    {
+        var ranking = ReportMetrics.PerCurrency(metric) ? await CurrencyAsync(period, currency, ct) : null;
+        var money = ranking ?? (currency is not null ? await CurrencyAsync(period, currency, ct) : await OnlyCurrencyAsync(period, ct));
+
+        var detail = db.DailyRollups.AsNoTracking().Where(r => r.Day >= period.From && r.Day <= period.To && r.AffiliateId != Guid.Empty && r.CreativeId != Guid.Empty);
+        if (period.AffiliateId is { } a) detail = detail.Where(r => r.AffiliateId == a);
+        if (period.ShopId is { } s) detail = detail.Where(r => r.ShopId == s || r.Currency == "");
+        if (money is not null) detail = detail.Where(r => r.Currency == money || r.Currency == "");
+        var sums = (await SumsByAsync(detail.GroupBy(r => new { r.CreativeId, r.Currency }), ct))
+            .GroupBy(x => x.Key.CreativeId, x => x.Sums with { Currency = x.Key.Currency })
+            .Select(g => (Key: g.Key.ToString(), Figures: Figures(period.From, period.To, g.ToList())))
+            .ToList();
+        var ranked = sums
+            .Select(r => (r.Key, r.Figures, Value: Value(metric, r.Figures, ranking)))
+            .Where(r => r.Value is not null)
+            .OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal)
+            .Take(limit).ToList();
+        var names = await NamesAsync(TopDimension.Creative, ranked.Select(r => r.Key).ToList(), ct);
+        return new TopReport(TopDimension.Creative, metric, period.From, period.To, ranking,
+            ranked.Select(r => new TopRow(r.Key, names.GetValueOrDefault(r.Key, r.Key), ranking, r.Value) { Figures = CreativeFigures.Of(r.Figures, money) }).ToList());
     }
 
     /// <summary>
@@ -361,14 +389,23 @@ public sealed class ReportService(AppDbContext db, TimeProvider clock)
             throw new NotFoundException($"No shop {s} in this program.");
     }
 
-    private async Task<string> CurrencyAsync(ReportPeriod period, string? currency, CancellationToken ct)
+    /// <summary>The program's currency when it has exactly one (in the period's figures and its shops), else null.</summary>
+    private async Task<string?> OnlyCurrencyAsync(ReportPeriod period, CancellationToken ct) =>
+        await KnownCurrenciesAsync(period, ct) is [var only] ? only : null;
+
+    private async Task<List<string>> KnownCurrenciesAsync(ReportPeriod period, CancellationToken ct)
     {
         // The period's totals rows only (an index range): the whole table would be a scan per request.
         var known = await db.DailyRollups.AsNoTracking()
             .Where(r => r.AffiliateId == Guid.Empty && r.Day >= period.From && r.Day <= period.To && r.Currency != "")
             .Select(r => r.Currency).Distinct().ToListAsync(ct);
         known.AddRange(await db.Shops.AsNoTracking().Select(s => s.Currency).Distinct().ToListAsync(ct));
-        known = known.Where(c => c.Length == 3).Distinct().Order(StringComparer.Ordinal).ToList();
+        return known.Where(c => c.Length == 3).Distinct().Order(StringComparer.Ordinal).ToList();
+    }
+
+    private async Task<string> CurrencyAsync(ReportPeriod period, string? currency, CancellationToken ct)
+    {
+        var known = await KnownCurrenciesAsync(period, ct);
         if (currency is not null)
         {
             var code = currency.Trim().ToUpperInvariant();

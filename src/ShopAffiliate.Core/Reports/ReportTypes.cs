@@ -76,7 +76,28 @@ public sealed record TimePoint(DateOnly Start, decimal? Value);
 
 public sealed record TimeseriesReport(ReportMetric Metric, ReportGrouping GroupBy, DateOnly From, DateOnly To, IReadOnlyList<TimeSeries> Series);
 
-public sealed record TopRow(string Key, string Name, string? Currency, decimal? Value);
+public sealed record TopRow(string Key, string Name, string? Currency, decimal? Value)
+{
+    /// <summary>All of a creative's figures (rows of <c>by=creative</c> only).</summary>
+    public CreativeFigures? Figures { get; init; }
+}
+
+/// <summary>
+/// A creative's figures over a period: views, clicks through it, and the orders whose winning click came through it
+/// (ADR 0039) with their revenue and tier-1 commission in <see cref="Currency"/> (null: no single currency to show).
+/// Ratios are null on a zero denominator; <see cref="Epc"/> is unrounded (the edge rounds it to minor units).
+/// </summary>
+public sealed record CreativeFigures(
+    long Impressions, long Clicks, long UniqueClicks, decimal? Ctr, long Orders, string? Currency, decimal Revenue, decimal Commission, decimal? Epc)
+{
+    public static CreativeFigures Of(SummaryFigures f, string? currency)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        var money = currency is null ? null : f.Currencies.FirstOrDefault(c => c.Currency == currency);
+        return new(f.Impressions, f.Clicks, f.UniqueClicks, f.Ctr, f.Orders, currency, money?.Revenue ?? 0m, money?.Commission ?? 0m,
+            currency is null ? null : money?.Epc ?? ReportMath.Epc(0m, f.UniqueClicks));
+    }
+}
 
 public sealed record TopReport(TopDimension By, ReportMetric Metric, DateOnly From, DateOnly To, string? Currency, IReadOnlyList<TopRow> Rows);
 

@@ -217,12 +217,12 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
         await db.Database.ExecuteSqlRawAsync(
             $$"""
             INSERT INTO "DailyRollups" ({{Columns}})
-            SELECT {0}, {1}, "AffiliateId", {2}, '', "ShopId", "Currency", {2}, 0, 0, 0,
+            SELECT {0}, {1}, "AffiliateId", {2}, '', "ShopId", "Currency", "CreativeId", 0, 0, 0,
                    SUM("Orders"), SUM("RevenueMinor"), SUM("RefundsMinor"), SUM("CommissionMinor"), SUM("SecondTierMinor"),
                    SUM("EarnedMinor"), SUM("ReversedMinor")
             FROM "OrderContributions"
             WHERE "WorkspaceId" = {0} AND "Day" = {1}
-            GROUP BY "AffiliateId", "ShopId", "Currency"
+            GROUP BY "AffiliateId", "ShopId", "Currency", "CreativeId"
             """,
             [workspaceId, day, Guid.Empty], ct);
         await db.Database.ExecuteSqlRawAsync(
@@ -247,7 +247,7 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
     {
         if (orderIds.Count == 0) return;
         var orders = await db.Orders.IgnoreQueryFilters().AsNoTracking().Where(o => orderIds.Contains(o.Id))
-            .Select(o => new { o.Id, o.WorkspaceId, o.ShopId, o.HasOrder, o.PlacedAt, o.ReceivedAt, o.Currency, o.State, o.IsTest, o.NetRevenue, o.RefundedAmount, o.AffiliateId })
+            .Select(o => new { o.Id, o.WorkspaceId, o.ShopId, o.HasOrder, o.PlacedAt, o.ReceivedAt, o.Currency, o.State, o.IsTest, o.NetRevenue, o.RefundedAmount, o.AffiliateId, o.CreativeId })
             .ToListAsync(ct);
         var entries = (await db.Ledger.IgnoreQueryFilters().AsNoTracking()
                 .Where(e => e.OrderId != null && orderIds.Contains(e.OrderId.Value)
@@ -260,7 +260,7 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
         var deltas = new Dictionary<RollupKey, RollupDelta>();
         foreach (var c in old)
         {
-            var key = new RollupKey(c.WorkspaceId, c.Day, c.AffiliateId, Guid.Empty, "", c.ShopId, c.Currency, Guid.Empty);
+            var key = new RollupKey(c.WorkspaceId, c.Day, c.AffiliateId, Guid.Empty, "", c.ShopId, c.Currency, c.CreativeId);
             deltas[key] = deltas.GetValueOrDefault(key) - RollupDelta.Of(c);
         }
         var fresh = new List<OrderContribution>();
@@ -275,6 +275,8 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
                 {
                     WorkspaceId = o.WorkspaceId, OrderId = o.Id, AffiliateId = affiliate, Day = day, ShopId = o.ShopId,
                     Currency = o.Currency.Length == 3 ? o.Currency : currency,
+                    // The winning click's creative goes with the credited affiliate's figures only (tier 1), not the recruiter's.
+                    CreativeId = affiliate == o.AffiliateId ? o.CreativeId ?? Guid.Empty : Guid.Empty,
                 };
             if (o is { HasOrder: true, IsTest: false, AffiliateId: { } credited } && o.State != OrderState.Cancelled && o.Currency.Length == 3)
             {
@@ -299,7 +301,7 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
         }
         foreach (var c in fresh)
         {
-            var key = new RollupKey(c.WorkspaceId, c.Day, c.AffiliateId, Guid.Empty, "", c.ShopId, c.Currency, Guid.Empty);
+            var key = new RollupKey(c.WorkspaceId, c.Day, c.AffiliateId, Guid.Empty, "", c.ShopId, c.Currency, c.CreativeId);
             deltas[key] = deltas.GetValueOrDefault(key) + RollupDelta.Of(c);
         }
         await AddAsync(deltas, ct);
@@ -314,6 +316,7 @@ public sealed class RollupUpdater(AppDbContext db, TimeProvider clock)
                 existing.Day = c.Day;
                 existing.ShopId = c.ShopId;
                 existing.Currency = c.Currency;
+                existing.CreativeId = c.CreativeId;
                 existing.CopyOrderMeasures(c);
             }
             else

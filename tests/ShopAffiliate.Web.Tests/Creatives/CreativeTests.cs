@@ -278,8 +278,72 @@ public abstract class CreativeTests(BootstrappedApp fixture)
         Assert.Equal(4m, impressions.GetProperty("rows")[0].GetProperty("value").GetDecimal());
         var summary = await p.P.GetJsonAsync($"/api/v1/reports/summary?from={today}&to={today}");
         Assert.Equal(4, summary.GetProperty("impressions").GetInt64());
-        var refused = await p.Api.GetAsync($"/api/v1/reports/top?by=creative&metric=revenue&from={today}&to={today}");
-        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var noOrders = await p.P.GetJsonAsync($"/api/v1/reports/top?by=creative&metric=revenue&from={today}&to={today}");
+        var figures = noOrders.GetProperty("rows")[0].GetProperty("figures");
+        Assert.Equal(0, figures.GetProperty("orders").GetInt64());
+        Assert.Equal("0.00", figures.GetProperty("revenue").GetString());
+        Assert.Equal("0.00", figures.GetProperty("epc").GetString());
+    }
+
+    /// <summary>
+    /// Danish prices with 25 % moms included, 10 % commission. An order through the banner's click: 2 sweaters at 500
+    /// incl. moms (net 800, commission 80.00), then one returned (net 400 back). A second order of the same affiliate by
+    /// a cart attribute (net 120, commission 12.00) stays the affiliate's but is no creative's.
+    /// </summary>
+    [Fact]
+    public async Task AnOrderThroughABannerClickCreditsItsRevenueAndCommissionToTheCreativeAfterARefundAndARebuildToTheOere()
+    {
+        var p = await ProgramAsync();
+        var id = (await BannerAsync(p)).GetProperty("id").GetGuid();
+        var link = await JsonAsync(await p.Api.PostAsJsonAsync("/api/v1/links", new { affiliateId = p.Affiliate }), HttpStatusCode.Created);
+        var code = link.GetProperty("code").GetString();
+        for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.Found, (await Visitor().GetAsync($"/i/{id}/{p.Code}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Found, (await Visitor().GetAsync($"/r/{code}?c={id}")).StatusCode);
+        var click = Assert.Single(await Eventually.HoldsAsync(() => WithDbAsync(p.P.WorkspaceId, db => db.Clicks.ToListAsync()), c => c.Count == 1, "the click"));
+        await Eventually.HoldsAsync(() => WithDbAsync(p.P.WorkspaceId, db => db.Impressions.CountAsync()), n => n == 2, "two impressions");
+
+        var at = DateTime.UtcNow;
+        var banner = "b" + p.P.Suffix;
+        await p.P.OrderAsync(p.Shop, banner, at, p.Code, "DKK", [new("L1", "701", [], 2, 800.00m, 200.00m, Title: "Uldsweater")], taxesIncluded: true,
+            touches: [new ReferralTouch(p.Code, click.Id, null, TouchSource.Click)]);
+        await p.P.OrderAsync(p.Shop, "c" + p.P.Suffix, at, p.Code, "DKK", [new("L1", "702", [], 1, 120.00m, 30.00m, Title: "Hue")], taxesIncluded: true);
+        var order = await WithDbAsync(p.P.WorkspaceId, db => db.Orders.SingleAsync(o => o.ExternalId == banner));
+        Assert.Equal((click.Id, click.LinkId, (Guid?)id), (order.ClickId!.Value, order.LinkId, order.CreativeId));
+        await p.P.RefundAsync(p.Shop, banner, at, new RefundLine("L1", 1, 500.00m, 100.00m));
+        await p.P.CaughtUpAsync();
+
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        async Task AssertFiguresAsync(string query)
+        {
+            var top = await p.P.GetJsonAsync($"/api/v1/reports/top?by=creative&metric=revenue&from={today}&to={today}{query}");
+            var row = Assert.Single(top.GetProperty("rows").EnumerateArray());
+            Assert.Equal(id.ToString(), row.GetProperty("key").GetString());
+            Assert.Equal("400.00", row.GetProperty("value").GetString());
+            var f = row.GetProperty("figures");
+            Assert.Equal((2L, 1L, 1L, 0.5m, 1L, "DKK", "400.00", "40.00", "40.00"), (
+                f.GetProperty("impressions").GetInt64(), f.GetProperty("clicks").GetInt64(), f.GetProperty("uniqueClicks").GetInt64(),
+                f.GetProperty("ctr").GetDecimal(), f.GetProperty("orders").GetInt64(), f.GetProperty("currency").GetString(),
+                f.GetProperty("revenue").GetString(), f.GetProperty("commission").GetString(), f.GetProperty("epc").GetString()));
+        }
+        await AssertFiguresAsync("");
+        await AssertFiguresAsync($"&affiliateId={p.Affiliate}");
+        var summary = await p.P.GetJsonAsync($"/api/v1/reports/summary?from={today}&to={today}");
+        var dkk = Assert.Single(summary.GetProperty("currencies").EnumerateArray());
+        Assert.Equal(("520.00", "52.00", 2L), (dkk.GetProperty("revenue").GetString(), dkk.GetProperty("commission").GetString(), summary.GetProperty("orders").GetInt64()));
+        var csv = await p.P.GetCsvAsync($"/api/v1/reports/top?by=creative&metric=commission&from={today}&to={today}&format=csv");
+        Assert.Equal([["rank", "creative", "name", "impressions", "clicks", "uniqueClicks", "ctr", "orders", "currency", "revenue", "commission", "epc"],
+            ["1", id.ToString(), "Summer banner", "2", "1", "1", "0.5", "1", "DKK", "400.00", "40.00", "40.00"]], csv);
+
+        // A rebuild of the day recomputes the same figures from the orders, their ledger and the raw clicks.
+        var rebuilt = await p.Api.PostAsync($"/api/v1/reports/rebuild?day={today}", null);
+        Assert.Equal(HttpStatusCode.OK, rebuilt.StatusCode);
+        await AssertFiguresAsync("");
+
+        // Another affiliate of the program has no creative rows; another program's affiliate is a 404.
+        var (bob, _) = await p.P.AffiliateAsync("Bob");
+        Assert.Empty((await p.P.GetJsonAsync($"/api/v1/reports/top?by=creative&metric=revenue&from={today}&to={today}&affiliateId={bob}")).GetProperty("rows").EnumerateArray());
+        var stranger = await ProgramAsync();
+        Assert.Equal(HttpStatusCode.NotFound, (await p.Api.GetAsync($"/api/v1/reports/top?by=creative&from={today}&to={today}&affiliateId={stranger.Affiliate}")).StatusCode);
     }
 
     [Fact]

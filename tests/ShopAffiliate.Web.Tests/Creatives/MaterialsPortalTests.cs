@@ -76,6 +76,13 @@ public abstract class MaterialsPortalTests(TwoPrograms fixture)
         row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
         Assert.Contains("data-testid=\"impressions\">2<", row, StringComparison.Ordinal);
         Assert.Contains("data-testid=\"ctr\">50.0", row, StringComparison.Ordinal);
+
+        // The affiliate sees their own results per creative in the library.
+        var portal = WebUtility.HtmlDecode(await (await fixture.AAffiliate.GetAsync($"/portal/p/{a.Slug}/materials")).Content.ReadAsStringAsync());
+        var results = portal[portal.IndexOf("data-testid=\"creative-results\"", StringComparison.Ordinal)..];
+        results = results[..results.IndexOf("</section>", StringComparison.Ordinal)];
+        Assert.Contains($"<td data-label=\"Material\">{name}</td>", results, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"num\" data-label=\"CTR\">50.0", results, StringComparison.Ordinal);
         var preview = await fixture.AStaff.GetAsync($"{url}&handler=File&file={await fixture.WithDbAsync(a.Workspace, db => db.CreativeFiles.Where(f => f.CreativeId == id).Select(f => f.Id).SingleAsync())}");
         Assert.Equal(TestImages.Png(418, 209), await preview.Content.ReadAsByteArrayAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await fixture.AStaff.GetAsync($"{url}&handler=File&file={fixture.B.CreativeFile}")).StatusCode);

@@ -87,12 +87,14 @@ public sealed class ReportProgram
     public Task OrderAsync(ShopId shop, string id, DateTime at, decimal revenue, string code, string currency) =>
         OrderAsync(shop, id, at, code, currency, [new OrderLine("L1", "P1", [], 2, revenue, 0m)]);
 
-    /// <summary>An order with these lines, credited by <paramref name="code"/> (a cart attribute).</summary>
-    public async Task OrderAsync(ShopId shop, string id, DateTime at, string code, string currency, IReadOnlyList<OrderLine> lines, bool taxesIncluded = false)
+    /// <summary>An order with these lines, credited by <paramref name="code"/> (a cart attribute, or the given touches).</summary>
+    public async Task OrderAsync(
+        ShopId shop, string id, DateTime at, string code, string currency, IReadOnlyList<OrderLine> lines, bool taxesIncluded = false,
+        IReadOnlyList<ReferralTouch>? touches = null)
     {
         var order = new OrderEvent(shop, new ExternalOrderId(id), "#" + id, at, at, currency, OrderState.Paid, IsTest: false, CustomerId: "c-" + id,
             CustomerEmail: $"buyer.{id}@example.com", Lines: lines, DiscountCodes: [],
-            Touches: [new ReferralTouch(code, null, null, TouchSource.CartAttribute)], ShippingTotal: 5m, TaxTotal: lines.Sum(l => l.Tax),
+            Touches: touches ?? [new ReferralTouch(code, null, null, TouchSource.CartAttribute)], ShippingTotal: 5m, TaxTotal: lines.Sum(l => l.Tax),
             TaxesIncluded: taxesIncluded);
         Assert.Equal(ApplyOutcome.Applied, await WithAsync<ApplyOutcome, OrderProcessor>(p => p.ApplyOrderAsync(order, default)));
     }

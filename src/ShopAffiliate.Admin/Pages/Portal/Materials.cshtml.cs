@@ -8,6 +8,7 @@ using ShopAffiliate.Admin.Pages.Program;
 using ShopAffiliate.Admin.Portal;
 using ShopAffiliate.Core.Creatives;
 using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Reports;
 using ShopAffiliate.Core.Tracking;
 
 namespace ShopAffiliate.Admin.Pages.Portal;
@@ -19,9 +20,12 @@ namespace ShopAffiliate.Admin.Pages.Portal;
 /// so that showing the page changes nothing.
 /// </summary>
 [Authorize(AuthenticationSchemes = PortalSession.Scheme)]
-public sealed class MaterialsModel(AppDbContext db, TenantContext tenant, LinkCache links, ICreativeStore store, IConfiguration configuration)
+public sealed class MaterialsModel(
+    AppDbContext db, TenantContext tenant, LinkCache links, ICreativeStore store, IConfiguration configuration, ReportService reports)
     : PortalPageModel(db, tenant)
 {
+    /// <summary>The affiliate's own results per creative over the last 30 days (the reports' <c>top?by=creative</c>, ADR 0039).</summary>
+    public IReadOnlyList<TopRow> Results { get; private set; } = [];
     public sealed record Item(Creative Creative, IReadOnlyList<CreativeFile> Files, string? LinkCode);
 
     public List<Item> Items { get; private set; } = [];
@@ -48,6 +52,9 @@ public sealed class MaterialsModel(AppDbContext db, TenantContext tenant, LinkCa
                 .OrderBy(l => l.CreatedAt).Select(l => new { l.Destination, l.Code }).ToListAsync(ct))
             .GroupBy(l => l.Destination).ToDictionary(g => g.Key, g => g.First().Code);
         Items = creatives.Select(c => new Item(c, files[c.Id].ToList(), codes.GetValueOrDefault(c.Destination))).ToList();
+        var today = await reports.TodayAsync(ct);
+        Results = (await reports.TopAsync(TopDimension.Creative, ReportMetric.Impressions,
+            new ReportPeriod(today.AddDays(-29), today, AffiliateId: Current.Affiliate.Id), ReportService.MaxLimit, null, ct)).Rows;
         return Page();
     }
 

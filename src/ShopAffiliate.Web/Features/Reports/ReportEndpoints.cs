@@ -25,7 +25,15 @@ public sealed record TimeSeriesResponse(string? Currency, IReadOnlyList<TimePoin
 
 public sealed record TimeseriesResponse(string Metric, string GroupBy, string From, string To, IReadOnlyList<TimeSeriesResponse> Series);
 
-public sealed record TopRowResponse(int Rank, string Key, string Name, string? Currency, JsonNode? Value);
+public sealed record TopRowResponse(int Rank, string Key, string Name, string? Currency, JsonNode? Value)
+{
+    /// <summary>Rows of <c>by=creative</c>: all the creative's figures (ADR 0039).</summary>
+    public CreativeFiguresResponse? Figures { get; init; }
+}
+
+/// <summary>A creative's figures; money (and EPC) in <see cref="Currency"/>, null when there is no single currency to show.</summary>
+public sealed record CreativeFiguresResponse(
+    long Impressions, long Clicks, long UniqueClicks, decimal? Ctr, long Orders, string? Currency, string? Revenue, string? Commission, string? Epc);
 
 public sealed record TopResponse(string By, string Metric, string From, string To, string? Currency, IReadOnlyList<TopRowResponse> Rows);
 
@@ -123,10 +131,23 @@ public static class ReportEndpoints
         var m = Parse<ReportMetric>("metric", metric, ReportMetric.Commission);
         var period = await PeriodAsync(reports, from, to, ct) with { AffiliateId = affiliateId, ShopId = shopId };
         var top = await reports.TopAsync(b, m, period, limit ?? 20, currency, ct);
-        var rows = top.Rows.Select((r, i) => new TopRowResponse(i + 1, r.Key, r.Name, r.Currency, Value(m, r.Value, r.Currency))).ToList();
+        var rows = top.Rows.Select((r, i) => new TopRowResponse(i + 1, r.Key, r.Name, r.Currency, Value(m, r.Value, r.Currency))
+        {
+            Figures = r.Figures is { } f ? ToResponse(f) : null,
+        }).ToList();
         if (!csv)
         {
             return TypedResults.Ok(new TopResponse(Name(b), Name(m), ReportCalendar.Format(top.From), ReportCalendar.Format(top.To), top.Currency, rows));
+        }
+        if (b == TopDimension.Creative)
+        {
+            var creatives = new ReportCsv().Row("rank", "creative", "name", "impressions", "clicks", "uniqueClicks", "ctr", "orders", "currency", "revenue", "commission", "epc");
+            foreach (var r in rows)
+            {
+                var f = r.Figures!;
+                creatives.Row(r.Rank, r.Key, r.Name, f.Impressions, f.Clicks, f.UniqueClicks, f.Ctr, f.Orders, f.Currency, f.Revenue, f.Commission, f.Epc);
+            }
+            return creatives.ToResult($"top-creative-{Name(m)}-{ReportCalendar.Format(top.From)}-{ReportCalendar.Format(top.To)}.csv");
         }
         var file = new ReportCsv().Row("rank", Name(b), "name", "currency", Name(m));
         foreach (var r in rows) file.Row(r.Rank, r.Key, r.Name, r.Currency, Text(r.Value));
@@ -247,4 +268,9 @@ public static class ReportEndpoints
     }
 
     private static string? Money(decimal? amount, string currency) => amount is { } a ? Currencies.Format(a, currency) : null;
+
+    private static CreativeFiguresResponse ToResponse(CreativeFigures f) => new(
+        f.Impressions, f.Clicks, f.UniqueClicks, f.Ctr, f.Orders, f.Currency,
+        f.Currency is { } c ? Money(f.Revenue, c) : null, f.Currency is { } c2 ? Money(f.Commission, c2) : null,
+        f.Currency is { } c3 ? Money(f.Epc, c3) : null);
 }

@@ -1478,9 +1478,15 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<Guid?>("ClickId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("CouponCode")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<Guid?>("CreativeId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Currency")
                         .IsRequired()
@@ -1501,6 +1507,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
 
                     b.Property<bool>("IsTest")
                         .HasColumnType("boolean");
+
+                    b.Property<Guid?>("LinkId")
+                        .HasColumnType("uuid");
 
                     b.Property<decimal>("NetRevenue")
                         .HasPrecision(18, 4)
@@ -1540,6 +1549,10 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.Property<string>("StateJson")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("SubId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -2028,6 +2041,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
 
                     b.Property<long>("CommissionMinor")
                         .HasColumnType("bigint");
+
+                    b.Property<Guid>("CreativeId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Currency")
                         .IsRequired()

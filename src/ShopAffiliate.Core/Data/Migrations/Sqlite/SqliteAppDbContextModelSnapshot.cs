@@ -1460,8 +1460,14 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ClickId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CouponCode")
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CreativeId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Currency")
@@ -1483,6 +1489,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
 
                     b.Property<bool>("IsTest")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("LinkId")
+                        .HasColumnType("TEXT");
 
                     b.Property<decimal>("NetRevenue")
                         .HasPrecision(18, 4)
@@ -1521,6 +1530,10 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
 
                     b.Property<string>("StateJson")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubId")
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
@@ -2006,6 +2019,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
 
                     b.Property<long>("CommissionMinor")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CreativeId")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Currency")
                         .IsRequired()
