@@ -74,4 +74,85 @@ public static class AuditLabels
     };
 
     public static string For(string action) => Labels.GetValueOrDefault(action, action);
+
+    /// <summary>
+    /// The English label (the resource key) of each field the trail records, by the name it is stored under
+    /// (entities' property names, and the camelCase names of the entries services state themselves).
+    /// </summary>
+    private static readonly Dictionary<string, string> FieldLabels = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Id"] = "Id",
+        ["Name"] = "Name",
+        ["Email"] = "Email",
+        ["ReferralCode"] = "Referral code",
+        ["Status"] = "Status",
+        ["StatusReason"] = "Reason for the status",
+        ["Website"] = "Website",
+        ["ParentAffiliateId"] = "Recruited by",
+        ["GroupId"] = "Group",
+        ["AcceptedTermsVersion"] = "Accepted terms version",
+        ["PayoutDetails"] = "Payout details",
+        ["Language"] = "Language",
+        ["UserId"] = "User",
+        ["ErasedAt"] = "Erased",
+        ["CreatedAt"] = "Created",
+        ["Hint"] = "Key ends in",
+        ["LastUsedAt"] = "Last used",
+        ["RevokedAt"] = "Revoked",
+        ["ShopId"] = "Shop",
+        ["CreatedByLaunch"] = "Linked by a launch link",
+        ["CookieWindowDays"] = "Cookie window (days)",
+        ["AttributionModel"] = "Attribution model",
+        ["HoldDays"] = "Hold period (days)",
+        ["DefaultCommissionRate"] = "Default commission (%)",
+        ["AutoApproveAffiliates"] = "Approve new affiliates automatically",
+        ["SelfReferralPolicy"] = "Self-referral",
+        ["LifetimeCommissions"] = "Lifetime commissions",
+        ["CommissionBasis"] = "Commission is paid on",
+        ["PayoutThreshold"] = "Payout threshold",
+        ["ConsentMode"] = "Cookie consent",
+        ["DuplicateClickWindowMinutes"] = "Repeat-click window (minutes)",
+        ["AllowedDestinationHosts"] = "Other sites links may point at",
+        ["ExcludeTestOrders"] = "Ignore test orders",
+        ["CommissionOnGiftCards"] = "Pay commission on gift cards",
+        ["TimeZone"] = "Time zone",
+        ["DefaultLanguage"] = "Default language",
+        ["StoreAdminRole"] = "Store admins' role",
+        ["Reference"] = "Reference",
+        ["Currency"] = "Currency",
+        ["Total"] = "Total",
+        ["PaidAt"] = "Paid at",
+        ["Affiliates"] = "Affiliates",
+        ["AffiliateId"] = "Affiliate",
+        ["Amount"] = "Amount",
+        ["OrderId"] = "Order",
+        ["Kind"] = "Kind",
+        ["Note"] = "Note",
+        ["HeldForReview"] = "Held for review",
+        ["RulesJson"] = "Rules",
+        ["Role"] = "Role",
+    };
+
+    /// <summary>The English label (the resource key) of a recorded field; a field without one keeps its stored name.</summary>
+    public static string Field(string field) => FieldLabels.GetValueOrDefault(field, field);
+
+    private static readonly HashSet<string> Statuses = new(StringComparer.Ordinal)
+        { "Pending", "Approved", "Paid", "Rejected", "Reversed", "Suspended", "Open", "Held", "Owner", "Manager", "Analyst" };
+
+    /// <summary>
+    /// How a recorded value reads: <c>true</c>/<c>false</c> as the admin texts' "Yes"/"No", a status word as the
+    /// shared texts' <c>Status.*</c> key (<paramref name="shared"/> true); null when the value is shown as stored.
+    /// </summary>
+    public static string? Value(string? value, out bool shared)
+    {
+        shared = value is not null && Statuses.Contains(value);
+        return value switch
+        {
+            null => null,
+            "true" => "Yes",
+            "false" => "No",
+            _ when shared => "Status." + value,
+            _ => null,
+        };
+    }
 }

@@ -65,6 +65,10 @@ public sealed class AuditTrail(AppDbContext db, TimeProvider clock, IHttpContext
         switch (entry.State)
         {
             case EntityState.Added:
+                // The interceptor stamps CreatedAt only when the row is saved, after this reads it: stamp it now from
+                // the same clock (the interceptor keeps a time already set), or the trail records 0001-01-01.
+                if (entity is IAuditable { CreatedAt: var created } auditable && created == default)
+                    auditable.CreatedAt = clock.GetUtcNow().UtcDateTime;
                 after = Fields(entry, e => true, p => p.CurrentValue);
                 break;
             case EntityState.Deleted:

@@ -151,6 +151,54 @@ public abstract class AuditTrailTests(BootstrappedApp fixture)
         await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync());
     }
 
+    [Fact]
+    public async Task ANewRowRecordsItsCreationTimeAndTheDanishLogNamesFieldsActionsAndValuesInDanish()
+    {
+        var p = new AdminProgram(App);
+        var ws = await p.S.WorkspaceIdAsync();
+        var email = $"dansk.{Guid.NewGuid():N}@example.com";
+        var created = await p.S.Api.PostAsJsonAsync("/api/v1/affiliates", new { name = "Dorte Dansk", email });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await p.S.Api.PostAsJsonAsync($"/api/v1/affiliates/{id}/approve", new { reason = "Passer til programmet" })).StatusCode);
+
+        // The creation's row carries the time the row was stored with, not the default the tracker held before the save.
+        var row = (await EntriesAsync(p, e => e.EntityId == id.ToString() && e.Action == AuditActions.AffiliateCreated)).Single();
+        var recorded = Json(row.After!).GetProperty("CreatedAt").GetDateTime();
+        var stored = await p.DbAsync(db => db.Affiliates.Where(a => a.Id == id).Select(a => a.CreatedAt).SingleAsync());
+        Assert.NotEqual(default, recorded);
+        Assert.Equal(stored, recorded, TimeSpan.FromMilliseconds(1));
+
+        var (owner, _) = await p.StaffAsync(StaffRole.Owner);
+        owner.DefaultRequestHeaders.AcceptLanguage.ParseAdd("da");
+        var html = System.Net.WebUtility.HtmlDecode(await AdminProgram.PageAsync(owner, $"/admin/audit?ws={ws}&entityId={id}"));
+        Assert.DoesNotContain("0001-01-01", html);
+        Assert.Contains("Affiliate oprettet", html);
+        Assert.Contains("Affiliate godkendt", html);
+        Assert.Contains("Oprettet:", html);
+        Assert.Contains("Henvisningskode:", html);
+        Assert.Contains("<del>Afventer</del>", html);
+        Assert.Contains("<ins>Godkendt</ins>", html);
+        Assert.DoesNotContain("CreatedAt:", html);
+        Assert.DoesNotContain("ReferralCode:", html);
+        Assert.DoesNotContain(">Status.", html);
+
+        // Every field and value label the page can show has its Danish text.
+        var localizer = App.Services.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<ShopAffiliate.Admin.AdminText>>();
+        var previous = System.Globalization.CultureInfo.CurrentUICulture;
+        System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo("da");
+        try
+        {
+            var fields = (Dictionary<string, string>)typeof(ShopAffiliate.Admin.Ui.AuditLabels)
+                .GetField("FieldLabels", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
+            var missing = fields.Values.Append("Yes").Append("No").Where(k => localizer[k].ResourceNotFound).ToList();
+            Assert.True(missing.Count == 0, "no Danish text for: " + string.Join(", ", missing));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = previous;
+        }
+    }
+
     private static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement;
 
     private static Task<List<AuditEntry>> EntriesAsync(AdminProgram p, System.Linq.Expressions.Expression<Func<AuditEntry, bool>> where) =>

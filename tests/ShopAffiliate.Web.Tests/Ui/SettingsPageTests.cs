@@ -101,6 +101,24 @@ public abstract class SettingsPageTests(BootstrappedApp fixture)
         Assert.Equal(30, (await program.Api.GetFromJsonAsync<JsonElement>("/api/v1/settings/program")).GetProperty("cookieWindowDays").GetInt32());
     }
 
+    [Theory]
+    [InlineData(StaffRole.Owner, true)]
+    [InlineData(StaffRole.Manager, true)]
+    [InlineData(StaffRole.Analyst, false)]
+    public async Task TheApiKeysSectionIsOfferedOnlyToTheRoleThatMayOpenIt(StaffRole role, bool offered)
+    {
+        var program = await NewProgram.CreateAsync(App, "Settings Nav " + role);
+        var (browser, _) = await Staff.SignedInAsync(App, role == StaffRole.Owner ? program.Owner : await program.StaffAsync(role));
+
+        var page = await browser.GetStringAsync($"/admin/settings?ws={program.WorkspaceId}");
+        var keys = await browser.GetAsync($"/admin/api-keys?ws={program.WorkspaceId}");
+
+        var nav = System.Text.RegularExpressions.Regex.Match(page, "data-testid=\"settings-nav\".*?</nav>", System.Text.RegularExpressions.RegexOptions.Singleline).Value;
+        Assert.Contains("/admin/settings", nav);
+        Assert.Equal(offered, nav.Contains("/admin/api-keys", StringComparison.Ordinal));
+        Assert.Equal(offered, keys.IsSuccessStatusCode); // what is offered opens; what is not, the server refuses
+    }
+
     private async Task<(NewProgram Program, HttpClient Browser, string Url)> OpenAsync(string name)
     {
         var program = await NewProgram.CreateAsync(App, name);
