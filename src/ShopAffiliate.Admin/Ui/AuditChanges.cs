@@ -7,13 +7,18 @@ public sealed record AuditChange(string Field, string? Before, string? After);
 
 public static class AuditChanges
 {
-    /// <summary>The fields of the entry's before and after JSON, side by side, in the order they were recorded.</summary>
+    /// <summary>
+    /// The fields of the entry's before and after JSON, side by side, in the order they were recorded; a field empty on
+    /// both sides (a created row's unset fields and empty lists) says nothing and is left out.
+    /// </summary>
     public static IReadOnlyList<AuditChange> Of(string? before, string? after)
     {
         var b = Read(before);
         var a = Read(after);
         return b.Keys.Concat(a.Keys).Distinct(StringComparer.Ordinal)
-            .Select(k => new AuditChange(k, b.GetValueOrDefault(k), a.GetValueOrDefault(k))).ToList();
+            .Select(k => new AuditChange(k, b.GetValueOrDefault(k), a.GetValueOrDefault(k)))
+            .Where(c => c.Before is not (null or "" or "[]") || c.After is not (null or "" or "[]"))
+            .ToList();
     }
 
     private static Dictionary<string, string?> Read(string? json)
