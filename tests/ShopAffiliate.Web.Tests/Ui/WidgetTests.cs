@@ -28,6 +28,18 @@ public sealed class WidgetTests
         Assert.Equal(expected, Formats.Money(amount, currency, new CultureInfo(culture)));
 
     [Fact]
+    public void AuditChangesLeaveOutFieldsEmptyOnBothSidesAndKeepEveryRealChange()
+    {
+        var changes = AuditChanges.Of(
+            """{"Name":"Ann","Website":null,"Hosts":[],"Status":"Pending","Note":""}""",
+            """{"Name":"Ann","Website":"https://ann.example","Hosts":[],"Status":"Approved","Note":null,"GroupId":null}""");
+        Assert.Equal(
+            [new AuditChange("Name", "Ann", "Ann"), new AuditChange("Website", null, "https://ann.example"), new AuditChange("Status", "Pending", "Approved")],
+            changes);
+        Assert.Equal([new AuditChange("Id", null, "42")], AuditChanges.Of(null, """{"Id":42,"Deleted":null,"Tags":[]}"""));
+    }
+
+    [Fact]
     public void ADateIsShownInTheProgramsTimeZone()
     {
         var utc = new DateTime(2026, 12, 1, 23, 30, 0, DateTimeKind.Utc); // 00:30 the next day in Copenhagen
