@@ -100,7 +100,7 @@ public sealed class ReportService(AppDbContext db, TimeProvider clock)
 
         var need = MeasuresOf(metric);
         var rows = by is TopDimension.Affiliate
-            ? await AffiliateSumsAsync(period, currency, need, ct)
+            ? await AffiliateSumsAsync(period, currency, metric, limit, ct)
             : by switch
             {
                 TopDimension.Link => (await RankedSumsAsync(Detail(period, currency).Where(r => r.LinkId != Guid.Empty).GroupBy(r => r.LinkId), need, ct)).Select(x => (Key: x.Key.ToString(), x.Sums)).ToList(),
@@ -131,43 +131,30 @@ public sealed class ReportService(AppDbContext db, TimeProvider clock)
 
     /// <summary>
     /// Per affiliate (ADR 0041): the period's whole months from <see cref="MonthlyRollup"/>, the days before and after
-    /// them from <see cref="DailyRollup"/>, added up per affiliate. Only the columns the metric needs are summed.
+    /// them from <see cref="DailyRollup"/>, summed and ranked in one SQL statement (<see cref="AffiliateRanking"/>),
+    /// which returns only the rows that can be in the top <paramref name="limit"/>.
     /// </summary>
-    private async Task<List<(string Key, Sums Sums)>> AffiliateSumsAsync(ReportPeriod period, string? currency, IReadOnlySet<string> need, CancellationToken ct)
+    private async Task<List<(string Key, Sums Sums)>> AffiliateSumsAsync(ReportPeriod period, string? currency, ReportMetric metric, int limit, CancellationToken ct)
     {
         var firstMonth = period.From.Day == 1 ? period.From : ReportCalendar.MonthStart(period.From).AddMonths(1);
         var afterLastMonth = ReportCalendar.MonthStart(period.To.AddDays(1)); // the first day not in a whole month
-        // A metric of orders and money alone reads the order rows only (click rows hold none of it): half the rows.
-        // An affiliate with clicks and no order is then not ranked, rather than ranked with 0.
-        var ordersOnly = need.All(OrderColumns.Contains);
-        IQueryable<DailyRollup> Days(DateOnly from, DateOnly to)
-        {
-            var q = Detail(db.DailyRollups.AsNoTracking(), period, currency, from, to);
-            return ordersOnly ? q.Where(r => r.Currency != "") : q;
-        }
-        var parts = new List<List<(Guid Key, Sums Sums)>>();
+        var spans = new List<AffiliateRanking.Span>();
         if (firstMonth < afterLastMonth)
         {
-            var months = db.MonthlyRollups.AsNoTracking().Where(r => r.Month >= firstMonth && r.Month < afterLastMonth && r.AffiliateId != Guid.Empty);
-            if (period.AffiliateId is { } a) months = months.Where(r => r.AffiliateId == a);
-            if (period.ShopId is { } s) months = months.Where(r => r.ShopId == s || r.Currency == "");
-            if (currency is not null) months = months.Where(r => r.Currency == currency || r.Currency == "");
-            if (ordersOnly) months = months.Where(r => r.Currency != "");
-            parts.Add(await RankedSumsAsync(months.GroupBy(r => r.AffiliateId), need, ct));
-            if (period.From < firstMonth)
-                parts.Add(await RankedSumsAsync(Days(period.From, firstMonth.AddDays(-1)).GroupBy(r => r.AffiliateId), need, ct));
-            if (afterLastMonth <= period.To)
-                parts.Add(await RankedSumsAsync(Days(afterLastMonth, period.To).GroupBy(r => r.AffiliateId), need, ct));
+            spans.Add(new(true, firstMonth, afterLastMonth.AddMonths(-1)));
+            if (period.From < firstMonth) spans.Add(new(false, period.From, firstMonth.AddDays(-1)));
+            if (afterLastMonth <= period.To) spans.Add(new(false, afterLastMonth, period.To));
         }
-        else
-        {
-            parts.Add(await RankedSumsAsync(Days(period.From, period.To).GroupBy(r => r.AffiliateId), need, ct));
-        }
-        if (parts.Count == 1) return parts[0].Select(x => (x.Key.ToString(), x.Sums)).ToList();
-        var total = new Dictionary<Guid, Sums>();
-        foreach (var (key, sums) in parts.SelectMany(p => p))
-            total[key] = total.TryGetValue(key, out var had) ? had.Plus(sums) : sums;
-        return total.Select(x => (x.Key.ToString(), x.Value)).ToList();
+        else spans.Add(new(false, period.From, period.To));
+        // A metric of orders and money alone reads the order rows only (click rows hold none of it): half the rows.
+        // An affiliate with clicks and no order is then not ranked, rather than ranked with 0.
+        var need = MeasuresOf(metric);
+        var ordersOnly = need.All(OrderColumns.Contains);
+        var workspace = db.CurrentWorkspaceId ?? throw new InvalidOperationException("Reports belong to a workspace.");
+        var found = await AffiliateRanking.CandidatesAsync(db, spans,
+            new AffiliateRanking.Filters(workspace, period.AffiliateId, period.ShopId, currency, ordersOnly), metric, need, limit, ct);
+        return found.Select(c => (c.AffiliateId.ToString(),
+            new Sums("", c.Clicks, c.UniqueClicks, c.Impressions, c.Orders, c.RevenueMinor, c.RefundsMinor, c.CommissionMinor, 0, 0, 0))).ToList();
     }
 
     private static readonly HashSet<string> OrderColumns =

@@ -415,6 +415,95 @@ public abstract class ReportsTests(BootstrappedApp fixture)
         Assert.Contains(await MonthlyRowsAsync(p), r => r.StartsWith($"{jane} 2026-09-01 ", StringComparison.Ordinal) && r.Contains(": 6 6 ", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// The top affiliates are ranked in SQL (only the rows that can be in the top come back): for every metric, over
+    /// whole months, months with days around them and days alone, the result equals ranking every affiliate here in
+    /// memory by the report's exact definitions, ties (1/3 and 2/6) and near-ties that round to the same six decimals
+    /// (333,333/1,000,000 and 1/3) ordered by affiliate id.
+    /// </summary>
+    [Fact]
+    public async Task TopAffiliatesRankedInSqlEqualRankingEveryAffiliateInMemory()
+    {
+        var p = await ReportProgram.CreateAsync(App);
+        var random = new Random(20261202);
+        var shop = Guid.NewGuid();
+        var rows = new List<ShopAffiliate.Core.Reports.DailyRollup>();
+        // (unique clicks, orders) pairs with exact and near ties of the conversion rate, then random ones.
+        (long Unique, long Orders)[] shapes = [(3, 1), (6, 2), (9, 3), (1_000_000, 333_333), (1_000_000, 333_334), (999_999, 333_333), (10, 0), (0, 2)];
+        for (var i = 0; i < 48; i++)
+        {
+            var affiliate = Guid.NewGuid();
+            var (unique, orders) = i < shapes.Length * 2 ? shapes[i % shapes.Length] : (random.Next(0, 40), random.Next(0, 8));
+            // Spread each affiliate's figures over three days: before, inside and after whole months.
+            foreach (var (day, share) in new[] { (new DateOnly(2026, 9, 20), 1), (new DateOnly(2026, 10, 10), 2), (new DateOnly(2026, 11, 5), 1) })
+            {
+                long Part(long total) => share == 2 ? total - 2 * (total / 4) : total / 4;
+                var dayUnique = Part(unique);
+                var dayOrders = Part(orders);
+                rows.Add(new ShopAffiliate.Core.Reports.DailyRollup
+                {
+                    WorkspaceId = p.WorkspaceId, Day = day, AffiliateId = affiliate, SubId = "", Currency = "",
+                    Clicks = dayUnique + random.Next(0, 3), UniqueClicks = dayUnique, Impressions = i % 5 == 0 ? 0 : dayUnique * 3 + random.Next(0, 2),
+                });
+                var revenue = i % 7 == 0 ? 0 : dayOrders * 12_345 + random.Next(0, 500);
+                rows.Add(new ShopAffiliate.Core.Reports.DailyRollup
+                {
+                    WorkspaceId = p.WorkspaceId, Day = day, AffiliateId = affiliate, SubId = "", ShopId = shop, Currency = "DKK",
+                    Orders = dayOrders, RevenueMinor = revenue, RefundsMinor = random.Next(0, 3) * 100,
+                    CommissionMinor = i % 11 == 0 ? 0 : revenue / 10 + (i % 3 == 0 ? 0 : random.Next(0, 3)),
+                });
+            }
+        }
+        await p.WithAsync<int, ShopAffiliate.Core.Data.AppDbContext>(async db =>
+        {
+            db.DailyRollups.AddRange(rows);
+            return await db.SaveChangesAsync();
+        });
+
+        string[] metrics = ["clicks", "uniqueClicks", "impressions", "ctr", "orders", "conversionRate", "revenue", "commission", "refunds", "epc", "aov", "roi"];
+        (string From, string To)[] periods = [("2026-09-01", "2026-11-30"), ("2026-09-15", "2026-11-10"), ("2026-10-01", "2026-10-31"), ("2026-10-05", "2026-10-20")];
+        foreach (var (from, to) in periods)
+        foreach (var metric in metrics)
+        foreach (var limit in new[] { 1, 4, 7 })
+        {
+            var (f, t) = (DateOnly.Parse(from, CultureInfo.InvariantCulture), DateOnly.Parse(to, CultureInfo.InvariantCulture));
+            var ranked = rows.Where(r => r.Day >= f && r.Day <= t).GroupBy(r => r.AffiliateId)
+                .Select(g => (Key: g.Key.ToString(), Value: Expected(metric, g.ToList())))
+                .Where(x => x.Value is not null)
+                .OrderByDescending(x => x.Value).ThenBy(x => x.Key, StringComparer.Ordinal).Take(limit).ToList();
+            var top = await p.GetJsonAsync($"/api/v1/reports/top?by=affiliate&metric={metric}&limit={limit}&from={from}&to={to}&currency=DKK");
+            var answered = top.GetProperty("rows").EnumerateArray()
+                .Select(r => (Key: r.GetProperty("key").GetString()!, Value: r.GetProperty("value") is { ValueKind: JsonValueKind.Number } n
+                    ? n.GetDecimal().ToString(CultureInfo.InvariantCulture) : r.GetProperty("value").GetString()!)).ToList();
+            // Each expected value as the API writes it: rounded to the decimals the answer shows (money to the øre).
+            var expected = ranked.Select((x, i) =>
+            {
+                var shown = i < answered.Count && answered[i].Value.IndexOf('.') is var dot and >= 0 ? answered[i].Value.Length - dot - 1 : 0;
+                return $"{x.Key} {decimal.Round(x.Value!.Value, shown, MidpointRounding.AwayFromZero).ToString("F" + shown, CultureInfo.InvariantCulture)}";
+            }).ToList();
+            var actual = answered.Select(x => $"{x.Key} {x.Value}").ToList();
+            Assert.True(expected.SequenceEqual(actual), $"{metric} top {limit} {from}..{to}:\nexpected {string.Join(", ", expected)}\nactual   {string.Join(", ", actual)}");
+        }
+    }
+
+    /// <summary>The report's definitions (docs/reports.md) over one affiliate's rows, in DKK; null on a zero denominator.</summary>
+    private static decimal? Expected(string metric, List<ShopAffiliate.Core.Reports.DailyRollup> rows)
+    {
+        long clicks = rows.Sum(r => r.Clicks), unique = rows.Sum(r => r.UniqueClicks), impressions = rows.Sum(r => r.Impressions), orders = rows.Sum(r => r.Orders);
+        decimal revenue = rows.Sum(r => r.RevenueMinor) / 100m, commission = rows.Sum(r => r.CommissionMinor) / 100m, refunds = rows.Sum(r => r.RefundsMinor) / 100m;
+        decimal? Rounded(decimal n, decimal d) => d == 0 ? null : decimal.Round(n / d, 6, MidpointRounding.AwayFromZero);
+        // Money metrics rank the affiliates with an order row (a DKK row) only; here every affiliate has one.
+        return metric switch
+        {
+            "clicks" => clicks, "uniqueClicks" => unique, "impressions" => impressions, "orders" => orders,
+            "ctr" => Rounded(unique, impressions), "conversionRate" => Rounded(orders, unique),
+            "revenue" => revenue, "commission" => commission, "refunds" => refunds,
+            "epc" => unique == 0 ? null : commission / unique,
+            "aov" => orders == 0 ? null : revenue / orders,
+            _ => Rounded(revenue - commission, commission),
+        };
+    }
+
     /// <summary>The program's monthly rollup rows that are not all zero.</summary>
     private static async Task<List<string>> MonthlyRowsAsync(ReportProgram p) =>
         await p.WithAsync<List<string>, ShopAffiliate.Core.Data.AppDbContext>(async db =>
