@@ -72,7 +72,9 @@ internal static class AffiliateRanking
         foreach (var span in spans)
         {
             var (table, column) = span.Monthly ? ("MonthlyRollups", "Month") : ("DailyRollups", "Day");
-            var part = new StringBuilder("SELECT \"AffiliateId\", ").AppendJoin(", ", summed.Select(m => $"\"{m}\""))
+            // Each part summed per affiliate first: the monthly table's key starts with the affiliate, so its part
+            // groups as it scans, and the outer GROUP BY sorts some thousand sums instead of every row.
+            var part = new StringBuilder("SELECT \"AffiliateId\", ").AppendJoin(", ", summed.Select(m => $"{Sum(m)} AS \"{m}\""))
                 .Append($" FROM \"{table}\" WHERE \"WorkspaceId\" = {Add(command, f.WorkspaceId, postgres)}")
                 .Append($" AND \"{column}\" >= {Add(command, span.From, postgres)} AND \"{column}\" <= {Add(command, span.To, postgres)}")
                 .Append($" AND \"AffiliateId\" <> {Add(command, Guid.Empty, postgres)}");
@@ -80,7 +82,7 @@ internal static class AffiliateRanking
             if (f.ShopId is { } s) part.Append($" AND (\"ShopId\" = {Add(command, s, postgres)} OR \"Currency\" = '')");
             if (f.Currency is { } c) part.Append($" AND (\"Currency\" = {Add(command, c, postgres)} OR \"Currency\" = '')");
             if (f.OrdersOnly) part.Append(" AND \"Currency\" <> ''");
-            parts.Add(part.ToString());
+            parts.Add(part.Append(" GROUP BY \"AffiliateId\"").ToString());
         }
 
         var (value, denominator) = Ranking(metric, real);
@@ -124,6 +126,34 @@ internal static class AffiliateRanking
                 nameof(DailyRollup.CommissionMinor)),
             _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, null),
         };
+    }
+
+    /// <summary>
+    /// The currencies in the program's totals rows (affiliate id empty) of the days from <paramref name="from"/> to
+    /// <paramref name="to"/>. On SQLite the (WorkspaceId, AffiliateId, Day) index is named: without statistics SQLite
+    /// chose the primary key's day range, a scan of every row of the period (120 ms for a year of 1,000,000 clicks
+    /// instead of 4 ms), on every money ranking.
+    /// </summary>
+    public static async Task<List<string>> PeriodCurrenciesAsync(AppDbContext db, Guid workspaceId, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var postgres = db.Database.IsNpgsql();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            var index = postgres ? "" : " INDEXED BY \"IX_DailyRollups_WorkspaceId_AffiliateId_Day\"";
+            command.CommandText = $"SELECT DISTINCT \"Currency\" FROM \"DailyRollups\"{index} WHERE \"WorkspaceId\" = {Add(command, workspaceId, postgres)}"
+                + $" AND \"AffiliateId\" = {Add(command, Guid.Empty, postgres)} AND \"Day\" >= {Add(command, from, postgres)} AND \"Day\" <= {Add(command, to, postgres)}"
+                + " AND \"Currency\" <> ''";
+            var found = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) found.Add(reader.GetString(0));
+            return found;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>A parameter bound as EF stores the value: on SQLite GUIDs as upper-case text and dates as yyyy-MM-dd.</summary>

@@ -395,9 +395,7 @@ public sealed class ReportService(AppDbContext db, TimeProvider clock)
     private async Task<List<string>> KnownCurrenciesAsync(ReportPeriod period, CancellationToken ct)
     {
         // The period's totals rows only (an index range): the whole table would be a scan per request.
-        var known = await db.DailyRollups.AsNoTracking()
-            .Where(r => r.AffiliateId == Guid.Empty && r.Day >= period.From && r.Day <= period.To && r.Currency != "")
-            .Select(r => r.Currency).Distinct().ToListAsync(ct);
+        var known = await AffiliateRanking.PeriodCurrenciesAsync(db, db.CurrentWorkspaceId ?? Guid.Empty, period.From, period.To, ct);
         known.AddRange(await db.Shops.AsNoTracking().Select(s => s.Currency).Distinct().ToListAsync(ct));
         return known.Where(c => c.Length == 3).Distinct().Order(StringComparer.Ordinal).ToList();
     }
