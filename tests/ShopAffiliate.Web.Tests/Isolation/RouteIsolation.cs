@@ -76,6 +76,7 @@ public static class RouteIsolation
         Portal("/portal/p/{slug}/disputes", b => b.Dispute),
         Portal("/portal/p/{slug}/payouts", b => b.Batch),
         Portal("/portal/p/{slug}/statements"),
+        Portal("/portal/p/{slug}/team"),
         Public("/portal", "lists the signed-in person's own programs; it names none"),
         Public("/portal/login", "signing in: the program is chosen after it"),
         Public("/portal/logout", "ends the caller's own session; it names no program"),

@@ -229,8 +229,47 @@ public abstract partial class PortalMoneyTests(PortalMoneyProgram program)
         await using var scope = program.App.Scope();
         var other = (await scope.ServiceProvider.GetRequiredService<Core.Workspaces.WorkspaceProvisioner>()
             .CreateAsync("Third Program", "EUR", $"owner.{Guid.NewGuid():N}@example.com", "another-password-1")).Workspace;
-        foreach (var path in (string[])["/payouts", $"/payouts/{program.AnnsBatch}", "/statements", "/statements/2026-11", "/statements/2026-11?handler=csv"])
+        foreach (var path in (string[])["/payouts", $"/payouts/{program.AnnsBatch}", "/statements", "/statements/2026-11", "/statements/2026-11?handler=csv", "/team"])
             Assert.Equal((path, HttpStatusCode.NotFound), (path, (await ann.GetAsync($"/portal/p/{other.Slug}{path}")).StatusCode));
+    }
+
+    [Fact]
+    public async Task TheTeamPageShowsTheRecruitsAndTheLedgersSecondTierFromThem()
+    {
+        var html = await GetAsync(program.Ann, "/team");
+        Assert.Contains($"/portal/p/{await program.SlugAsync()}/team\">Your team</a>", html);
+        // Cid's O3 (8 Nov, 5 % of 300) and O11 (22 Nov, 5 % of 60): both in this month (25 November) in Copenhagen.
+        var fromCid = await program.S.WithDbAsync(db => db.Ledger.Where(e => e.AffiliateId == program.Ann && e.Tier == 2)
+            .Select(e => e.Amount).ToListAsync());
+        Assert.Equal(18m, fromCid.Sum());
+        var row = Row(html, "data-recruit", $"{program.Cid}\" data-currency=\"USD");
+        Assert.Contains("Cid Cole", row);
+        Assert.Equal(Formats.Money(18m, "USD", English), Cell(row, "month"));
+        Assert.Equal(Formats.Money(18m, "USD", English), Cell(row, "overall"));
+        Assert.DoesNotContain(program.Bob.ToString(), html);
+        Assert.Contains($"/p/{await program.SlugAsync()}/apply?by=ann</code>", html);
+
+        var bobs = await GetAsync(program.Bob, "/team", "da");
+        Assert.Contains("Ingen på dit team endnu", bobs);
+        Assert.DoesNotContain("data-recruit=", bobs);
+    }
+
+    [Fact]
+    public async Task ApplyingThroughTheRecruitLinkMakesTheApplicantTheRecruitersRecruit()
+    {
+        var slug = await program.SlugAsync();
+        var applicant = Staff.Client(program.App, "10.9.8.7");
+        Assert.Contains("name=\"Input.By\" value=\"ann\"", await applicant.GetStringAsync($"/p/{slug}/apply?by=ann"));
+        var email = $"rita.{Guid.NewGuid():N}@example.com";
+        var sent = await Forms.SubmitAsync(applicant, $"/p/{slug}/apply?by=ann",
+            new Dictionary<string, string> { ["Input.Name"] = "Rita Recruit", ["Input.Email"] = email, ["Input.By"] = "ann" });
+        Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        Assert.Equal(program.Ann, await program.S.WithDbAsync(db => db.Affiliates.Where(a => a.Email == email).Select(a => a.ParentAffiliateId).SingleAsync()));
+
+        // A code that is no approved affiliate's recruits nobody.
+        var other = $"sam.{Guid.NewGuid():N}@example.com";
+        await Forms.SubmitAsync(applicant, $"/p/{slug}/apply", new Dictionary<string, string> { ["Input.Name"] = "Sam Stray", ["Input.Email"] = other, ["Input.By"] = "nobody" });
+        Assert.Null(await program.S.WithDbAsync(db => db.Affiliates.Where(a => a.Email == other).Select(a => a.ParentAffiliateId).SingleAsync()));
     }
 
     [Theory]
