@@ -72,6 +72,8 @@ builder.Services.AddScoped<OrderProcessor>();
 builder.Services.AddScoped<ShopAffiliate.Core.Commissions.CommissionReview>();
 builder.Services.AddScoped<ShopAffiliate.Core.Commissions.ManualLedger>();
 builder.Services.AddScoped<PayoutService>();
+builder.Services.AddScoped<AffiliatePayouts>();
+builder.Services.AddScoped<ShopAffiliate.Core.Affiliates.Recruits>();
 builder.Services.AddScoped<ShopAffiliate.Core.Disputes.DisputeService>();
 builder.Services.AddScoped<ShopAffiliate.Core.Messages.MessageService>();
 builder.Services.AddScoped<ShopAffiliate.Core.Simulation.PlanSimulator>();

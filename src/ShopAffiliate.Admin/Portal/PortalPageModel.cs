@@ -15,6 +15,9 @@ public abstract class PortalPageModel(AppDbContext db, TenantContext tenant) : P
     public PortalProgram Current { get; private set; } = null!;
     public IReadOnlyList<PortalProgram> Programs { get; private set; } = [];
 
+    /// <summary>The program pays a second tier: the menu then has the team page.</summary>
+    public bool HasSecondTier { get; private set; }
+
     /// <summary>Null when entered; otherwise the answer to return (404).</summary>
     protected async Task<IActionResult?> EnterAsync(string slug, CancellationToken ct)
     {
@@ -23,6 +26,7 @@ public abstract class PortalPageModel(AppDbContext db, TenantContext tenant) : P
         if (chosen is null) return NotFound();
         tenant.WorkspaceId = chosen.Workspace.Id;
         Current = chosen;
+        HasSecondTier = await Core.Affiliates.Recruits.ProgramHasSecondTierAsync(db, ct);
         ViewData["ProgramName"] = chosen.Workspace.Name;
         ViewData["Slug"] = chosen.Workspace.Slug;
         // The shell's portal menu links program-less paths (/portal/links) that do not exist yet; these pages carry

@@ -23,7 +23,9 @@ public enum ApplyOutcome
 }
 
 /// <summary>Where the client came from, as far as the host knows it, and the language they applied in.</summary>
-public sealed record ApplicantOrigin(string? Ip, string? Country, string? Language = null);
+/// <summary><paramref name="RecruiterCode"/>: the referral code of the recruit link the applicant came by (an approved
+/// affiliate of the program becomes their recruiter, the second tier; any other code is ignored).</summary>
+public sealed record ApplicantOrigin(string? Ip, string? Country, string? Language = null, string? RecruiterCode = null);
 
 /// <summary>
 /// Applications end to end: screening on apply, the auto-approve rule, the staff decision and the emails that tell
@@ -57,6 +59,9 @@ public sealed class Applications(AppDbContext db, UserManager<AppUser> users, Ma
         var approve = Screening.AutoApproves(page.AutoApprove, page.AutoApproveDomains, form.Email, signals);
 
         var now = clock.GetUtcNow().UtcDateTime;
+        var recruiter = origin.RecruiterCode?.Trim() is { Length: > 0 and <= 100 } by
+            ? await affiliates.Where(a => a.ReferralCode == by && a.Status == AffiliateStatus.Approved).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct)
+            : null;
         var affiliate = new Affiliate
         {
             WorkspaceId = workspace.Id,
@@ -66,6 +71,7 @@ public sealed class Applications(AppDbContext db, UserManager<AppUser> users, Ma
             ReferralCode = await ReferralCodes.FreeAsync(affiliates, WorkspaceProvisioner.Slugify(form.Name.Split(' ')[0]), ct),
             Status = AffiliateStatus.Pending,
             Language = origin.Language,
+            ParentAffiliateId = recruiter,
         };
         var application = new AffiliateApplication
         {

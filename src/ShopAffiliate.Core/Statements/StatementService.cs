@@ -88,6 +88,28 @@ public sealed class StatementService(AppDbContext db, ReportService reports)
             activity.Clicks, activity.UniqueClicks, activity.Orders, currencies);
     }
 
+    /// <summary>
+    /// The months (their first day, in the program's time zone) with a statement worth reading for the affiliate: a
+    /// ledger movement, or an order credited to them, in the month. Newest first.
+    /// </summary>
+    public async Task<IReadOnlyList<DateOnly>> MonthsAsync(Guid affiliateId, CancellationToken ct)
+    {
+        var workspaceId = await db.Affiliates.AsNoTracking().Where(a => a.Id == affiliateId).Select(a => (Guid?)a.WorkspaceId).FirstOrDefaultAsync(ct)
+            ?? throw new NotFoundException("No affiliate with that id in this program.");
+        var settings = await SettingsStore.GetAsync(db, workspaceId, ct);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(await SettingsStore.TimeZoneAsync(db, settings, ct));
+        var months = new SortedSet<DateOnly>();
+        void Add(DateTime utc) =>
+            months.Add(ReportCalendar.MonthStart(DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone))));
+        await foreach (var at in db.Ledger.AsNoTracking().Where(e => e.AffiliateId == affiliateId).Select(e => e.At).AsAsyncEnumerable().WithCancellation(ct))
+            Add(at);
+        var placed = db.Commissions.AsNoTracking().Where(c => c.AffiliateId == affiliateId)
+            .Join(db.Orders.Where(o => o.PlacedAt != null), c => c.OrderId, o => o.Id, (c, o) => o.PlacedAt!.Value).AsAsyncEnumerable();
+        await foreach (var at in placed.WithCancellation(ct))
+            Add(at);
+        return months.Reverse().ToList();
+    }
+
     private sealed record LedgerRow(string Currency, LedgerEntryKind Kind, LedgerBucket Bucket, decimal Amount, DateTime At);
 
     /// <summary>One currency's running sums over the entries up to the month's end.</summary>

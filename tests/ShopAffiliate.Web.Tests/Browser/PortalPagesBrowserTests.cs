@@ -1,12 +1,7 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Engine;
-using ShopAffiliate.Core.Identity;
 using ShopAffiliate.Core.Orders;
 using ShopAffiliate.Core.Shops;
 using ShopAffiliate.Web.Tests.Infrastructure;
@@ -22,21 +17,11 @@ public sealed class PortalPagesBrowserTests(ChromiumFixture chromium)
     {
         await using var app = BrowserApp.Start(bootstrapped: true);
         var workspace = await app.WithDbAsync(db => db.Workspaces.Select(w => new { w.Id, w.Slug }).SingleAsync());
-        var api = app.ApiClient();
-        var created = await api.PostAsJsonAsync("/api/v1/affiliates", new { name = "Ann Able", email = $"ann.{Guid.NewGuid():N}@example.com", referralCode = "ann" });
-        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        Assert.True((await api.PostAsJsonAsync($"/api/v1/affiliates/{id}/approve", new { reason = "Fine" })).IsSuccessStatusCode);
-
-        string email;
+        var (_, email) = await PortalAccount.CreateAsync(app, workspace.Id, "Ann Able", "ann");
         await using (var scope = app.Services.CreateAsyncScope())
         {
             scope.ServiceProvider.GetRequiredService<TenantContext>().WorkspaceId = workspace.Id;
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var affiliate = await db.Affiliates.SingleAsync(a => a.Id == id);
-            email = affiliate.Email;
-            var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = affiliate.Name };
-            Assert.True((await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().CreateAsync(user, "an-affiliate-passphrase")).Succeeded);
-            affiliate.UserId = user.Id;
             var shop = new Shop { WorkspaceId = workspace.Id, Platform = ShopPlatform.Shopify, Domain = "knits.example", Currency = "DKK", Name = "Knits" };
             db.Shops.Add(shop);
             await db.SaveChangesAsync();
@@ -49,14 +34,7 @@ public sealed class PortalPagesBrowserTests(ChromiumFixture chromium)
             }
         }
 
-        await using var context = await chromium.NewContextAsync();
-        var tab = await context.NewPageAsync();
-        await tab.GotoAsync($"{app.BaseUrl}/portal/login");
-        await tab.GetByLabel("Email").FillAsync(email);
-        await tab.GetByLabel("Password").FillAsync("an-affiliate-passphrase");
-        await tab.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await tab.WaitForURLAsync($"{app.BaseUrl}/portal/p/{workspace.Slug}");
-        await tab.CloseAsync();
+        await using var context = await PortalAccount.SignedInAsync(chromium, app, email, workspace.Slug);
 
         await PageCheck.VisitAsync(context, $"{app.BaseUrl}/portal/p/{workspace.Slug}", "portal", "dashboard", async (page, language) =>
         {

@@ -1,5 +1,4 @@
 using ShopAffiliate.Core.Statements;
-using ShopAffiliate.Web.Features.Statements;
 
 namespace ShopAffiliate.Web.Tests.Statements;
 

@@ -5,20 +5,18 @@ using ShopAffiliate.Admin.Portal;
 using ShopAffiliate.Admin.TagHelpers;
 using ShopAffiliate.Core.Affiliates;
 using ShopAffiliate.Core.Data;
-using ShopAffiliate.Core.Engine;
+using ShopAffiliate.Core.Payouts;
 using ShopAffiliate.Core.Reports;
-using ShopAffiliate.Core.Settings;
-using ShopAffiliate.Core.Statements;
 
 namespace ShopAffiliate.Admin.Pages.Portal;
 
 /// <summary>
 /// A program's overview for its affiliate: the onboarding checklist until it is done, the last 30 days' figures and
 /// the balance. Every figure comes from the code the admin and the API read (<see cref="ReportService"/> with the
-/// affiliate's id, <see cref="StatementService"/> for the balance), never from a query of this page's own.
+/// affiliate's id, <see cref="AffiliatePayouts"/> for the balance, as the payouts page), never from a query of this page's own.
 /// </summary>
 [Authorize(AuthenticationSchemes = PortalSession.Scheme)]
-public sealed class DashboardModel(AppDbContext db, TenantContext tenant, ReportService reports, StatementService statements)
+public sealed class DashboardModel(AppDbContext db, TenantContext tenant, ReportService reports, AffiliatePayouts payouts)
     : PortalPageModel(db, tenant)
 {
     public IReadOnlyList<OnboardingItem> Checklist { get; private set; } = [];
@@ -28,15 +26,8 @@ public sealed class DashboardModel(AppDbContext db, TenantContext tenant, Report
     /// <summary>The last 30 days (today included, the program's time zone) against the 30 before.</summary>
     public ReportSummary Summary { get; private set; } = null!;
 
-    /// <summary>The balance as of today: this month's statement, whose closing balance is everything owed so far.</summary>
-    public Statement Balance { get; private set; } = null!;
-
-    public decimal PayoutThreshold { get; private set; }
-
-    public int HoldDays { get; private set; }
-
-    /// <summary>When the first commission still pending leaves its hold period (null: none is waiting).</summary>
-    public DateTime? NextApproval { get; private set; }
+    /// <summary>The ledger's balance per currency, the threshold, the hold period and the next approval: the payouts page's.</summary>
+    public PayoutOutlook Balance { get; private set; } = null!;
 
     /// <summary>The currency the chart shows: the one the affiliate earned most in, else the program's.</summary>
     public string Currency { get; private set; } = "";
@@ -55,12 +46,7 @@ public sealed class DashboardModel(AppDbContext db, TenantContext tenant, Report
         var today = await reports.TodayAsync(ct);
         var period = new ReportPeriod(today.AddDays(-29), today, AffiliateId: me);
         Summary = await reports.SummaryAsync(period, ct);
-        Balance = await statements.GetAsync(me, today, ct);
-        var settings = await SettingsStore.GetAsync(Db, Current.Workspace.Id, ct);
-        (PayoutThreshold, HoldDays) = (settings.PayoutThreshold, settings.HoldDays);
-        NextApproval = await Db.Commissions.AsNoTracking()
-            .Where(c => c.AffiliateId == me && c.Status == CommissionStatus.Pending && !c.HeldForReview && c.EligibleAt != null)
-            .MinAsync(c => c.EligibleAt, ct);
+        Balance = await payouts.OutlookAsync(Current.Workspace.Id, me, ct);
 
         Currency = Summary.Current.Currencies.OrderByDescending(c => c.Commission).Select(c => c.Currency).FirstOrDefault()
                    ?? Balance.Currencies.Select(c => c.Currency).FirstOrDefault()

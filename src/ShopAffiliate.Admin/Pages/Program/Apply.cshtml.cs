@@ -31,8 +31,13 @@ public sealed class ApplyModel(AppDbContext db, Applications applications, IOpti
 
     [BindProperty] public ApplyInput Input { get; set; } = new();
 
-    public async Task<IActionResult> OnGetAsync(string slug, CancellationToken ct) =>
-        await LoadAsync(slug, ct) is { } missing ? missing : Page();
+    public async Task<IActionResult> OnGetAsync(string slug, string? by, CancellationToken ct)
+    {
+        if (await LoadAsync(slug, ct) is { } missing) return missing;
+        // A recruit link (/p/{slug}/apply?by={referral code}): the form carries the code to the application.
+        Input.By = by is { Length: > 0 and <= 100 } ? by : null;
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostAsync(string slug, CancellationToken ct)
     {
@@ -49,7 +54,7 @@ public sealed class ApplyModel(AppDbContext db, Applications applications, IOpti
         var page = await PortalSession.PageAsync(db, Workspace.Id, ct);
         // The language the form was read in becomes the applicant's mail language until they choose one in the portal.
         var origin = new ApplicantOrigin(HttpContext.Connection.RemoteIpAddress?.ToString(), Country(),
-            Localization.UiCultures.Normalize(System.Globalization.CultureInfo.CurrentUICulture.Name));
+            Localization.UiCultures.Normalize(System.Globalization.CultureInfo.CurrentUICulture.Name), Input.By);
         try
         {
             await applications.ApplyAsync(Workspace, page, form, origin, PublicBaseUrl(configuration), ct);
@@ -94,6 +99,9 @@ public sealed class ApplyModel(AppDbContext db, Applications applications, IOpti
         public string? Name { get; set; }
         public string? Email { get; set; }
         public string? Website { get; set; }
+
+        /// <summary>The recruit link's referral code, if the applicant came by one.</summary>
+        public string? By { get; set; }
 
         /// <summary>The honeypot (<see cref="Honeypot"/>).</summary>
         public string? Fax { get; set; }

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
 using ShopAffiliate.Core.Engine;
-using ShopAffiliate.Core.Statements;
 
-namespace ShopAffiliate.Web.Features.Statements;
+namespace ShopAffiliate.Core.Statements;
 
 /// <summary>
 /// A statement as one table (RFC 4180, CRLF): <c>section,currency,item,count,amount</c>. Section <c>statement</c>

@@ -5,9 +5,8 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using ShopAffiliate.Core.Engine;
 using ShopAffiliate.Core.Errors;
-using ShopAffiliate.Core.Statements;
 
-namespace ShopAffiliate.Web.Features.Statements;
+namespace ShopAffiliate.Core.Statements;
 
 public enum StatementLanguage
 {
@@ -37,7 +36,9 @@ public static class StatementHtml
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         tr.total th, tr.total td { font-weight: 700; border-top: 2px solid #1a1a1a; border-bottom: none; }
         .empty { color: #444; }
-        @media print { main { margin: 0; max-width: none; padding: 0; } h2 { break-after: avoid; } table { break-inside: avoid; } }
+        nav.actions { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; margin: 0 0 1.5rem; }
+        nav.actions a { color: #0b5cad; }
+        @media print { main { margin: 0; max-width: none; padding: 0; } h2 { break-after: avoid; } table { break-inside: avoid; } nav.actions { display: none; } }
         """;
 
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
@@ -70,7 +71,9 @@ public static class StatementHtml
         return first.StartsWith("da", StringComparison.OrdinalIgnoreCase) ? StatementLanguage.Danish : StatementLanguage.English;
     }
 
-    public static (string Html, string ContentSecurityPolicy) Render(Statement s, StatementLanguage language)
+    /// <param name="links">Links shown above the statement on screen, not on paper (the portal's way back and its CSV);
+    /// our own paths only, their text already in <paramref name="language"/>.</param>
+    public static (string Html, string ContentSecurityPolicy) Render(Statement s, StatementLanguage language, IReadOnlyList<(string Text, string Path)>? links = null)
     {
         ArgumentNullException.ThrowIfNull(s);
         var t = new Words(language);
@@ -79,6 +82,13 @@ public static class StatementHtml
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Append("<title>").Append(E($"{t.Title} {MonthName(s.From, language)} · {s.AffiliateName}")).Append("</title>")
             .Append("<style>").Append(Css).Append("</style></head><body><main>");
+        if (links is { Count: > 0 })
+        {
+            html.Append("<nav class=\"actions\" aria-label=\"").Append(E(t.Links)).Append("\">");
+            foreach (var (text, path) in links.Where(l => l.Path.StartsWith('/') && !l.Path.StartsWith("//", StringComparison.Ordinal)))
+                html.Append("<a href=\"").Append(E(path)).Append("\">").Append(E(text)).Append("</a>");
+            html.Append("</nav>");
+        }
         html.Append("<header><h1>").Append(E(t.Title)).Append("</h1><p class=\"who\">").Append(E(s.AffiliateName)).Append("</p>")
             .Append("<p class=\"period\">").Append(E($"{MonthName(s.From, language)}: {Date(s.From, language)} – {Date(s.To, language)} ({t.TimeZone} {s.TimeZone})"))
             .Append("</p></header>");
@@ -160,6 +170,7 @@ public static class StatementHtml
         private readonly bool _da = language == StatementLanguage.Danish;
 
         public string Title => _da ? "Provisionsopgørelse" : "Commission statement";
+        public string Links => _da ? "Handlinger" : "Actions";
         public string TimeZone => _da ? "tidszone" : "time zone";
         public string Nothing => _da ? "Ingen provision eller udbetalinger i perioden." : "No commission or payouts in this period.";
         public string Activity => _da ? "Aktivitet" : "Activity";
