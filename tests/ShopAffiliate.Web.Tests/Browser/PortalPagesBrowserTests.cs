@@ -8,7 +8,7 @@ using ShopAffiliate.Web.Tests.Infrastructure;
 
 namespace ShopAffiliate.Web.Tests.Browser;
 
-/// <summary>The portal's dashboard, commissions, privacy, profile and terms pages in Chromium: both languages, desktop and phone, axe.</summary>
+/// <summary>The portal's dashboard, commissions, privacy, profile and terms pages and the public program page, form and thank-you page in Chromium: both languages, desktop and phone, axe.</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class PortalPagesBrowserTests(ChromiumFixture chromium)
 {
@@ -58,5 +58,28 @@ public sealed class PortalPagesBrowserTests(ChromiumFixture chromium)
         });
         await PageCheck.VisitAsync(context, $"{app.BaseUrl}/portal/p/{workspace.Slug}/terms", "portal", "terms", async (page, language) =>
             Assert.Equal(language == "da" ? "Programmets vilkår" : "Program terms", await page.Locator("h1").InnerTextAsync()));
+
+        // The public program page, its application form and the thank-you page are the affiliate's first pages.
+        await PageCheck.VisitAsync(context, $"{app.BaseUrl}/p/{workspace.Slug}", "program", "page", async (page, language) =>
+        {
+            Assert.Equal(language == "da" ? "Det tjener du" : "What you earn", await page.Locator("h2").First.InnerTextAsync());
+            Assert.Equal(language == "da" ? "Ansøg om at blive optaget" : "Apply to join", (await page.Locator("a.button").InnerTextAsync()).Trim());
+        });
+        await PageCheck.VisitAsync(context, $"{app.BaseUrl}/p/{workspace.Slug}/apply", "program", "apply", async (page, language) =>
+        {
+            Assert.Equal(language == "da" ? "Dit navn" : "Your name", (await page.Locator("label[for=name]").InnerTextAsync()).Trim());
+            Assert.Equal(language == "da" ? "Send ansøgning" : "Send application", (await page.Locator("form[method=post] button[type=submit]:not([name=culture])").InnerTextAsync()).Trim());
+        });
+        await PageCheck.VisitAsync(context, $"{app.BaseUrl}/p/{workspace.Slug}/applied", "program", "applied", async (page, language) =>
+            Assert.Equal(language == "da" ? "Tak" : "Thank you", await page.Locator("h1").InnerTextAsync()));
+
+        // The form's own messages follow the page's language.
+        await context.AddCookiesAsync([new Microsoft.Playwright.Cookie { Name = "sa_culture", Value = "c=da|uic=da", Url = app.BaseUrl }]);
+        var form = await context.NewPageAsync();
+        await form.GotoAsync($"{app.BaseUrl}/p/{workspace.Slug}/apply");
+        await form.FillAsync("#email", "not an address");
+        await form.ClickAsync("form[method=post] button[type=submit]:not([name=culture])");
+        Assert.Equal("Skriv dit navn (højst 200 tegn).", (await form.Locator("#name + .field-error").InnerTextAsync()).Trim());
+        Assert.Equal("Skriv en e-mailadresse, vi kan skrive til.", (await form.Locator("#email + .field-error").InnerTextAsync()).Trim());
     }
 }

@@ -20,7 +20,8 @@ namespace ShopAffiliate.Admin.Pages.Program;
 /// </summary>
 [AllowAnonymous]
 [EnableRateLimiting(PortalSession.ApplyLimit)]
-public sealed class ApplyModel(AppDbContext db, Applications applications, IOptions<ScreeningOptions> screening, IConfiguration configuration) : PageModel
+public sealed class ApplyModel(AppDbContext db, Applications applications, IOptions<ScreeningOptions> screening, IConfiguration configuration,
+    Microsoft.Extensions.Localization.IStringLocalizer<PortalText> text) : PageModel
 {
     /// <summary>The honeypot's name: one a form-filling bot fills in, hidden from people and screen readers.</summary>
     public const string Honeypot = "Input.Fax";
@@ -44,7 +45,7 @@ public sealed class ApplyModel(AppDbContext db, Applications applications, IOpti
         if (await LoadAsync(slug, ct) is { } missing) return missing;
         if (!string.IsNullOrEmpty(Input.Fax)) return RedirectToPage("/Program/Applied", new { slug });
 
-        var form = ApplicationForm.Check(new ApplicationInput(Input.Name, Input.Email, Input.Website, Input.Answers), Questions);
+        var form = ApplicationForm.Check(new ApplicationInput(Input.Name, Input.Email, Input.Website, Input.Answers), Questions, (template, args) => text[template, args]);
         if (!form.IsValid)
         {
             Errors = form.Errors;
