@@ -92,7 +92,7 @@ public sealed class CreativesBrowserTests(ChromiumFixture chromium)
         await screenshot.SaveAsync();
     }
 
-    private static async Task<string> PortalAccountAsync(BrowserApp app, Guid workspaceId, Guid affiliateId)
+    internal static async Task<string> PortalAccountAsync(BrowserApp app, Guid workspaceId, Guid affiliateId)
     {
         await using var scope = app.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().WorkspaceId = workspaceId;
