@@ -123,6 +123,7 @@ builder.Services.AddScoped<ShopAffiliate.Core.Coupons.CouponService>();
 builder.Services.AddScoped<ShopAffiliate.Core.Communication.SegmentService>();
 builder.Services.AddScoped<ShopAffiliate.Core.Communication.AnnouncementService>();
 builder.Services.AddScoped<ShopAffiliate.Core.Communication.NotificationPreferenceService>();
+builder.Services.AddScoped<ShopAffiliate.Core.Campaigns.CampaignService>();
 
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
     ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier);
@@ -245,6 +246,7 @@ api.MapReports();
 api.MapCreatives(app.Services.GetRequiredService<IOptions<CreativeOptions>>().Value);
 api.MapEmailTemplates();
 api.MapAnnouncements();
+ShopAffiliate.Web.Features.Campaigns.CampaignEndpoints.MapCampaigns(api);
 app.MapUnsubscribe();
 ShopAffiliate.Web.Features.Simulations.SimulationEndpoints.MapSimulations(api);
 ShopAffiliate.Web.Features.Statements.StatementEndpoints.MapStatements(api);

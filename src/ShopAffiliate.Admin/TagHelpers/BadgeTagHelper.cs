@@ -28,7 +28,7 @@ public sealed class BadgeTagHelper(IStringLocalizer<SharedText> text) : TagHelpe
 
     public static string KindOf(string status) => status switch
     {
-        "Approved" or "Accepted" or "Active" or "Paid" or "Connected" or "Done" or "Published" or "Synced" => "success",
+        "Approved" or "Accepted" or "Active" or "Paid" or "Connected" or "Done" or "Published" or "Synced" or "Running" => "success",
         "Pending" or "Held" or "Review" or "Open" or "Invited" or "Processing" => "warning",
         "Rejected" or "Declined" or "Reversed" or "Suspended" or "Failed" or "Disconnected" or "Paused" or "Revoked" or "Taken" => "critical",
         "Scheduled" or "Draft" => "info",

@@ -26,6 +26,7 @@ public static class Navigation
         new("Messages", "/admin/messages"),
         new("Payouts", "/admin/payouts"),
         new("Materials", "/admin/creatives"),
+        new("Campaigns", "/admin/campaigns"),
         new("Reports", "/admin/reports"),
         new("Settings", "/admin/settings"),
         new("Audit log", "/admin/audit"),

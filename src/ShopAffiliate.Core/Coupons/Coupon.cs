@@ -9,7 +9,7 @@ public enum DiscountType
 }
 
 /// <summary>An affiliate's personal discount code: an order carrying it is credited to the affiliate.</summary>
-public sealed class Coupon : ITenantOwned, IAuditable
+public sealed class Coupon : ITenantOwned, IAuditable, Campaigns.ICampaignMember
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
     public Guid WorkspaceId { get; init; }
@@ -27,6 +27,9 @@ public sealed class Coupon : ITenantOwned, IAuditable
     public decimal Amount { get; set; }
 
     public bool IsArchived { get; set; }
+
+    /// <summary>The campaign it is part of (shown with the campaign in the affiliate's materials).</summary>
+    public Guid? CampaignId { get; set; }
 
     /// <summary>
     /// When the merchant took the code out of use (published on a coupon site): it is deactivated in every shop and no

@@ -26,7 +26,7 @@ public enum CreativeStatus
 }
 
 /// <summary>Marketing material a program offers its affiliates (ADR 0035).</summary>
-public sealed class Creative : ITenantOwned, IAuditable
+public sealed class Creative : ITenantOwned, IAuditable, Campaigns.ICampaignMember
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
     public Guid WorkspaceId { get; init; }
@@ -46,7 +46,8 @@ public sealed class Creative : ITenantOwned, IAuditable
     public string? Body { get; set; }
 
     public List<string> Tags { get; set; } = [];
-    public string? Campaign { get; set; }
+    /// <summary>The campaign it belongs to (<see cref="Campaigns.Campaign"/>); null = always offered while published.</summary>
+    public Guid? CampaignId { get; set; }
     public CreativeStatus Status { get; set; }
     public DateTime? PublishedAt { get; set; }
     public DateTime CreatedAt { get; set; }

@@ -13,7 +13,6 @@ internal sealed class CreativeConfiguration : IEntityTypeConfiguration<Creative>
         b.Property(c => c.DisclosureText).HasMaxLength(200);
         b.Property(c => c.Headline).HasMaxLength(200);
         b.Property(c => c.Body).HasMaxLength(10_000);
-        b.Property(c => c.Campaign).HasMaxLength(100);
         b.HasIndex(c => new { c.WorkspaceId, c.Status });
         b.HasIndex(c => c.UpdatedAt); // the pixel's cache refresh reads changes since a time
         b.HasOne<Workspace>().WithMany().HasForeignKey(c => c.WorkspaceId).OnDelete(DeleteBehavior.Cascade);

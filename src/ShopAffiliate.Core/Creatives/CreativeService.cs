@@ -20,7 +20,8 @@ public sealed record CreativeUpload(string FileName, byte[] Bytes);
 /// filter of <paramref name="db"/>, so another program's creative is "not found". Uploads are all checked before any
 /// is stored: a refused file leaves nothing behind.
 /// </summary>
-public sealed class CreativeService(AppDbContext db, ICreativeStore store, CreativeCache cache, IOptions<CreativeOptions> options, TimeProvider clock)
+public sealed class CreativeService(
+    AppDbContext db, ICreativeStore store, CreativeCache cache, IOptions<CreativeOptions> options, TimeProvider clock, Campaigns.CampaignService campaigns)
 {
     public const int MaxImages = 20;
     public const int MaxTags = 20;
@@ -54,6 +55,7 @@ public sealed class CreativeService(AppDbContext db, ICreativeStore store, Creat
             Destination = await LinkCreation.DestinationAsync(db, workspaceId, input.Destination, ct),
         };
         Apply(creative, input with { Destination = null });
+        await ApplyCampaignAsync(creative, input.Campaign, ct);
         CheckUploadCount(creative, 0, uploads.Count);
         var checkedUploads = Inspect(uploads);
         db.Creatives.Add(creative);
@@ -68,6 +70,7 @@ public sealed class CreativeService(AppDbContext db, ICreativeStore store, Creat
         if (input.Name is { } name && string.IsNullOrWhiteSpace(name)) throw ValidationFailedException.For("name", "A creative keeps a name.");
         if (input.Destination is not null) creative.Destination = await LinkCreation.DestinationAsync(db, creative.WorkspaceId, input.Destination, ct);
         Apply(creative, input with { Destination = null });
+        await ApplyCampaignAsync(creative, input.Campaign, ct);
         if (creative.Status == CreativeStatus.Published) CheckPublishable(creative, await db.CreativeFiles.CountAsync(f => f.CreativeId == id, ct));
         await db.SaveChangesAsync(ct);
         return creative;
@@ -222,8 +225,14 @@ public sealed class CreativeService(AppDbContext db, ICreativeStore store, Creat
         if (input.Headline is { } headline) c.Headline = Optional(headline, 200, "headline");
         if (input.Body is { } body) c.Body = Optional(body, 10_000, "body");
         if (input.DisclosureText is { } disclosure) c.DisclosureText = Optional(disclosure, 200, "disclosureText");
-        if (input.Campaign is { } campaign) c.Campaign = Optional(campaign, 100, "campaign");
         if (input.Tags is { } tags) c.Tags = NormalizeTags(tags);
+    }
+
+    /// <summary>A campaign's name finds the campaign (any case) or starts a new one; "" takes the creative out of its campaign.</summary>
+    private async Task ApplyCampaignAsync(Creative c, string? name, CancellationToken ct)
+    {
+        if (name is null) return;
+        c.CampaignId = string.IsNullOrWhiteSpace(name) ? null : (await campaigns.FindOrAddAsync(name, ct)).Id;
     }
 
     public static List<string> NormalizeTags(IEnumerable<string> tags)

@@ -75,6 +75,7 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext? ten
     public DbSet<Communication.Announcement> Announcements => Set<Communication.Announcement>();
     public DbSet<Communication.AnnouncementRecipient> AnnouncementRecipients => Set<Communication.AnnouncementRecipient>();
     public DbSet<Communication.NotificationPreferences> NotificationPreferences => Set<Communication.NotificationPreferences>();
+    public DbSet<Campaigns.Campaign> Campaigns => Set<Campaigns.Campaign>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -31,10 +31,7 @@ public sealed class CreativesBrowserTests(ChromiumFixture chromium)
         var workspace = await app.WithDbAsync(db => db.Workspaces.Select(w => new { w.Id, w.Slug }).SingleAsync());
         var api = app.ApiClient();
         Assert.True((await api.PutAsJsonAsync("/api/v1/settings/program", new { allowedDestinationHosts = new[] { ChromiumFixture.ShopHost } })).IsSuccessStatusCode);
-        var created = await api.PostAsJsonAsync("/api/v1/affiliates", new { name = "Ann Able", email = $"ann.{Guid.NewGuid():N}@example.com", referralCode = "ann" });
-        var affiliateId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        Assert.True((await api.PostAsJsonAsync($"/api/v1/affiliates/{affiliateId}/approve", new { reason = "Fine" })).IsSuccessStatusCode);
-        var email = await PortalAccountAsync(app, workspace.Id, affiliateId);
+        var (_, email) = await AnnWithPortalAccountAsync(app, workspace.Id);
         var banner = Path.Combine(Path.GetTempPath(), $"summer-{Guid.NewGuid():N}.png");
         await File.WriteAllBytesAsync(banner, TestImages.Png(300, 250));
 
@@ -90,6 +87,16 @@ public sealed class CreativesBrowserTests(ChromiumFixture chromium)
         await admin.GotoAsync($"{app.BaseUrl}/admin/creatives");
         await Assertions.Expect(admin.Locator("[data-testid=creative-row][data-name='Summer banner'] [data-testid=ctr]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^100"));
         await screenshot.SaveAsync();
+    }
+
+    /// <summary>Ann, approved through the API (referral code <c>ann</c>), with a portal account and the program's shop.</summary>
+    internal static async Task<(Guid Id, string Email)> AnnWithPortalAccountAsync(BrowserApp app, Guid workspaceId)
+    {
+        var api = app.ApiClient();
+        var created = await api.PostAsJsonAsync("/api/v1/affiliates", new { name = "Ann Able", email = $"ann.{Guid.NewGuid():N}@example.com", referralCode = "ann" });
+        var affiliateId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.True((await api.PostAsJsonAsync($"/api/v1/affiliates/{affiliateId}/approve", new { reason = "Fine" })).IsSuccessStatusCode);
+        return (affiliateId, await PortalAccountAsync(app, workspaceId, affiliateId));
     }
 
     private static async Task<string> PortalAccountAsync(BrowserApp app, Guid workspaceId, Guid affiliateId)

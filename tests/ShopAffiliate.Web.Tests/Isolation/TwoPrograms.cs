@@ -44,6 +44,7 @@ public sealed record ProgramIds
     public required long WebhookDelivery { get; init; }
     public required Guid Creative { get; init; }
     public required Guid CreativeFile { get; init; }
+    public required Guid Campaign { get; init; }
     public required string Month { get; init; }
 
     /// <summary>Strings only this program's data contains: one of them in an answer to the other program is a leak.</summary>
@@ -191,6 +192,9 @@ public abstract class TwoPrograms(Db provider) : IAsyncLifetime
         Ok(creativeCreated);
         var creativeJson = await creativeCreated.Content.ReadFromJsonAsync<JsonElement>();
         var (creative, creativeFile) = (creativeJson.GetProperty("id").GetGuid(), creativeJson.GetProperty("files")[0].GetProperty("id").GetGuid());
+        var campaign = await CreatedAsync(api.PostAsJsonAsync("/api/v1/campaigns", new { name = $"{prefix} campaign {unique}" }));
+        Ok(await api.PostAsJsonAsync($"/api/v1/campaigns/{campaign}/creatives", new { creativeIds = new[] { creative } }));
+        Ok(await api.PostAsJsonAsync($"/api/v1/campaigns/{campaign}/coupons", new { couponIds = new[] { coupon } }));
 
         var slug = await WithDbAsync(workspaceId, db => db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Slug).SingleAsync());
         var applicantEmail = $"{prefix}.applicant.{unique}@example.com";
@@ -220,10 +224,10 @@ public abstract class TwoPrograms(Db provider) : IAsyncLifetime
             Workspace = workspaceId, Slug = slug, Name = name, ApiKey = apiKey, ApiKeyId = apiKeyId, Owner = owner, Shop = shop,
             ShopDomain = shopDomain, WooShop = wooShop, StoreAdmin = storeAdmin, Group = group, Affiliate = affiliate,
             AffiliateEmail = affiliateEmail, Applicant = applicant, Link = link, Coupon = coupon, Order = order,
-            Commission = commissions[0], Batch = batch, Dispute = dispute, WebhookEndpoint = webhookEndpoint, WebhookDelivery = webhookDelivery, Creative = creative, CreativeFile = creativeFile, Month = month,
+            Commission = commissions[0], Batch = batch, Dispute = dispute, WebhookEndpoint = webhookEndpoint, WebhookDelivery = webhookDelivery, Creative = creative, CreativeFile = creativeFile, Campaign = campaign, Month = month,
         };
-        ids.Markers.AddRange([name, slug, affiliateEmail, applicantEmail, $"{prefix}{unique}", $"{prefix}2{unique}", templateSubject, shopDomain, $"{prefix} banner {unique}", .. codes,
-            .. new[] { workspaceId, group, affiliate, second, applicant, link, coupon, order, batch, dispute, webhookEndpoint, shop, wooShop, storeAdmin, apiKeyId, creative, creativeFile }.Select(g => g.ToString()),
+        ids.Markers.AddRange([name, slug, affiliateEmail, applicantEmail, $"{prefix}{unique}", $"{prefix}2{unique}", templateSubject, shopDomain, $"{prefix} banner {unique}", $"{prefix} campaign {unique}", .. codes,
+            .. new[] { workspaceId, group, affiliate, second, applicant, link, coupon, order, batch, dispute, webhookEndpoint, shop, wooShop, storeAdmin, apiKeyId, creative, creativeFile, campaign }.Select(g => g.ToString()),
             .. commissions.Select(c => c.ToString())]);
         return ids;
     }

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using ShopAffiliate.Admin.Pages.Program;
 using ShopAffiliate.Admin.Portal;
+using ShopAffiliate.Core.Campaigns;
+using ShopAffiliate.Core.Coupons;
 using ShopAffiliate.Core.Creatives;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Reports;
@@ -17,11 +19,13 @@ namespace ShopAffiliate.Admin.Pages.Portal;
 /// The affiliate's library: the program's published creatives, each with embed code that carries the affiliate's
 /// tracking link (<c>/r/{code}?c={creativeId}</c>), the impression pixel and the disclosure. The link is one of the
 /// affiliate's tracking links to the creative's destination; when there is none yet, "Get the code" (a POST) makes it,
-/// so that showing the page changes nothing.
+/// so that showing the page changes nothing. A creative of a campaign is offered only while the campaign runs and the
+/// affiliate is in its segment (creatives without a campaign always); the campaigns are listed with the affiliate's own
+/// coupons in them.
 /// </summary>
 [Authorize(AuthenticationSchemes = PortalSession.Scheme)]
 public sealed class MaterialsModel(
-    AppDbContext db, TenantContext tenant, LinkCache links, ICreativeStore store, IConfiguration configuration, ReportService reports)
+    AppDbContext db, TenantContext tenant, LinkCache links, ICreativeStore store, IConfiguration configuration, ReportService reports, CampaignService campaigns)
     : PortalPageModel(db, tenant)
 {
     /// <summary>The affiliate's own results per creative over the last 30 days (the reports' <c>top?by=creative</c>, ADR 0039).</summary>
@@ -31,18 +35,39 @@ public sealed class MaterialsModel(
     public List<Item> Items { get; private set; } = [];
     public List<string> Tags { get; private set; } = [];
 
+    /// <summary>The running campaigns this affiliate sees, with their own coupons in each.</summary>
+    public List<(Core.Campaigns.Campaign Campaign, List<Coupon> Coupons)> Campaigns { get; private set; } = [];
+
     [FromQuery(Name = "kind")] public CreativeKind? Kind { get; set; }
     [FromQuery(Name = "tag")] public string? Tag { get; set; }
+    [FromQuery(Name = "campaign")] public Guid? CampaignFilter { get; set; }
+
+    public string? CampaignName(Creative c) => c.CampaignId is { } id ? Campaigns.FirstOrDefault(x => x.Campaign.Id == id).Campaign?.Name : null;
+
+    /// <summary>The published creatives this affiliate may use now: without a campaign, or of a running campaign they see.</summary>
+    private async Task<IQueryable<Creative>> OfferedAsync(CancellationToken ct)
+    {
+        var visible = (await campaigns.RunningForAsync(Current.Affiliate.Id, ct)).Select(c => (Guid?)c.Id).ToList();
+        return Db.Creatives.AsNoTracking().Where(c => c.Status == CreativeStatus.Published && (c.CampaignId == null || visible.Contains(c.CampaignId)));
+    }
 
     public string BaseUrl => ApplyModel.PublicBaseUrl(configuration).TrimEnd('/');
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken ct)
     {
         if (await EnterAsync(slug, ct) is { } missing) return missing;
-        var published = Db.Creatives.AsNoTracking().Where(c => c.Status == CreativeStatus.Published);
+        var running = await campaigns.RunningForAsync(Current.Affiliate.Id, ct);
+        var runningIds = running.Select(c => (Guid?)c.Id).ToList();
+        var coupons = (await Db.Coupons.AsNoTracking()
+                .Where(c => c.AffiliateId == Current.Affiliate.Id && c.CampaignId != null && runningIds.Contains(c.CampaignId) && c.DeactivatedAt == null && !c.IsArchived)
+                .OrderBy(c => c.Code).ToListAsync(ct))
+            .ToLookup(c => c.CampaignId!.Value);
+        Campaigns = running.Select(c => (c, coupons[c.Id].ToList())).ToList();
+        var published = Db.Creatives.AsNoTracking().Where(c => c.Status == CreativeStatus.Published && (c.CampaignId == null || runningIds.Contains(c.CampaignId)));
         Tags = (await published.Select(c => c.Tags).ToListAsync(ct)).SelectMany(t => t).Distinct().Order(StringComparer.Ordinal).ToList();
         if (Kind is { } kind) published = published.Where(c => c.Kind == kind);
         if (!string.IsNullOrWhiteSpace(Tag)) published = published.Where(c => c.Tags.Contains(Tag.Trim().ToLowerInvariant()));
+        if (CampaignFilter is { } campaign) published = published.Where(c => c.CampaignId == campaign);
         var creatives = await published.OrderByDescending(c => c.PublishedAt).ThenBy(c => c.Id).Take(200).ToListAsync(ct);
         var ids = creatives.Select(c => c.Id).ToList();
         var files = (await Db.CreativeFiles.AsNoTracking().Where(f => ids.Contains(f.CreativeId)).OrderBy(f => f.CreatedAt).ToListAsync(ct)).ToLookup(f => f.CreativeId);
@@ -62,21 +87,21 @@ public sealed class MaterialsModel(
     public async Task<IActionResult> OnPostLinkAsync(string slug, Guid creative, CancellationToken ct)
     {
         if (await EnterAsync(slug, ct) is { } missing) return missing;
-        var row = await Db.Creatives.AsNoTracking().FirstOrDefaultAsync(c => c.Id == creative && c.Status == CreativeStatus.Published, ct);
+        var row = await (await OfferedAsync(ct)).FirstOrDefaultAsync(c => c.Id == creative, ct);
         if (row is null) return NotFound();
         var exists = await Db.TrackingLinks.AnyAsync(l => l.AffiliateId == Current.Affiliate.Id && !l.IsArchived && l.SubId == null && l.Destination == row.Destination, ct);
         if (!exists) await LinkCreation.CreateAsync(Db, links, Current.Affiliate, row.Destination, null, ct);
         return Redirect($"/portal/p/{slug}/materials#creative-{row.Id}");
     }
 
-    /// <summary>The original file, for a published creative of this program only (else 404, whatever the id).</summary>
+    /// <summary>The original file, for a creative of this program the affiliate is offered only (else 404, whatever the id).</summary>
     public async Task<IActionResult> OnGetDownloadAsync(string slug, Guid file, CancellationToken ct)
     {
         if (await EnterAsync(slug, ct) is { } missing) return missing;
         var row = await (
             from f in Db.CreativeFiles.AsNoTracking()
-            join c in Db.Creatives.AsNoTracking() on f.CreativeId equals c.Id
-            where f.Id == file && c.Status == CreativeStatus.Published
+            join c in await OfferedAsync(ct) on f.CreativeId equals c.Id
+            where f.Id == file
             select f).FirstOrDefaultAsync(ct);
         if (row is null || await store.ReadAsync(row.Hash, ct) is not { } bytes) return NotFound();
         Response.Headers.XContentTypeOptions = "nosniff";

@@ -42,6 +42,9 @@ public sealed class CreativesModel(
 
     public Membership? Workspace { get; private set; }
     public List<Row> Rows { get; private set; } = [];
+
+    /// <summary>The names of the listed creatives' campaigns, by id.</summary>
+    public Dictionary<Guid, string> CampaignNames { get; private set; } = [];
     public bool CanChange => Workspace is { Role: not StaffRole.Analyst };
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ?? Page();
@@ -101,6 +104,8 @@ public sealed class CreativesModel(
         if (Status is { } s) query = query.Where(c => c.Status == s);
         var list = await query.OrderByDescending(c => c.CreatedAt).ThenBy(c => c.Id).Take(200).ToListAsync(ct);
         var files = await creatives.FilesOfAsync(list.Select(c => c.Id).ToList(), ct);
+        var campaignIds = list.Where(c => c.CampaignId != null).Select(c => c.CampaignId!.Value).Distinct().ToList();
+        CampaignNames = await db.Campaigns.AsNoTracking().Where(k => campaignIds.Contains(k.Id)).ToDictionaryAsync(k => k.Id, k => k.Name, ct);
         var to = await reports.TodayAsync(ct);
         var period = new ReportPeriod(to.AddDays(-29), to);
         var figures = (await reports.TopAsync(TopDimension.Creative, ReportMetric.Impressions, period, ReportService.MaxLimit, null, ct)).Rows

@@ -481,6 +481,66 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("ShopAffiliate.Core.Campaigns.Campaign", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("AnnouncedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly?>("EndsOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int?>("SegmentDays")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("SegmentGroupId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("SegmentKind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("SegmentStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int?>("SegmentTop")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly?>("StartsOn")
+                        .HasColumnType("date");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "NormalizedName")
+                        .IsUnique();
+
+                    b.ToTable("Campaigns");
+                });
+
             modelBuilder.Entity("ShopAffiliate.Core.Commissions.Commission", b =>
                 {
                     b.Property<Guid>("Id")
@@ -807,6 +867,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .HasPrecision(18, 4)
                         .HasColumnType("numeric(18,4)");
 
+                    b.Property<Guid?>("CampaignId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Code")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -850,6 +913,8 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("AffiliateId");
+
+                    b.HasIndex("CampaignId");
 
                     b.HasIndex("WorkspaceId", "NormalizedCode")
                         .IsUnique();
@@ -911,9 +976,8 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .HasMaxLength(10000)
                         .HasColumnType("character varying(10000)");
 
-                    b.Property<string>("Campaign")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
+                    b.Property<Guid?>("CampaignId")
+                        .HasColumnType("uuid");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -960,6 +1024,8 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CampaignId");
 
                     b.HasIndex("UpdatedAt");
 
@@ -2849,6 +2915,15 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("ShopAffiliate.Core.Campaigns.Campaign", b =>
+                {
+                    b.HasOne("ShopAffiliate.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ShopAffiliate.Core.Commissions.Commission", b =>
                 {
                     b.HasOne("ShopAffiliate.Core.Affiliates.Affiliate", null)
@@ -2922,6 +2997,11 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .HasForeignKey("AffiliateId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("ShopAffiliate.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("ShopAffiliate.Core.Coupons.CouponSync", b =>
@@ -2941,6 +3021,11 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
 
             modelBuilder.Entity("ShopAffiliate.Core.Creatives.Creative", b =>
                 {
+                    b.HasOne("ShopAffiliate.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("ShopAffiliate.Core.Workspaces.Workspace", null)
                         .WithMany()
                         .HasForeignKey("WorkspaceId")

@@ -467,6 +467,66 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("ShopAffiliate.Core.Campaigns.Campaign", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AnnouncedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("EndsOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SegmentDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("SegmentGroupId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SegmentKind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SegmentStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SegmentTop")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("StartsOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "NormalizedName")
+                        .IsUnique();
+
+                    b.ToTable("Campaigns");
+                });
+
             modelBuilder.Entity("ShopAffiliate.Core.Commissions.Commission", b =>
                 {
                     b.Property<Guid>("Id")
@@ -791,6 +851,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                         .HasPrecision(18, 4)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("CampaignId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Code")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -834,6 +897,8 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("AffiliateId");
+
+                    b.HasIndex("CampaignId");
 
                     b.HasIndex("WorkspaceId", "NormalizedCode")
                         .IsUnique();
@@ -895,8 +960,7 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                         .HasMaxLength(10000)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Campaign")
-                        .HasMaxLength(100)
+                    b.Property<Guid?>("CampaignId")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
@@ -944,6 +1008,8 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CampaignId");
 
                     b.HasIndex("UpdatedAt");
 
@@ -2827,6 +2893,15 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("ShopAffiliate.Core.Campaigns.Campaign", b =>
+                {
+                    b.HasOne("ShopAffiliate.Core.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ShopAffiliate.Core.Commissions.Commission", b =>
                 {
                     b.HasOne("ShopAffiliate.Core.Affiliates.Affiliate", null)
@@ -2900,6 +2975,11 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                         .HasForeignKey("AffiliateId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("ShopAffiliate.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("ShopAffiliate.Core.Coupons.CouponSync", b =>
@@ -2919,6 +2999,11 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
 
             modelBuilder.Entity("ShopAffiliate.Core.Creatives.Creative", b =>
                 {
+                    b.HasOne("ShopAffiliate.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("ShopAffiliate.Core.Workspaces.Workspace", null)
                         .WithMany()
                         .HasForeignKey("WorkspaceId")
