@@ -27,6 +27,7 @@ public static class AdminUi
         services.AddSingleton<IConfigureOptions<MvcOptions>, LocalizedBindingMessages>();
         services.AddScoped<UiContext>();
         services.AddScoped<ShopAffiliate.Core.Workspaces.ProgramOverview>();
+        services.AddScoped<ShopAffiliate.Core.Shops.ShopHealthService>();
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.Configure<RequestLocalizationOptions>(o =>
         {

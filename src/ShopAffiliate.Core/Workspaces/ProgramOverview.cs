@@ -26,7 +26,7 @@ public sealed record ProgramTasks(int ApplicationsToReview, int CommissionsHeldF
 /// The set-up checklist and the task list of the current program (the tenant the request entered). Counts only: the
 /// figures (revenue, commission...) come from <see cref="Reports.ReportService"/>.
 /// </summary>
-public sealed class ProgramOverview(AppDbContext db)
+public sealed class ProgramOverview(AppDbContext db, ShopHealthService shops)
 {
     public async Task<SetupChecklist> ChecklistAsync(Guid workspaceId, CancellationToken ct)
     {
@@ -42,7 +42,8 @@ public sealed class ProgramOverview(AppDbContext db)
         await db.Affiliates.CountAsync(a => a.Status == AffiliateStatus.Pending, ct),
         await db.Commissions.CountAsync(c => c.HeldForReview && c.Status == CommissionStatus.Pending, ct),
         await db.CouponSyncs.CountAsync(s => s.Status == CouponSyncStatus.Failed || s.Status == CouponSyncStatus.Taken, ct),
-        await db.Shops.CountAsync(s => s.Status == ShopStatus.Paused || s.SyncError != null, ct),
+        // Disconnected, refusing our access, a failed step, or webhook deliveries failing in the last 24 hours.
+        (await shops.ListAsync(ct)).Count(s => s.HasProblem),
         await db.Disputes.CountAsync(d => d.Status == Disputes.DisputeStatus.Open, ct),
         await db.AffiliateMessages.CountAsync(m => m.Author == Disputes.DisputeAuthor.Affiliate && m.ReadAt == null, ct));
 }
