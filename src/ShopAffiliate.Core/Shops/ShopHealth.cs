@@ -10,7 +10,7 @@ public enum ShopConnectionState
     Connected,
     Disconnected,
 
-    /// <summary>Active, but the platform answered 401/403 to our stored token or keys (or none are stored).</summary>
+    /// <summary>Active, but the platform answered 401/403 to our stored token or keys (or none are stored when we needed them).</summary>
     TokenFailing,
 }
 
@@ -107,7 +107,7 @@ public sealed class ShopHealthService(AppDbContext db, TimeProvider clock)
 
     public static ShopConnectionState StateOf(Shop shop) =>
         shop.Status == ShopStatus.Paused ? ShopConnectionState.Disconnected
-        : shop.CredentialsFailedAt is not null || shop.EncryptedCredentials is null ? ShopConnectionState.TokenFailing
+        : shop.CredentialsFailedAt is not null ? ShopConnectionState.TokenFailing
         : ShopConnectionState.Connected;
 }
 

@@ -8,10 +8,10 @@ using ShopAffiliate.Core.Shops;
 namespace ShopAffiliate.Core.Workspaces;
 
 /// <summary>The steps of setting up a program, each done or not; the overview shows them until all are done.</summary>
-public sealed record SetupChecklist(bool ShopConnected, bool CommissionSet, bool AffiliateAdded)
+public sealed record SetupChecklist(bool ShopConnected, bool CommissionSet, bool ProgramPagePublished, bool AffiliateAdded)
 {
-    public int Done => (ShopConnected ? 1 : 0) + (CommissionSet ? 1 : 0) + (AffiliateAdded ? 1 : 0);
-    public int Total => 3;
+    public int Done => (ShopConnected ? 1 : 0) + (CommissionSet ? 1 : 0) + (ProgramPagePublished ? 1 : 0) + (AffiliateAdded ? 1 : 0);
+    public int Total => 4;
     public bool Complete => Done == Total;
 }
 
@@ -34,8 +34,10 @@ public sealed class ProgramOverview(AppDbContext db, ShopHealthService shops)
         // The commission is "set" once the merchant saved the program's rules or made a commission group: the
         // built-in 10% default alone is not a decision anyone took.
         var commission = await db.WorkspaceSettings.AnyAsync(s => s.WorkspaceId == workspaceId, ct) || await db.CommissionGroups.AnyAsync(ct);
+        // Published once the merchant saved the program page and it takes applications (the public page shows defaults before).
+        var page = await db.ProgramPages.AnyAsync(p => p.AcceptingApplications, ct);
         var affiliate = await db.Affiliates.AnyAsync(ct);
-        return new SetupChecklist(shop, commission, affiliate);
+        return new SetupChecklist(shop, commission, page, affiliate);
     }
 
     public async Task<ProgramTasks> TasksAsync(CancellationToken ct) => new(
