@@ -89,6 +89,16 @@ public sealed class EmbeddedAdminBrowserTests
         await page.SetViewportSizeAsync(375, 900);
         await PageCheck.SaveAsync(page, "embedded", "settings-en-375");
         Assert.Empty(await context.CookiesAsync([appOrigin]));
+
+        // The language switch without a cookie: ?lang= in the frame's links, kept page to page.
+        await page.SetViewportSizeAsync(1280, 900);
+        await frame.Locator("[data-testid=embedded-language] a[lang=da]").ClickAsync();
+        await frame.Locator("html[lang=da] [data-testid=settings-form]").WaitForAsync();
+        Assert.Contains("lang=da", frame.Url);
+        await frame.GetByRole(AriaRole.Link, new() { Name = "Overblik", Exact = true }).ClickAsync();
+        await frame.Locator("html[lang=da] h1").WaitForAsync();
+        Assert.Equal("Overblik", await frame.Locator("h1").InnerTextAsync());
+        Assert.Empty(await context.CookiesAsync([appOrigin]));
         lock (refused) Assert.Empty(refused);
 
         // The same page opened top-level, outside the Shopify admin and without a session: no admin, only the bounce
