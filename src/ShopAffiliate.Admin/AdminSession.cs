@@ -79,8 +79,11 @@ public static class AdminSession
     public static async Task<Membership?> EnterPageAsync(
         AppDbContext db, TenantContext tenant, Ui.UiContext ui, ClaimsPrincipal user, Guid? workspaceId, CancellationToken ct)
     {
-        var membership = await EnterAsync(db, tenant, user, workspaceId, ct);
+        var memberships = await MembershipsAsync(db, user, ct);
+        var membership = workspaceId is { } id ? memberships.FirstOrDefault(m => m.WorkspaceId == id) : memberships.FirstOrDefault();
+        if (membership is not null) tenant.WorkspaceId = membership.WorkspaceId;
         ui.Program = membership;
+        ui.Programs = memberships; // the header's switcher offers these, and only these
         return membership;
     }
 }

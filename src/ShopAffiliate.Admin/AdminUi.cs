@@ -27,6 +27,7 @@ public static class AdminUi
         services.AddSingleton<IConfigureOptions<MvcOptions>, LocalizedBindingMessages>();
         services.AddScoped<UiContext>();
         services.AddScoped<ShopAffiliate.Core.Workspaces.ProgramOverview>();
+        services.AddScoped<ShopAffiliate.Core.Shops.ShopHealthService>();
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.Configure<RequestLocalizationOptions>(o =>
         {
@@ -36,6 +37,10 @@ public static class AdminUi
             // The person's own choice, then their program's default, then what their browser asks for.
             o.RequestCultureProviders =
             [
+                // Inside the Shopify admin no cookie arrives: the frame's links carry the choice as ?lang= (EmbeddedFrame).
+                new CustomRequestCultureProvider(http => Task.FromResult(
+                    http.Request.Query["embedded"] == "1" && UiCultures.Normalize(http.Request.Query["lang"]) is { } lang
+                        ? new ProviderCultureResult(lang) : null)),
                 new CookieRequestCultureProvider { CookieName = UiCultures.CookieName },
                 new ProgramCultureProvider(),
                 new AcceptLanguageHeaderRequestCultureProvider(),

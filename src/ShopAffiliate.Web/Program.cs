@@ -119,6 +119,7 @@ builder.Services.Configure<SecurityStampValidatorOptions>(WooLaunchEndpoint.Keep
 builder.Services.AddMemoryCache();
 builder.Services.AddScoped<CouponPusher>();
 builder.Services.AddScoped<ShopAffiliate.Core.Coupons.ICouponShops>(sp => sp.GetRequiredService<CouponPusher>());
+builder.Services.AddScoped<ShopAffiliate.Core.Shops.IShopConnections, ShopAffiliate.Web.Features.Shops.ShopConnections>();
 builder.Services.AddScoped<ShopAffiliate.Core.Coupons.CouponService>();
 builder.Services.AddScoped<ShopAffiliate.Core.Communication.SegmentService>();
 builder.Services.AddScoped<ShopAffiliate.Core.Communication.AnnouncementService>();

@@ -76,6 +76,8 @@ public static class AuditLabels
         [Core.Audit.AuditActions.DisputeAccepted] = "Claim accepted",
         [Core.Audit.AuditActions.DisputeDeclined] = "Claim declined",
         [Core.Audit.AuditActions.MessageSent] = "Message sent to an affiliate",
+        [Core.Audit.AuditActions.ShopWebhooksRegistered] = "Shop's webhooks registered again",
+        [Core.Audit.AuditActions.ShopDisconnected] = "Shop disconnected",
     };
 
     public static string For(string action) => Labels.GetValueOrDefault(action, action);
@@ -105,6 +107,11 @@ public static class AuditLabels
         ["LastUsedAt"] = "Last used",
         ["RevokedAt"] = "Revoked",
         ["ShopId"] = "Shop",
+        ["Domain"] = "Domain",
+        ["Ok"] = "Worked",
+        ["CredentialsRefused"] = "Access refused",
+        ["Created"] = "Added",
+        ["Problem"] = "Problem",
         ["CreatedByLaunch"] = "Linked by a launch link",
         ["CookieWindowDays"] = "Cookie window (days)",
         ["AttributionModel"] = "Attribution model",

@@ -84,6 +84,8 @@ public static class AuditActions
     public const string WebhookSecretRotated = "webhook-endpoint.secret-rotated";
     public const string WebhookDeliveryReplayed = "webhook-delivery.replayed";
     public const string WebhookTestSent = "webhook-endpoint.test-sent";
+    public const string ShopWebhooksRegistered = "shop.webhooks-registered";
+    public const string ShopDisconnected = "shop.disconnected";
 
     /// <summary>The action a status change is: an approval of a suspended affiliate reinstates them.</summary>
     public static string ForStatus(Affiliates.AffiliateStatus from, Affiliates.AffiliateStatus to) => to switch
@@ -102,5 +104,6 @@ public static class AuditActions
         PayoutBatchCancelled, ApiKeyCreated, ApiKeyRevoked, StoreAdminLinked, StoreAdminUnlinked, CommissionApproved,
         CommissionRejected, ManualCommission, ManualAdjustment,
         DisputeOpened, DisputeReplied, DisputeAccepted, DisputeDeclined, MessageSent,
+        ShopWebhooksRegistered, ShopDisconnected,
     ];
 }

@@ -57,6 +57,20 @@ public sealed class Shop : ITenantOwned, IAuditable
     /// <summary>What went wrong on the last connect or reconciliation step (webhooks, plugin config), for the admin; null when fine.</summary>
     public string? SyncError { get; set; }
 
+    /// <summary>When the platform first refused our stored token or keys (401/403) since they last worked; null when they work.</summary>
+    public DateTime? CredentialsFailedAt { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>
+    /// Disconnected by staff: no orders are taken from it and its credentials are dropped (the merchant removes the app
+    /// or the keys in the store itself). Connecting the store again makes it active.
+    /// </summary>
+    public void Disconnect()
+    {
+        Status = ShopStatus.Paused;
+        EncryptedCredentials = null;
+        CredentialsFailedAt = null;
+    }
 }

@@ -69,19 +69,35 @@ public sealed class EmbeddedAdminBrowserTests
         await PageCheck.SaveAsync(page, "embedded", "affiliates-en-1280");
         await frame.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true }).ClickAsync();
         await frame.WaitForURLAsync(new Regex("/admin/settings\\?.*id_token="));
+        // The store admin (a manager here) is not offered the program's API keys inside the Shopify admin.
+        await frame.Locator("[data-testid=settings-nav]").WaitForAsync();
+        Assert.Equal(0, await frame.Locator("[data-testid=settings-nav] a[href*='/admin/api-keys']").CountAsync());
 
         // A form: posted by ui.js with the token in its header (no antiforgery cookie can exist here), then shown again.
         await frame.Locator("#Input_CookieWindowDays").FillAsync("45");
+        // Marks this document, so the waits below see the page the redirect loads, not this one before it navigates.
+        await frame.EvaluateAsync("() => document.documentElement.dataset.stale = '1'");
         await frame.Locator("[data-testid=settings-form] button[type=submit]").First.ClickAsync();
         await Eventually.HoldsAsync(() => app.WithDbAsync(db => db.WorkspaceSettings.IgnoreQueryFilters().AnyAsync(s => s.CookieWindowDays == 45)),
             saved => saved, "the settings form to be saved");
+        await frame.Locator("html:not([data-stale]) #Input_CookieWindowDays").WaitForAsync();
         await frame.WaitForURLAsync(new Regex("/admin/settings\\?.*id_token="));
-        await frame.Locator("#Input_CookieWindowDays").WaitForAsync();
+        await frame.WaitForLoadStateAsync(LoadState.Load);
         Assert.Equal("45", await frame.Locator("#Input_CookieWindowDays").InputValueAsync());
         await frame.EvaluateAsync("() => window.scrollTo(0, 0)");
         await PageCheck.SaveAsync(page, "embedded", "settings-en-1280");
         await page.SetViewportSizeAsync(375, 900);
         await PageCheck.SaveAsync(page, "embedded", "settings-en-375");
+        Assert.Empty(await context.CookiesAsync([appOrigin]));
+
+        // The language switch without a cookie: ?lang= in the frame's links, kept page to page.
+        await page.SetViewportSizeAsync(1280, 900);
+        await frame.Locator("[data-testid=embedded-language] a[lang=da]").ClickAsync();
+        await frame.Locator("html[lang=da] [data-testid=settings-form]").WaitForAsync();
+        Assert.Contains("lang=da", frame.Url);
+        await frame.GetByRole(AriaRole.Link, new() { Name = "Overblik", Exact = true }).ClickAsync();
+        await frame.Locator("html[lang=da] h1").WaitForAsync();
+        Assert.Equal("Overblik", await frame.Locator("h1").InnerTextAsync());
         Assert.Empty(await context.CookiesAsync([appOrigin]));
         lock (refused) Assert.Empty(refused);
 

@@ -20,7 +20,7 @@ public sealed class ShellBrowserTests(ChromiumFixture chromium)
         await PageCheck.VisitAsync(context, $"{app.BaseUrl}/admin", "admin", "overview", async (page, language) =>
         {
             Assert.Equal(language == "da" ? "Overblik" : "Overview", await page.Locator("h1").InnerTextAsync());
-            await Assertions.Expect(page.Locator("[data-testid=checklist-progress]")).ToHaveTextAsync(language == "da" ? "0 af 3 udført" : "0 of 3 done");
+            await Assertions.Expect(page.Locator("[data-testid=checklist-progress]")).ToHaveTextAsync(language == "da" ? "0 af 4 udført" : "0 of 4 done");
             Assert.Equal(8, await page.Locator("[data-testid=kpi]").CountAsync());
         });
         await PageCheck.VisitAsync(context, $"{app.BaseUrl}/admin/api-keys", "admin", "api-keys", async (page, language) =>

@@ -20,7 +20,7 @@ public abstract class OverviewTests(BootstrappedApp fixture)
         var (browser, _) = await Staff.SignedInAsync(App, program.Owner);
 
         var fresh = await OverviewAsync(browser);
-        Assert.Contains("0 of 3 done", fresh);
+        Assert.Contains("0 of 4 done", fresh);
         Assert.Contains("data-testid=\"no-tasks\"", fresh);
 
         await AddShopAsync(program.WorkspaceId, "checklist.myshopify.com");
@@ -29,7 +29,7 @@ public abstract class OverviewTests(BootstrappedApp fixture)
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
         var two = await OverviewAsync(browser);
-        Assert.Contains("2 of 3 done", two);
+        Assert.Contains("2 of 4 done", two);
         Assert.Contains("<li class=\"done\" data-testid=\"step-shop\">", two);
         Assert.Contains("<li class=\"done\" data-testid=\"step-affiliate\">", two);
         Assert.Contains("<li data-testid=\"step-commission\">", two);
@@ -37,8 +37,45 @@ public abstract class OverviewTests(BootstrappedApp fixture)
 
         var saved = await api.PutAsJsonAsync("/api/v1/settings/program", new { holdDays = 14 });
         Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+        var three = await OverviewAsync(browser);
+        Assert.Contains("3 of 4 done", three);
+        Assert.Contains("<li data-testid=\"step-program-page\">", three);
+
+        await using (var scope = App.Scope(program.WorkspaceId))
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            db.ProgramPages.Add(new ShopAffiliate.Core.Affiliates.ProgramPage { WorkspaceId = program.WorkspaceId, Pitch = "Knit with us" });
+            await db.SaveChangesAsync();
+        }
         var done = await OverviewAsync(browser);
         Assert.DoesNotContain("data-testid=\"checklist\"", done);
+    }
+
+    [Fact]
+    public async Task OnlyAnOwnerIsOfferedTheApiKeysAndTheProgramSectionIsInDanish()
+    {
+        var program = await NewProgramAsync("Roles Knitwear");
+        var (owner, _) = await Staff.SignedInAsync(App, program.Owner);
+        var manager = await Staff.CreateAsync(App, StaffRole.Manager);
+        await using (var scope = App.Scope(program.WorkspaceId))
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            db.StaffMembers.Add(new StaffMember { WorkspaceId = program.WorkspaceId, UserId = manager.UserId, Role = StaffRole.Manager });
+            await db.SaveChangesAsync();
+        }
+        var (managerBrowser, _) = await Staff.SignedInAsync(App, manager);
+
+        var asOwner = await OverviewAsync(owner, query: $"?ws={program.WorkspaceId}");
+        var asManager = await OverviewAsync(managerBrowser, "da", $"?ws={program.WorkspaceId}");
+
+        Assert.Contains($"data-testid=\"api-keys-button\"", asOwner);
+        Assert.DoesNotContain("api-keys-button", asManager);
+        Assert.DoesNotContain(">API keys<", asManager);
+        Assert.Contains("Forbind en WooCommerce-butik", asManager);
+        Assert.Contains("Opret en forbindelseskode", asManager);
+        Assert.DoesNotContain("Connect a WooCommerce store", asManager);
+        Assert.DoesNotContain("shops connected", asManager);
+        Assert.Contains("forbundne webshops", asManager);
     }
 
     [Fact]

@@ -62,6 +62,9 @@ public sealed class ApiKeysModel(AppDbContext db, TenantContext tenant, AuditTra
         Workspace = await AdminSession.EnterAsync(db, tenant, User, Ws, ct);
         if (Workspace is null) return NotFound();
         if (Workspace.Role == StaffRole.Analyst) return Forbid();
+        // A store admin inside the Shopify admin (session token, at most a manager) is not shown the program's API keys.
+        if (User.HasClaim(c => c.Type == AdminSession.EmbeddedWorkspaceClaim) && Workspace.Role != StaffRole.Owner)
+            return StatusCode(Microsoft.AspNetCore.Http.StatusCodes.Status403Forbidden);
         Keys = await db.ApiKeys.AsNoTracking().OrderBy(k => k.RevokedAt != null).ThenByDescending(k => k.CreatedAt).ToListAsync(ct);
         return null;
     }

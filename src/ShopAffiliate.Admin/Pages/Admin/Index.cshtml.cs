@@ -43,7 +43,8 @@ public sealed record NewConnectCode(Guid WorkspaceId, string Code, DateTime Expi
 [Microsoft.AspNetCore.RateLimiting.DisableRateLimiting] // anonymous visitors are only sent to sign-in or set-up; its forms need staff
 public sealed class IndexModel(
     AppDbContext db, TenantContext tenant, TimeProvider clock, Microsoft.Extensions.Configuration.IConfiguration configuration,
-    ProgramOverview overview, ReportService reports, UiContext ui, AuditTrail audit) : PageModel
+    ProgramOverview overview, ReportService reports, UiContext ui, AuditTrail audit,
+    Microsoft.Extensions.Localization.IStringLocalizer<ShopAffiliate.Admin.AdminText> text) : PageModel
 {
     public List<ProgramSummary> Programs { get; } = [];
 
@@ -106,16 +107,16 @@ public sealed class IndexModel(
                      where u.NormalizedEmail == normalized
                      select (Guid?)u.Id).FirstOrDefaultAsync(ct);
         if (userId is null)
-            Message = ($"No staff member of this program has the e-mail '{email?.Trim()}'. Invite them to the program first.", false);
+            Message = (text["No staff member of this program has the e-mail '{0}'. Invite them to the program first.", email?.Trim() ?? ""].Value, false);
         else if (await db.StoreAdmins.AnyAsync(a => a.ShopId == shop.Id && a.UserId == userId, ct))
-            Message = ($"{email!.Trim()} can already open the program from {shop.Domain}.", true);
+            Message = (text["{0} can already open the program from {1}.", email!.Trim(), shop.Domain].Value, true);
         else
         {
             var link = new StoreAdmin { WorkspaceId = ws, ShopId = shop.Id, UserId = userId.Value, CreatedByLaunch = false };
             db.StoreAdmins.Add(link);
             audit.Record(AuditActions.StoreAdminLinked, link);
             await db.SaveChangesAsync(ct);
-            Message = ($"{email!.Trim()} can now open the program from {shop.Domain}'s WordPress admin.", true);
+            Message = (text["{0} can now open the program from {1}'s WordPress admin.", email!.Trim(), shop.Domain].Value, true);
         }
         return await LoadAsync(ct);
     }
@@ -133,7 +134,7 @@ public sealed class IndexModel(
             audit.Record(AuditActions.StoreAdminUnlinked, link);
             await db.SaveChangesAsync(ct);
         }
-        Message = removed == 1 ? ("The store can no longer sign that user in.", true) : ("That link is not there (already removed?).", false);
+        Message = removed == 1 ? (text["The store can no longer sign that user in."].Value, true) : (text["That link is not there (already removed?)."].Value, false);
         // None of this program's links has that id: a 404, as for any id of another program.
         if (removed == 0) Response.StatusCode = StatusCodes.Status404NotFound;
         return await LoadAsync(ct);
@@ -155,7 +156,9 @@ public sealed class IndexModel(
             ui.TimeZone = await reports.TimeZoneIdAsync(ct);
             Overview = await OverviewAsync(current, ct);
         }
-        foreach (var m in await AdminSession.MembershipsAsync(db, User, ct))
+        var memberships = await AdminSession.MembershipsAsync(db, User, ct);
+        ui.Programs = memberships;
+        foreach (var m in memberships)
         {
             // Counted per workspace the user is verified staff of; the filter is bypassed only for those ids.
             var affiliates = db.Affiliates.IgnoreQueryFilters().Where(a => a.WorkspaceId == m.WorkspaceId);

@@ -122,7 +122,8 @@ internal sealed class ShopifyEmbeddedAuthenticationHandler(
         var security = PageSecurity.Of(Context);
         security.FrameAncestors = ShopifyAppEndpoints.FrameAncestorOrigins(o, claims!.Shop);
         security.ScriptOrigins = [new Uri(o.AppBridgeUrl).GetLeftPart(UriPartial.Authority)];
-        ui.Embedded = new EmbeddedFrame(claims.Shop, Request.Query["host"], o.ApiKey!, o.AppBridgeUrl);
+        ui.Embedded = new EmbeddedFrame(claims.Shop, Request.Query["host"], o.ApiKey!, o.AppBridgeUrl,
+            ShopAffiliate.Admin.Localization.UiCultures.Normalize(Request.Query["lang"]));
         var identity = new ClaimsIdentity(
         [
             new Claim(ClaimTypes.Name, $"Shopify user {claims.UserId} of {claims.Shop}"),

@@ -35,6 +35,7 @@ public sealed partial class ShopifyInstaller(
         shop.Currency = details.Currency;
         shop.TimeZone = ProgramTimeZone.Normalize(details.TimeZone);
         shop.Status = ShopStatus.Active;
+        shop.CredentialsFailedAt = null;
         shop.EncryptedCredentials = secrets.Protect(new ShopCredentials(token.AccessToken, token.Scope, token.ExpiresAt, token.RefreshToken, token.RefreshTokenExpiresAt));
         await db.SaveChangesAsync(ct);
 

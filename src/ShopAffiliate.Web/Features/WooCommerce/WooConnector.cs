@@ -50,6 +50,7 @@ public sealed partial class WooConnector(
             db.Shops.Add(shop);
         }
         shop.Status = ShopStatus.Active;
+        shop.CredentialsFailedAt = null;
         shop.BaseUrl = store.BaseUrl.ToString().TrimEnd('/');
         shop.PlainPermalinks = store.PlainPermalinks;
         shop.ApiAuth = store.AuthMode.ToString();
@@ -96,10 +97,14 @@ public sealed partial class WooConnector(
                     LogWebhook("re-enabled", topic, shop.Domain);
                 }
             }
+            shop.CredentialsFailedAt = null;
             return null;
         }
         catch (Exception e) when (e is WooApiException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
+            // The store refused our keys (revoked in WooCommerce, or the user lost the rights): the admin shows "token failing".
+            if (e is WooApiException { StatusCode: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden })
+                shop.CredentialsFailedAt ??= clock.GetUtcNow().UtcDateTime;
             LogStepFailed(e, "webhooks", shop.Domain);
             return $"Webhooks could not be set up: {e.Message}";
         }
