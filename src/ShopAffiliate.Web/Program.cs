@@ -71,6 +71,7 @@ builder.Services.AddHostedService<LinkCacheRefresher>();
 builder.Services.AddScoped<OrderProcessor>();
 builder.Services.AddScoped<ShopAffiliate.Core.Commissions.CommissionReview>();
 builder.Services.AddScoped<ShopAffiliate.Core.Commissions.ManualLedger>();
+builder.Services.AddScoped<ShopAffiliate.Core.Commissions.CommissionGroupService>();
 builder.Services.AddScoped<PayoutService>();
 builder.Services.AddScoped<ShopAffiliate.Core.Disputes.DisputeService>();
 builder.Services.AddScoped<ShopAffiliate.Core.Messages.MessageService>();

@@ -76,6 +76,9 @@ public static class AuditLabels
         [Core.Audit.AuditActions.DisputeAccepted] = "Claim accepted",
         [Core.Audit.AuditActions.DisputeDeclined] = "Claim declined",
         [Core.Audit.AuditActions.MessageSent] = "Message sent to an affiliate",
+        [Core.Audit.AuditActions.GroupCreated] = "Commission group created",
+        [Core.Audit.AuditActions.GroupUpdated] = "Commission group changed",
+        [Core.Audit.AuditActions.GroupDeleted] = "Commission group deleted",
     };
 
     public static string For(string action) => Labels.GetValueOrDefault(action, action);
@@ -135,6 +138,9 @@ public static class AuditLabels
         ["Note"] = "Note",
         ["HeldForReview"] = "Held for review",
         ["RulesJson"] = "Rules",
+        ["IsDefault"] = "Default group",
+        ["SecondTierRate"] = "Second tier",
+        ["TierPeriod"] = "Tiers count sales per",
         ["Role"] = "Role",
     };
 

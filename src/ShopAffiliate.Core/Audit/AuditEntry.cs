@@ -84,6 +84,9 @@ public static class AuditActions
     public const string WebhookSecretRotated = "webhook-endpoint.secret-rotated";
     public const string WebhookDeliveryReplayed = "webhook-delivery.replayed";
     public const string WebhookTestSent = "webhook-endpoint.test-sent";
+    public const string GroupCreated = "group.created";
+    public const string GroupUpdated = "group.updated";
+    public const string GroupDeleted = "group.deleted";
 
     /// <summary>The action a status change is: an approval of a suspended affiliate reinstates them.</summary>
     public static string ForStatus(Affiliates.AffiliateStatus from, Affiliates.AffiliateStatus to) => to switch
@@ -102,5 +105,6 @@ public static class AuditActions
         PayoutBatchCancelled, ApiKeyCreated, ApiKeyRevoked, StoreAdminLinked, StoreAdminUnlinked, CommissionApproved,
         CommissionRejected, ManualCommission, ManualAdjustment,
         DisputeOpened, DisputeReplied, DisputeAccepted, DisputeDeclined, MessageSent,
+        GroupCreated, GroupUpdated, GroupDeleted,
     ];
 }

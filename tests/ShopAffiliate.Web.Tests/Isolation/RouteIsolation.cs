@@ -65,6 +65,7 @@ public static class RouteIsolation
         Staff("/admin/disputes", b => b.Dispute),
         Staff("/admin/messages", b => b.Affiliate),
         Staff("/admin/settings/webhooks", b => b.WebhookEndpoint),
+        Staff("/admin/settings/groups", b => b.Group),
         Staff("/shopify/connect"),
         Public("/admin/login", "signing in: the program is chosen after it"),
         Public("/admin/logout", "ends the caller's own session; it names no program"),
