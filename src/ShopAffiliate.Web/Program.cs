@@ -72,6 +72,7 @@ builder.Services.AddScoped<OrderProcessor>();
 builder.Services.AddScoped<ShopAffiliate.Core.Commissions.CommissionReview>();
 builder.Services.AddScoped<ShopAffiliate.Core.Commissions.ManualLedger>();
 builder.Services.AddScoped<ShopAffiliate.Core.Commissions.CommissionGroupService>();
+builder.Services.AddScoped<ShopAffiliate.Core.Workspaces.StaffService>();
 builder.Services.AddScoped<PayoutService>();
 builder.Services.AddScoped<ShopAffiliate.Core.Disputes.DisputeService>();
 builder.Services.AddScoped<ShopAffiliate.Core.Messages.MessageService>();

@@ -79,6 +79,11 @@ public static class AuditLabels
         [Core.Audit.AuditActions.GroupCreated] = "Commission group created",
         [Core.Audit.AuditActions.GroupUpdated] = "Commission group changed",
         [Core.Audit.AuditActions.GroupDeleted] = "Commission group deleted",
+        [Core.Audit.AuditActions.StaffInvited] = "Staff member invited",
+        [Core.Audit.AuditActions.StaffInvitationRevoked] = "Staff invitation withdrawn",
+        [Core.Audit.AuditActions.StaffJoined] = "Staff member joined",
+        [Core.Audit.AuditActions.StaffRoleChanged] = "Staff role changed",
+        [Core.Audit.AuditActions.StaffRemoved] = "Staff member removed",
     };
 
     public static string For(string action) => Labels.GetValueOrDefault(action, action);

@@ -87,6 +87,11 @@ public static class AuditActions
     public const string GroupCreated = "group.created";
     public const string GroupUpdated = "group.updated";
     public const string GroupDeleted = "group.deleted";
+    public const string StaffInvited = "staff.invited";
+    public const string StaffInvitationRevoked = "staff.invitation-revoked";
+    public const string StaffJoined = "staff.joined";
+    public const string StaffRoleChanged = "staff.role-changed";
+    public const string StaffRemoved = "staff.removed";
 
     /// <summary>The action a status change is: an approval of a suspended affiliate reinstates them.</summary>
     public static string ForStatus(Affiliates.AffiliateStatus from, Affiliates.AffiliateStatus to) => to switch
@@ -105,6 +110,6 @@ public static class AuditActions
         PayoutBatchCancelled, ApiKeyCreated, ApiKeyRevoked, StoreAdminLinked, StoreAdminUnlinked, CommissionApproved,
         CommissionRejected, ManualCommission, ManualAdjustment,
         DisputeOpened, DisputeReplied, DisputeAccepted, DisputeDeclined, MessageSent,
-        GroupCreated, GroupUpdated, GroupDeleted,
+        GroupCreated, GroupUpdated, GroupDeleted, StaffInvited, StaffInvitationRevoked, StaffJoined, StaffRoleChanged, StaffRemoved,
     ];
 }

@@ -70,6 +70,7 @@ public static class RouteIsolation
         Public("/admin/login", "signing in: the program is chosen after it"),
         Public("/admin/logout", "ends the caller's own session; it names no program"),
         Public("/admin/setup", "the first start's owner form; it refuses once a program exists"),
+        Public("/admin/invitation/{token}", "a staff invitation's emailed single-use token is the credential (StaffPageTests)"),
 
         Portal("/portal/p/{slug}"),
         Portal("/portal/p/{slug}/commissions", b => b.Commission),
@@ -122,6 +123,8 @@ public static class RouteIsolation
         "keyId" => b.ApiKeyId.ToString(),
         "deliveryId" => b.WebhookDelivery.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "storeAdminId" => b.StoreAdmin.ToString(),
+        "staffId" => b.StaffMember.ToString(),
+        "invitationId" => b.Invitation.ToString(),
         "month" => b.Month,
         "kind" => "PayoutSent",
         "culture" => "en",
