@@ -167,6 +167,31 @@ public abstract class GroupsPageTests(BootstrappedApp fixture)
     }
 
     [Fact]
+    public async Task AnAffiliatesPageShowsTheRulesTheyEarnByInWordsWithALinkToTheirGroup()
+    {
+        var (program, browser) = await OpenAsync("Groups Affiliate");
+        var created = await program.Api.PostAsJsonAsync("/api/v1/groups", new
+        {
+            name = "Partners", secondTierRate = 0.05m,
+            rules = new object[] { new { scope = "all", kind = "Percent", value = 0.125m }, new { scope = "coupon", ids = new[] { "summer" }, kind = "Flat", value = 30m } },
+        });
+        var group = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var (member, _) = await program.ApprovedAffiliateAsync("In a group", "ingroup" + Guid.NewGuid().ToString("N")[..6]);
+        var (loner, _) = await program.ApprovedAffiliateAsync("In none", "innone" + Guid.NewGuid().ToString("N")[..6]);
+        Assert.True((await program.Api.PatchAsJsonAsync($"/api/v1/affiliates/{member}", new { groupId = group })).IsSuccessStatusCode);
+
+        var inGroup = WebUtility.HtmlDecode(await browser.GetStringAsync($"/admin/affiliates/{member}?ws={program.WorkspaceId}"));
+        var inNone = WebUtility.HtmlDecode(await browser.GetStringAsync($"/admin/affiliates/{loner}?ws={program.WorkspaceId}"));
+
+        Assert.Contains("12.5% on all products", inGroup);
+        Assert.Contains("DKK 30.00 per order with coupons SUMMER", inGroup);
+        Assert.Contains("The recruiting affiliate earns 5.0% of the same sales (second tier).", inGroup);
+        Assert.Contains($"/admin/settings/groups/edit?id={group}", inGroup);
+        Assert.Contains("10% on all products", inNone); // no default group: the program's own rate, as the engine pays it
+        Assert.Contains("/admin/settings/groups?ws=", inNone);
+    }
+
+    [Fact]
     public async Task AnotherProgramsGroupIsNotFound()
     {
         var (program, browser) = await OpenAsync("Groups Mine");
