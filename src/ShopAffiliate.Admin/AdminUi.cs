@@ -20,7 +20,7 @@ public static class AdminUi
             {
                 // Staff only under /admin, except the pages that sign in or set up; every POST there passes the role check.
                 o.Conventions.AuthorizeFolder("/Admin");
-                foreach (var page in new[] { "/Admin/Index", "/Admin/Login", "/Admin/Setup", "/Admin/Logout" }) o.Conventions.AllowAnonymousToPage(page);
+                foreach (var page in new[] { "/Admin/Index", "/Admin/Login", "/Admin/Setup", "/Admin/Logout", "/Admin/Invitation" }) o.Conventions.AllowAnonymousToPage(page);
                 o.Conventions.AddFolderApplicationModelConvention("/Admin", m => m.Filters.Add(new StaffRoleFilter()));
             })
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedText)));

@@ -71,6 +71,8 @@ builder.Services.AddHostedService<LinkCacheRefresher>();
 builder.Services.AddScoped<OrderProcessor>();
 builder.Services.AddScoped<ShopAffiliate.Core.Commissions.CommissionReview>();
 builder.Services.AddScoped<ShopAffiliate.Core.Commissions.ManualLedger>();
+builder.Services.AddScoped<ShopAffiliate.Core.Commissions.CommissionGroupService>();
+builder.Services.AddScoped<ShopAffiliate.Core.Workspaces.StaffService>();
 builder.Services.AddScoped<PayoutService>();
 builder.Services.AddScoped<AffiliatePayouts>();
 builder.Services.AddScoped<ShopAffiliate.Core.Affiliates.Recruits>();

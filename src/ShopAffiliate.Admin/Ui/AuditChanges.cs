@@ -78,6 +78,14 @@ public static class AuditLabels
         [Core.Audit.AuditActions.MessageSent] = "Message sent to an affiliate",
         [Core.Audit.AuditActions.ShopWebhooksRegistered] = "Shop's webhooks registered again",
         [Core.Audit.AuditActions.ShopDisconnected] = "Shop disconnected",
+        [Core.Audit.AuditActions.GroupCreated] = "Commission group created",
+        [Core.Audit.AuditActions.GroupUpdated] = "Commission group changed",
+        [Core.Audit.AuditActions.GroupDeleted] = "Commission group deleted",
+        [Core.Audit.AuditActions.StaffInvited] = "Staff member invited",
+        [Core.Audit.AuditActions.StaffInvitationRevoked] = "Staff invitation withdrawn",
+        [Core.Audit.AuditActions.StaffJoined] = "Staff member joined",
+        [Core.Audit.AuditActions.StaffRoleChanged] = "Staff role changed",
+        [Core.Audit.AuditActions.StaffRemoved] = "Staff member removed",
     };
 
     public static string For(string action) => Labels.GetValueOrDefault(action, action);
@@ -142,6 +150,9 @@ public static class AuditLabels
         ["Note"] = "Note",
         ["HeldForReview"] = "Held for review",
         ["RulesJson"] = "Rules",
+        ["IsDefault"] = "Default group",
+        ["SecondTierRate"] = "Second tier",
+        ["TierPeriod"] = "Tiers count sales per",
         ["Role"] = "Role",
     };
 

@@ -82,3 +82,38 @@
     });
   });
 })();
+
+// A form with data-live-preview="<url>" (the commission groups' live example): after each change its fields (and
+// those outside it that name it with form="...") are posted there, antiforgery token included, and the answer, a
+// fragment of our own HTML, replaces [data-live-example]. It saves nothing; the Preview button does the same without
+// script. Inside the Shopify admin the post carries the session token, as every post there does.
+(function () {
+  "use strict";
+  var timer = null, seq = 0;
+  function formOf(el) { return el && el.form && el.form.dataset.livePreview ? el.form : null; }
+  function preview(form) {
+    var target = document.querySelector("[data-live-example]");
+    if (!target) return;
+    var mine = ++seq;
+    var headers = { "X-Requested-With": "fetch" };
+    var auth = document.documentElement.dataset.embedded === "shopify" && window.shopify && typeof window.shopify.idToken === "function"
+      ? window.shopify.idToken().then(function (t) { headers.Authorization = "Bearer " + t; }) : Promise.resolve();
+    auth.then(function () {
+      return fetch(form.dataset.livePreview, { method: "POST", body: new URLSearchParams(new FormData(form)), headers: headers });
+    }).then(function (response) {
+      return response.ok ? response.text() : null;
+    }).then(function (html) {
+      if (html === null || mine !== seq) return;
+      var doc = new DOMParser().parseFromString("<div>" + html + "</div>", "text/html");
+      target.replaceChildren.apply(target, Array.prototype.slice.call(doc.body.firstChild.childNodes));
+    }).catch(function () { /* the Preview button still works */ });
+  }
+  function changed(e) {
+    var form = formOf(e.target);
+    if (!form) return;
+    clearTimeout(timer);
+    timer = setTimeout(function () { preview(form); }, 250);
+  }
+  document.addEventListener("input", changed);
+  document.addEventListener("change", changed);
+})();

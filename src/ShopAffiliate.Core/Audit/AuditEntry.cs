@@ -86,6 +86,14 @@ public static class AuditActions
     public const string WebhookTestSent = "webhook-endpoint.test-sent";
     public const string ShopWebhooksRegistered = "shop.webhooks-registered";
     public const string ShopDisconnected = "shop.disconnected";
+    public const string GroupCreated = "group.created";
+    public const string GroupUpdated = "group.updated";
+    public const string GroupDeleted = "group.deleted";
+    public const string StaffInvited = "staff.invited";
+    public const string StaffInvitationRevoked = "staff.invitation-revoked";
+    public const string StaffJoined = "staff.joined";
+    public const string StaffRoleChanged = "staff.role-changed";
+    public const string StaffRemoved = "staff.removed";
 
     /// <summary>The action a status change is: an approval of a suspended affiliate reinstates them.</summary>
     public static string ForStatus(Affiliates.AffiliateStatus from, Affiliates.AffiliateStatus to) => to switch
@@ -105,5 +113,6 @@ public static class AuditActions
         CommissionRejected, ManualCommission, ManualAdjustment,
         DisputeOpened, DisputeReplied, DisputeAccepted, DisputeDeclined, MessageSent,
         ShopWebhooksRegistered, ShopDisconnected,
+        GroupCreated, GroupUpdated, GroupDeleted, StaffInvited, StaffInvitationRevoked, StaffJoined, StaffRoleChanged, StaffRemoved,
     ];
 }

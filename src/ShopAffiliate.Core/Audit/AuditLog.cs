@@ -11,7 +11,7 @@ public static class AuditLog
 {
     /// <summary>The entity types the trail records, for the page's filter.</summary>
     public static readonly IReadOnlyList<string> EntityTypes =
-        ["Affiliate", "AffiliateNote", "ApiKey", "Commission", "LedgerRecord", "PayoutBatch", "StoreAdmin", "WorkspaceSettings", "Dispute", "AffiliateMessage"];
+        ["Affiliate", "AffiliateNote", "ApiKey", "Commission", "LedgerRecord", "PayoutBatch", "StoreAdmin", "WorkspaceSettings", "Dispute", "AffiliateMessage", "CommissionGroup", "StaffMember", "StaffInvitation"];
 
     public static IQueryable<AuditEntry> Query(AppDbContext db, AuditFilter filter)
     {

@@ -23,6 +23,7 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext? ten
 
     public DbSet<Workspace> Workspaces => Set<Workspace>();
     public DbSet<StaffMember> StaffMembers => Set<StaffMember>();
+    public DbSet<StaffInvitation> StaffInvitations => Set<StaffInvitation>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<Shop> Shops => Set<Shop>();
     public DbSet<Affiliate> Affiliates => Set<Affiliate>();

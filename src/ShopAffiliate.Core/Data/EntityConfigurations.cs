@@ -18,6 +18,19 @@ internal sealed class WorkspaceConfiguration : IEntityTypeConfiguration<Workspac
     }
 }
 
+internal sealed class StaffInvitationConfiguration : IEntityTypeConfiguration<StaffInvitation>
+{
+    public void Configure(EntityTypeBuilder<StaffInvitation> b)
+    {
+        b.Property(i => i.Email).HasMaxLength(256);
+        b.Property(i => i.TokenHash).HasMaxLength(64);
+        b.Property(i => i.Role).HasConversion<string>().HasMaxLength(20);
+        b.HasIndex(i => i.TokenHash).IsUnique();
+        b.HasIndex(i => new { i.WorkspaceId, i.Email });
+        b.HasOne<Workspace>().WithMany().HasForeignKey(i => i.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class StaffMemberConfiguration : IEntityTypeConfiguration<StaffMember>
 {
     public void Configure(EntityTypeBuilder<StaffMember> b)

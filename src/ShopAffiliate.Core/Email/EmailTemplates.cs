@@ -21,6 +21,9 @@ public enum EmailKind
 
     /// <summary>To the program's owners and managers: an affiliate wrote in their message thread.</summary>
     StaffNewMessage,
+
+    /// <summary>To a person invited to a program's staff: the single-use link that expires.</summary>
+    StaffInvitation,
 }
 
 /// <summary>A subject and a plain-text body with <c>{{placeholder}}</c>s; blank lines separate paragraphs.</summary>
@@ -50,6 +53,7 @@ public static class EmailTemplates
         EmailKind.Announcement => ["subject", "body"],
         EmailKind.NewMessage => ["body", "portalUrl"],
         EmailKind.StaffNewMessage => ["senderName", "body", "adminUrl"],
+        EmailKind.StaffInvitation => ["role", "link", "days"],
         EmailKind.DisputeUpdated => ["orderNumber", "status", "note", "portalUrl"],
         EmailKind.CouponReplaced => ["oldCode", "newCode", "reason", "portalUrl"],
         _ => [],
@@ -90,6 +94,8 @@ public static class EmailTemplates
             "Hi {{affiliateName}},\n\n{{programName}} wrote to you:\n\n{{body}}\n\nReply in the portal: {{portalUrl}}"),
         EmailKind.StaffNewMessage => new("{{senderName}} wrote to {{programName}}",
             "Hi,\n\n{{senderName}}, an affiliate of {{programName}}, wrote:\n\n{{body}}\n\nReply in the admin: {{adminUrl}}"),
+        EmailKind.StaffInvitation => new("You are invited to the {{programName}} affiliate program's admin",
+            "Hi,\n\nYou are invited to help run the {{programName}} affiliate program as {{role}}. Accept the invitation here (the link works once and for {{days}} days):\n{{link}}\n\nIf you already have an account, you sign in with your password; if not, you choose one."),
         EmailKind.DisputeUpdated => new("Your claim for order {{orderNumber}}: {{status}}",
             "Hi {{affiliateName}},\n\nYour claim for order {{orderNumber}} is now {{status}}.\n\n{{note}}\n\n{{portalUrl}}"),
         EmailKind.CouponReplaced => new("Your coupon code {{oldCode}} is replaced by {{newCode}}",
@@ -128,6 +134,8 @@ public static class EmailTemplates
             "Hej {{affiliateName}}\n\n{{programName}} har skrevet til dig:\n\n{{body}}\n\nSvar i portalen: {{portalUrl}}"),
         EmailKind.StaffNewMessage => new("{{senderName}} har skrevet til {{programName}}",
             "Hej\n\n{{senderName}}, der er affiliate hos {{programName}}, har skrevet:\n\n{{body}}\n\nSvar i administrationen: {{adminUrl}}"),
+        EmailKind.StaffInvitation => new("Du er inviteret til administrationen af affiliateprogrammet hos {{programName}}",
+            "Hej\n\nDu er inviteret til at være med til at drive affiliateprogrammet hos {{programName}} som {{role}}. Tag imod invitationen her (linket virker én gang og i {{days}} dage):\n{{link}}\n\nHar du allerede en konto, logger du ind med din adgangskode; ellers vælger du en."),
         EmailKind.DisputeUpdated => new("Din indsigelse for ordre {{orderNumber}}: {{status}}",
             "Hej {{affiliateName}}\n\nDin indsigelse for ordre {{orderNumber}} er nu: {{status}}.\n\n{{note}}\n\n{{portalUrl}}"),
         EmailKind.CouponReplaced => new("Din rabatkode {{oldCode}} er erstattet af {{newCode}}",

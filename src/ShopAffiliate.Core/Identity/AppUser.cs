@@ -8,4 +8,7 @@ public sealed class AppUser : IdentityUser<Guid>
     public AppUser() => Id = Guid.CreateVersion7();
 
     public string? DisplayName { get; set; }
+
+    /// <summary>The last time this person signed in with their password (the staff list shows it).</summary>
+    public DateTime? LastSignInAt { get; set; }
 }

@@ -4,8 +4,12 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Identity;
+using ShopAffiliate.Core.Workspaces;
 using ShopAffiliate.Web.Tests.Infrastructure;
 
 namespace ShopAffiliate.Web.Tests.Browser;
@@ -65,6 +69,19 @@ public sealed class BrowserApp : WebApplicationFactory<Program>
         var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
         return client;
+    }
+
+    /// <summary>A staff member of the bootstrapped program with <paramref name="role"/> and <see cref="Staff.Password"/>.</summary>
+    public async Task StaffAsync(string email, StaffRole role)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true };
+        Assert.True((await users.CreateAsync(user, Staff.Password)).Succeeded);
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var workspace = await db.Workspaces.Select(w => w.Id).SingleAsync();
+        db.StaffMembers.Add(new StaffMember { WorkspaceId = workspace, UserId = user.Id, Role = role });
+        await db.SaveChangesAsync();
     }
 
     /// <summary>Reads the database across workspaces (tenant filters off is the caller's IgnoreQueryFilters).</summary>

@@ -70,12 +70,15 @@ public sealed class ShellBrowserTests(ChromiumFixture chromium)
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Log ind");
     }
 
-    internal static async Task<IPage> SignInAsync(IBrowserContext context, BrowserApp app)
+    internal static Task<IPage> SignInAsync(IBrowserContext context, BrowserApp app) =>
+        SignInAsync(context, app, TestApp.OwnerEmail, TestApp.OwnerPassword);
+
+    internal static async Task<IPage> SignInAsync(IBrowserContext context, BrowserApp app, string email, string password)
     {
         var page = await context.NewPageAsync();
         await page.GotoAsync($"{app.BaseUrl}/admin/login");
-        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(TestApp.OwnerEmail);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(TestApp.OwnerPassword);
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync($"{app.BaseUrl}/admin");
         return page;

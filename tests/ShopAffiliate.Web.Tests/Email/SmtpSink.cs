@@ -25,6 +25,21 @@ public sealed class SmtpSink : IAsyncLifetime
         ["Smtp:From"] = "Test Program <program@shop.example>",
     };
 
+    /// <summary>Starts a sink, runs <paramref name="use"/> with it and stops it, also when <paramref name="use"/> fails.</summary>
+    public static async Task WithAsync(Func<SmtpSink, Task> use)
+    {
+        var sink = new SmtpSink();
+        await sink.InitializeAsync();
+        try
+        {
+            await use(sink);
+        }
+        finally
+        {
+            await sink.DisposeAsync();
+        }
+    }
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Folder);

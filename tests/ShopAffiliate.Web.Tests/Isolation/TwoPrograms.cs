@@ -30,6 +30,10 @@ public sealed record ProgramIds
     public required string ShopDomain { get; init; }
     public required Guid WooShop { get; init; }
     public required Guid StoreAdmin { get; init; }
+
+    /// <summary>The owner's staff row, and an open staff invitation (the staff page's ids).</summary>
+    public Guid StaffMember { get; init; }
+    public Guid Invitation { get; init; }
     public required Guid Group { get; init; }
     public required Guid Affiliate { get; init; }
     public required string AffiliateEmail { get; init; }
@@ -125,7 +129,7 @@ public abstract class TwoPrograms(Db provider) : IAsyncLifetime
         var month = DateTime.UtcNow.ToString("yyyy-MM");
         Ok(await api.PutAsJsonAsync("/api/v1/settings/program", new { payoutThreshold = 1m, defaultCommissionRate = 0.1m }));
 
-        var (shop, shopDomain, wooShop, storeAdmin, owner) = await WithDbAsync(workspaceId, async db =>
+        var (shop, shopDomain, wooShop, storeAdmin, owner, staffMember, invitation) = await WithDbAsync(workspaceId, async db =>
         {
             var domain = $"{prefix}-{unique}.myshopify.com";
             var shopify = new Shop { WorkspaceId = workspaceId, Platform = ShopPlatform.Shopify, Domain = domain, Currency = "USD", Name = domain };
@@ -137,8 +141,12 @@ public abstract class TwoPrograms(Db provider) : IAsyncLifetime
             var page = await db.ProgramPages.FirstOrDefaultAsync();
             if (page is null) db.ProgramPages.Add(page = new ProgramPage { WorkspaceId = workspaceId });
             (page.AcceptingApplications, page.AutoApprove, page.QuestionsJson) = (true, AutoApproveRule.Never, "[]");
+            var invited = new StaffInvitation { WorkspaceId = workspaceId, Email = $"{prefix}.invited.{unique}@example.com", Role = StaffRole.Manager,
+                TokenHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Guid.NewGuid().ToByteArray())), ExpiresAt = DateTime.UtcNow.AddDays(7) };
+            db.StaffInvitations.Add(invited);
+            var ownerRow = await db.StaffMembers.Where(m => m.UserId == ownerId).Select(m => m.Id).SingleAsync();
             await db.SaveChangesAsync();
-            return (shopify.Id, domain, woo.Id, admin.Id, ownerId);
+            return (shopify.Id, domain, woo.Id, admin.Id, ownerId, ownerRow, invited.Id);
         });
 
         var group = await CreatedAsync(api.PostAsJsonAsync("/api/v1/groups", new
@@ -222,12 +230,12 @@ public abstract class TwoPrograms(Db provider) : IAsyncLifetime
         var ids = new ProgramIds
         {
             Workspace = workspaceId, Slug = slug, Name = name, ApiKey = apiKey, ApiKeyId = apiKeyId, Owner = owner, Shop = shop,
-            ShopDomain = shopDomain, WooShop = wooShop, StoreAdmin = storeAdmin, Group = group, Affiliate = affiliate,
+            ShopDomain = shopDomain, WooShop = wooShop, StoreAdmin = storeAdmin, StaffMember = staffMember, Invitation = invitation, Group = group, Affiliate = affiliate,
             AffiliateEmail = affiliateEmail, Applicant = applicant, Link = link, Coupon = coupon, Order = order,
             Commission = commissions[0], Batch = batch, Dispute = dispute, WebhookEndpoint = webhookEndpoint, WebhookDelivery = webhookDelivery, Creative = creative, CreativeFile = creativeFile, Campaign = campaign, Month = month,
         };
         ids.Markers.AddRange([name, slug, affiliateEmail, applicantEmail, $"{prefix}{unique}", $"{prefix}2{unique}", templateSubject, shopDomain, $"{prefix} banner {unique}", $"{prefix} campaign {unique}", .. codes,
-            .. new[] { workspaceId, group, affiliate, second, applicant, link, coupon, order, batch, dispute, webhookEndpoint, shop, wooShop, storeAdmin, apiKeyId, creative, creativeFile, campaign }.Select(g => g.ToString()),
+            .. new[] { workspaceId, group, affiliate, second, applicant, link, coupon, order, batch, dispute, webhookEndpoint, shop, wooShop, storeAdmin, staffMember, invitation, apiKeyId, creative, creativeFile, campaign }.Select(g => g.ToString()),
             .. commissions.Select(c => c.ToString())]);
         return ids;
     }

@@ -52,7 +52,7 @@ public abstract class RoleTests(BootstrappedApp fixture)
     {
         var personal = AdminPages().Where(t => t.IsDefined(typeof(PersonalActionAttribute))).Select(t => t.Name).Order();
 
-        Assert.Equal(["LoginModel", "LogoutModel", "PasswordModel", "SetupModel"], personal);
+        Assert.Equal(["InvitationModel", "LoginModel", "LogoutModel", "PasswordModel", "SetupModel"], personal);
     }
 
     [Fact]

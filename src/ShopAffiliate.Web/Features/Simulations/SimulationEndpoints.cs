@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using ShopAffiliate.Core.Commissions;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Engine;
 using ShopAffiliate.Core.Errors;
@@ -51,7 +52,8 @@ public static class SimulationEndpoints
         var workspaceId = tenant.WorkspaceId!.Value;
         var settings = await SettingsStore.GetAsync(db, workspaceId, ct);
         var name = string.IsNullOrWhiteSpace(planBody.Name) ? "Proposed" : planBody.Name.Trim();
-        var plan = GroupEndpoints.ToPlan(name, planBody, settings);
+        var currency = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Currency).FirstAsync(ct);
+        var plan = GroupEndpoints.ToPlan(name, planBody, settings, currency);
         var proposal = new ProposedPlan(plan, planBody.TierPeriod ?? Core.Commissions.TierPeriod.Month, body.GroupId, body.CookieWindowDays, body.AttributionModel);
 
         var result = await simulator.RunAsync(workspaceId, from, to, proposal, ct);

@@ -46,6 +46,9 @@ public sealed class DetailModel(
     public Membership Program { get; private set; } = null!;
     public Affiliate Affiliate { get; private set; } = null!;
     public string? GroupName { get; private set; }
+
+    /// <summary>The rules the affiliate earns by (their group's, else the default group's, else the program's rate), in words.</summary>
+    public List<string> GroupRules { get; private set; } = [];
     public ReportSummary Summary { get; private set; } = null!;
     public List<TrackingLink> Links { get; private set; } = [];
     public List<Coupon> Coupons { get; private set; } = [];
@@ -135,6 +138,10 @@ public sealed class DetailModel(
     {
         if (await EnterAsync(ct) is { } missing) return missing;
         GroupName = Affiliate.GroupId is { } g ? await db.CommissionGroups.Where(x => x.Id == g).Select(x => x.Name).FirstOrDefaultAsync(ct) : null;
+        var settings = await Core.Settings.SettingsStore.GetAsync(db, Program.WorkspaceId, ct);
+        var (plan, _) = await CommissionPlans.ForAffiliateAsync(db, Program.WorkspaceId, Affiliate.GroupId, settings, ct);
+        var words = new RuleWords(text, Program.Currency);
+        GroupRules = [.. plan.Rules.Select(words.Describe), .. plan.SecondTierRate > 0 ? [words.SecondTier(plan.SecondTierRate)] : Array.Empty<string>()];
         var today = await reports.TodayAsync(ct);
         Summary = await reports.SummaryAsync(new ReportPeriod(today.AddDays(1 - Days), today, AffiliateId: Id), ct);
         Links = await db.TrackingLinks.AsNoTracking().Where(l => l.AffiliateId == Id && !l.IsArchived).OrderByDescending(l => l.CreatedAt).Take(20).ToListAsync(ct);
