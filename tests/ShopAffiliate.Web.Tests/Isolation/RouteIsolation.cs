@@ -124,6 +124,7 @@ public static class RouteIsolation
         "month" => b.Month,
         "kind" => "PayoutSent",
         "culture" => "en",
+        "announcementId" => b.Announcement.ToString(),
         _ => null,
     };
 
