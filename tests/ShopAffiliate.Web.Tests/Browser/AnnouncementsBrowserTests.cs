@@ -65,7 +65,7 @@ public sealed class AnnouncementsBrowserTests(ChromiumFixture chromium)
             // The script posts the preview as the form changes: the segment's count and the body as affiliates see it.
             await admin.GetByLabel("Message", new() { Exact = true }).FillAsync("Our **autumn** banners are ready: [see them](https://shop.example/banners).");
             await admin.Locator("[data-testid=preview-body] strong", new() { HasText = "autumn" }).WaitForAsync();
-            Assert.Equal("1 affiliates are in this segment now.", (await admin.Locator("[data-testid=recipient-count]").InnerTextAsync()).Trim());
+            Assert.Equal("1 affiliate is in this segment now.", (await admin.Locator("[data-testid=recipient-count]").InnerTextAsync()).Trim());
             Assert.Equal("https://shop.example/banners", await admin.Locator("[data-testid=preview-body] a").GetAttributeAsync("href"));
             await PageCheck.SaveAsync(admin, "admin", "announcements-preview");
             await admin.SetViewportSizeAsync(375, 900);
@@ -73,7 +73,7 @@ public sealed class AnnouncementsBrowserTests(ChromiumFixture chromium)
             await admin.SetViewportSizeAsync(1280, 900);
             Assert.Equal(0, await app.WithDbAsync(db => db.Announcements.IgnoreQueryFilters().CountAsync())); // previews change nothing
             await admin.GetByRole(AriaRole.Button, new() { Name = "Send now" }).ClickAsync();
-            await admin.GetByRole(AriaRole.Status).GetByText("Sent to 1 affiliates").WaitForAsync();
+            await admin.GetByRole(AriaRole.Status).GetByText("Sent to 1 affiliate.").WaitForAsync();
         }
         await PageCheck.VisitAsync(staff, $"{app.BaseUrl}/admin/announcements?ws={workspace.Id}", "admin", "announcements", async (page, language) =>
         {
@@ -103,6 +103,11 @@ public sealed class AnnouncementsBrowserTests(ChromiumFixture chromium)
         });
         await PageCheck.VisitAsync(memberContext, $"{app.BaseUrl}/portal/p/{workspace.Slug}", "portal", "dashboard-announcements", async (page, _) =>
             Assert.Equal(1, await page.Locator("[data-testid=unread-announcements] li").CountAsync()));
+        await PageCheck.VisitAsync(memberContext, $"{app.BaseUrl}/portal/p/{workspace.Slug}/notifications", "portal", "notifications", async (page, language) =>
+        {
+            Assert.Equal(language == "da" ? "E-mailnotifikationer" : "Email notifications", await page.Locator("h1").InnerTextAsync());
+            Assert.Equal(3, await page.Locator("[data-testid=notifications-form] input[type=checkbox]:checked").CountAsync());
+        });
         await tab.GotoAsync($"{app.BaseUrl}/portal/p/{workspace.Slug}/announcements");
         await tab.GetByRole(AriaRole.Button, new() { Name = "Mark as read" }).ClickAsync();
         await tab.Locator("[data-testid=announcement][data-read=true]").WaitForAsync();

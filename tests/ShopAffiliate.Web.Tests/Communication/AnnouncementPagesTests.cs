@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using ShopAffiliate.Core.Workspaces;
 using ShopAffiliate.Web.Tests.Infrastructure;
 using ShopAffiliate.Web.Tests.Portal;
@@ -59,7 +60,7 @@ public abstract class AnnouncementPagesTests(PortalApp fixture)
         var preview = await Forms.PostAsync(staff, url + "&handler=Preview", Form(ws, group, "Spring sale", "Up to **30 %** off <script>x</script>"), token);
         Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
         var html = await preview.Content.ReadAsStringAsync();
-        Assert.Contains("data-testid=\"recipient-count\"><strong>1 affiliates", html, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"recipient-count\"><strong>1 affiliate is", html, StringComparison.Ordinal);
         Assert.Contains("<strong>30 %</strong>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>x</script>", html, StringComparison.Ordinal);
         Assert.Equal(before, await AnnouncementsAsync());
@@ -186,6 +187,51 @@ public abstract class AnnouncementPagesTests(PortalApp fixture)
         Assert.NotNull(await ReadAtAsync());
         Assert.Contains($"data-announcement=\"{id}\" data-read=\"true\"", await portal.GetStringAsync(page), StringComparison.Ordinal);
         Assert.DoesNotContain(subject, await portal.GetStringAsync($"/portal/p/{workspace.Slug}"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ThePreferencesPageAndTheUnsubscribeLinkFlipTheSameChoiceAndTheMailerHonoursIt()
+    {
+        var workspace = await fixture.WorkspaceAsync();
+        var (portal, me) = await fixture.SignedInAffiliateAsync();
+        var page = $"/portal/p/{workspace.Slug}/notifications";
+        async Task<bool> MailableAsync(ShopAffiliate.Core.Email.EmailKind kind, string key)
+        {
+            await using var scope = App.Scope(workspace.Id);
+            var db = scope.ServiceProvider.GetRequiredService<ShopAffiliate.Core.Data.AppDbContext>();
+            var queued = await scope.ServiceProvider.GetRequiredService<ShopAffiliate.Core.Email.Mailer>().EnqueueAsync(db, new ShopAffiliate.Core.Email.MailRequest(
+                workspace.Id, kind, me.Email, me.Name, key, new Dictionary<string, string> { ["month"] = "November 2026", ["amount"] = "10,00 kr.", ["portalUrl"] = "x", ["orderNumber"] = "#1" }), default);
+            await db.SaveChangesAsync();
+            return queued;
+        }
+        int Checked(string html) => System.Text.RegularExpressions.Regex.Matches(html, "type=\"checkbox\" name=\"(\\w+)\" value=\"true\" checked").Count;
+
+        Assert.Equal(3, Checked(await portal.GetStringAsync(page))); // no choice yet: everything on
+        var saved = await Forms.SubmitAsync(portal, page, new Dictionary<string, string> { ["MonthlyStatement"] = "true" });
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var prefs = await fixture.WithDbAsync(db => db.NotificationPreferences.AsNoTracking().SingleAsync(p => p.AffiliateId == me.Id));
+        Assert.Equal((false, false, true), (prefs.Announcements, prefs.CommissionEarned, prefs.MonthlyStatement));
+        Assert.Equal(1, Checked(await portal.GetStringAsync(page)));
+        Assert.False(await MailableAsync(ShopAffiliate.Core.Email.EmailKind.CommissionEarned, $"c-{Guid.NewGuid():N}"));
+        Assert.False(await MailableAsync(ShopAffiliate.Core.Email.EmailKind.Announcement, $"a-{Guid.NewGuid():N}"));
+        Assert.True(await MailableAsync(ShopAffiliate.Core.Email.EmailKind.MonthlyStatement, "2026-11"));
+
+        // The statement's one-click unsubscribe: the page then shows everything off, and the mailer sends none of it.
+        var statement = await Mailbox.SingleAsync(fixture.MailFolder, me.Email, "November 2026");
+        var unsubscribe = new Uri(statement.Message.Headers["List-Unsubscribe"]!.Trim('<', '>'));
+        Assert.Equal(HttpStatusCode.OK, (await App.CreateClient().PostAsync(unsubscribe.AbsolutePath, null)).StatusCode);
+        var off = await portal.GetStringAsync(page);
+        Assert.Contains("data-testid=\"unsubscribed\"", off, StringComparison.Ordinal);
+        Assert.Equal(0, Checked(off));
+        Assert.False(await MailableAsync(ShopAffiliate.Core.Email.EmailKind.MonthlyStatement, "2026-12"));
+
+        // Choosing again lifts the unsubscribe.
+        Assert.Equal(HttpStatusCode.Redirect, (await Forms.SubmitAsync(portal, page, new Dictionary<string, string> { ["Announcements"] = "true" })).StatusCode);
+        var on = await portal.GetStringAsync(page);
+        Assert.DoesNotContain("data-testid=\"unsubscribed\"", on, StringComparison.Ordinal);
+        Assert.Equal(1, Checked(on));
+        Assert.True(await MailableAsync(ShopAffiliate.Core.Email.EmailKind.Announcement, $"a-{Guid.NewGuid():N}"));
+        Assert.False(await MailableAsync(ShopAffiliate.Core.Email.EmailKind.MonthlyStatement, "2027-01"));
     }
 }
 

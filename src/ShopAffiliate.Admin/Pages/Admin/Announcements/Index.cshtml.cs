@@ -82,7 +82,9 @@ public sealed class AnnouncementsModel(
             ModelState.AddModelError(nameof(Kind), text["No affiliate is in this segment now: nothing would be sent."]);
             return Invalid();
         }
-        TempData.SetStatus(StatusKind.Success, text["Sent to {0} affiliates. They see it in the portal, and by email unless they turned announcements off.", sent.RecipientCount]);
+        TempData.SetStatus(StatusKind.Success, sent.RecipientCount == 1
+            ? text["Sent to 1 affiliate. They see it in the portal, and by email unless they turned announcements off."]
+            : text["Sent to {0} affiliates. They see it in the portal, and by email unless they turned announcements off.", sent.RecipientCount]);
         return RedirectToPage(new { ws = Ws });
     }
 
