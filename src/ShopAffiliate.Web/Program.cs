@@ -127,6 +127,9 @@ builder.Services.AddScoped<ShopAffiliate.Core.Communication.SegmentService>();
 builder.Services.AddScoped<ShopAffiliate.Core.Communication.AnnouncementService>();
 builder.Services.AddScoped<ShopAffiliate.Core.Communication.NotificationPreferenceService>();
 builder.Services.AddScoped<ShopAffiliate.Core.Campaigns.CampaignService>();
+builder.Services.AddScoped<ShopAffiliate.Core.Communication.CommissionEarnedMails>();
+builder.Services.AddScoped<ShopAffiliate.Core.Communication.ProgramChangeMails>();
+builder.Services.AddHostedService<ShopAffiliate.Web.Features.Communication.CommissionEarnedMailer>();
 
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
     ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier);

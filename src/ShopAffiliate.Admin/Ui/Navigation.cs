@@ -24,6 +24,7 @@ public static class Navigation
         new("Commissions", "/admin/commissions"),
         new("Claims", "/admin/disputes"),
         new("Messages", "/admin/messages"),
+        new("Announcements", "/admin/announcements"),
         new("Payouts", "/admin/payouts"),
         new("Materials", "/admin/creatives"),
         new("Campaigns", "/admin/campaigns"),

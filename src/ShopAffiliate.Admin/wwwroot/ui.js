@@ -15,6 +15,34 @@
   });
 })();
 
+// <form data-live-preview="url">: as its fields change, the form is posted to url (a handler that changes nothing) and
+// each [data-live] element of the answer fills the form's own; the submit button does the same without a script.
+(function () {
+  "use strict";
+  if (document.documentElement.dataset.embedded === "shopify") return;
+  document.querySelectorAll("form[data-live-preview]").forEach(function (form) {
+    var timer = 0, latest = 0;
+    function refresh() {
+      var mine = ++latest;
+      fetch(form.dataset.livePreview, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin" })
+        .then(function (response) { return response.text(); })
+        .then(function (html) {
+          if (mine !== latest) return;
+          var doc = new DOMParser().parseFromString(html, "text/html");
+          form.querySelectorAll("[data-live]").forEach(function (el) {
+            var fresh = doc.querySelector('[data-live="' + el.dataset.live + '"]');
+            // The children, not the element: it stays the same live region, so screen readers announce the change.
+            if (fresh) el.replaceChildren.apply(el, Array.from(fresh.childNodes, function (n) { return document.importNode(n, true); }));
+          });
+        })
+        .catch(function () { /* the Preview button still works */ });
+    }
+    function later() { clearTimeout(timer); timer = setTimeout(refresh, 400); }
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
+  });
+})();
+
 // Inside the Shopify admin (<html data-embedded="shopify">, ADR 0032) no cookie reaches us, so every request carries a
 // Shopify session token from App Bridge (shopify.idToken()): a page load as ?id_token=, a form post as an
 // Authorization header, sent with fetch. Links and forms are taken over only on our own origin.

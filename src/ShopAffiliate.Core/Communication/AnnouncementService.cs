@@ -3,6 +3,7 @@ using ShopAffiliate.Core.Audit;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Email;
 using ShopAffiliate.Core.Errors;
+using ShopAffiliate.Core.Paging;
 
 namespace ShopAffiliate.Core.Communication;
 
@@ -55,6 +56,19 @@ public sealed class AnnouncementService(AppDbContext db, SegmentService segments
 
     public Task<List<Announcement>> ListAsync(int take, CancellationToken ct) =>
         db.Announcements.AsNoTracking().OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).Take(take).ToListAsync(ct);
+
+    /// <summary>One row of the admin's list: the announcement and how many of its recipients marked it read.</summary>
+    public sealed record Sent(Announcement Announcement, int ReadCount);
+
+    /// <summary>The program's announcements, newest first, a page at a time (the admin's list).</summary>
+    public async Task<PagedResult<Sent>> PageAsync(PageRequest request, CancellationToken ct)
+    {
+        var page = await db.Announcements.AsNoTracking().OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).ToPageAsync(request, ct);
+        var ids = page.Items.Select(a => a.Id).ToList();
+        var read = await db.AnnouncementRecipients.AsNoTracking().Where(r => ids.Contains(r.AnnouncementId) && r.ReadAt != null)
+            .GroupBy(r => r.AnnouncementId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        return new([.. page.Items.Select(a => new Sent(a, read.GetValueOrDefault(a.Id)))], page.Page, page.PageSize, page.Total);
+    }
 
     public sealed record Received(Announcement Announcement, DateTime? ReadAt);
 

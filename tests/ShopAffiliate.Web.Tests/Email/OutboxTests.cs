@@ -27,7 +27,7 @@ public abstract class OutboxFixture(Db provider) : IAsyncLifetime
                 ["Outbox:RetryBaseSeconds"] = "0.5",
                 ["Outbox:MaxDelaySeconds"] = "2",
                 ["Outbox:MaxAttempts"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            });
+            }.Concat(ExtraSettings).ToDictionary());
         }
         catch
         {
@@ -36,6 +36,9 @@ public abstract class OutboxFixture(Db provider) : IAsyncLifetime
             throw;
         }
     }
+
+    /// <summary>Settings a derived fixture adds (or overrides) for its own tests.</summary>
+    protected virtual IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
 
     public async Task RestartAsync(Action? whileStopped = null) => App = await App.RestartAsync(whileStopped);
 

@@ -134,6 +134,7 @@ public static class RouteIsolation
         "month" => b.Month,
         "kind" => "PayoutSent",
         "culture" => "en",
+        "announcementId" => b.Announcement.ToString(),
         _ => null,
     };
 

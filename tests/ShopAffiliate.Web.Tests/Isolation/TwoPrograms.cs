@@ -50,6 +50,7 @@ public sealed record ProgramIds
     public required Guid CreativeFile { get; init; }
     public required Guid Campaign { get; init; }
     public required string Month { get; init; }
+    public required Guid Announcement { get; init; }
 
     /// <summary>Strings only this program's data contains: one of them in an answer to the other program is a leak.</summary>
     public List<string> Markers { get; } = [];
@@ -204,6 +205,10 @@ public abstract class TwoPrograms(Db provider) : IAsyncLifetime
         Ok(await api.PostAsJsonAsync($"/api/v1/campaigns/{campaign}/creatives", new { creativeIds = new[] { creative } }));
         Ok(await api.PostAsJsonAsync($"/api/v1/campaigns/{campaign}/coupons", new { couponIds = new[] { coupon } }));
 
+        var announced = await api.PostAsJsonAsync("/api/v1/announcements", new { subject = $"{prefix} news {unique}", body = $"{prefix} announcement {unique}" });
+        Assert.Equal(HttpStatusCode.Created, announced.StatusCode);
+        var announcement = (await announced.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
         var slug = await WithDbAsync(workspaceId, db => db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Slug).SingleAsync());
         var applicantEmail = $"{prefix}.applicant.{unique}@example.com";
         var applied = await Forms.SubmitAsync(Browser(), $"/p/{slug}/apply",
@@ -233,10 +238,11 @@ public abstract class TwoPrograms(Db provider) : IAsyncLifetime
             ShopDomain = shopDomain, WooShop = wooShop, StoreAdmin = storeAdmin, StaffMember = staffMember, Invitation = invitation, Group = group, Affiliate = affiliate,
             AffiliateEmail = affiliateEmail, Applicant = applicant, Link = link, Coupon = coupon, Order = order,
             Commission = commissions[0], Batch = batch, Dispute = dispute, WebhookEndpoint = webhookEndpoint, WebhookDelivery = webhookDelivery, Creative = creative, CreativeFile = creativeFile, Campaign = campaign, Month = month,
+            Announcement = announcement,
         };
         ids.Markers.AddRange([name, slug, affiliateEmail, applicantEmail, $"{prefix}{unique}", $"{prefix}2{unique}", templateSubject, shopDomain, $"{prefix} banner {unique}", $"{prefix} campaign {unique}", .. codes,
             .. new[] { workspaceId, group, affiliate, second, applicant, link, coupon, order, batch, dispute, webhookEndpoint, shop, wooShop, storeAdmin, staffMember, invitation, apiKeyId, creative, creativeFile, campaign }.Select(g => g.ToString()),
-            .. commissions.Select(c => c.ToString())]);
+            .. commissions.Select(c => c.ToString()), $"{prefix} news {unique}", $"{prefix} announcement {unique}", announcement.ToString()]);
         return ids;
     }
 

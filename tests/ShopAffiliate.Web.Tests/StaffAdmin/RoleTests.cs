@@ -35,6 +35,7 @@ public abstract class RoleTests(BootstrappedApp fixture)
         Assert.Contains(handlers, h => h.ToString() == "ApplicationsModel.OnPostApproveAsync");
         Assert.Contains(handlers, h => h.ToString() == "IndexModel.OnPostConnectCodeAsync");
         Assert.Contains(handlers, h => h.ToString() == "AffiliatesModel.OnPostBulkAsync");
+        Assert.Contains(handlers, h => h.ToString() == "AnnouncementsModel.OnPostSendAsync");
 
         var answers = new List<string>();
         foreach (var handler in handlers)

@@ -13,7 +13,7 @@ namespace ShopAffiliate.Admin.Pages.Admin;
 
 /// <summary>The merchant edits the public program page, the terms (each change a new version), the questions and auto-approval.</summary>
 [Authorize]
-public sealed class ProgramPageModel(AppDbContext db, TenantContext tenant) : PageModel
+public sealed class ProgramPageModel(AppDbContext db, TenantContext tenant, Core.Communication.ProgramChangeMails programMails) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid? Ws { get; set; }
     [BindProperty] public PageInput Input { get; set; } = new();
@@ -62,8 +62,11 @@ public sealed class ProgramPageModel(AppDbContext db, TenantContext tenant) : Pa
             db.ProgramPages.Add(page);
         }
         page.Pitch = Input.Pitch?.Trim() ?? "";
+        var (versionBefore, hadTerms) = (page.TermsVersion, !string.IsNullOrWhiteSpace(page.Terms));
         page.ChangeTerms(Input.Terms ?? "");
         if (page.TermsVersion == 0) page.TermsVersion = 1; // a new page without terms starts at version 1 too
+        // New terms replacing earlier ones: every approved affiliate is mailed (in this save) to accept them again.
+        if (hadTerms && page.TermsVersion > versionBefore) await programMails.TermsChangedAsync(page.TermsVersion, ct);
         page.WriteQuestions(questions);
         page.AcceptingApplications = Input.AcceptingApplications;
         page.AutoApprove = Input.AutoApprove;
