@@ -35,7 +35,7 @@ public sealed record GroupSummary(CommissionGroup Group, int Affiliates);
 /// Commission groups, for the groups API and the admin's groups page alike: one validation (<see cref="Check"/>,
 /// also the simulator's), every change audited in the same save (ADR 0033).
 /// </summary>
-public sealed class CommissionGroupService(AppDbContext db, AuditTrail audit)
+public sealed class CommissionGroupService(AppDbContext db, AuditTrail audit, Communication.ProgramChangeMails mails)
 {
     public async Task<List<GroupSummary>> ListAsync(CancellationToken ct)
     {
@@ -65,8 +65,12 @@ public sealed class CommissionGroupService(AppDbContext db, AuditTrail audit)
     public async Task<CommissionGroup> UpdateAsync(Guid id, GroupRequest body, CancellationToken ct)
     {
         var group = await db.CommissionGroups.FirstOrDefaultAsync(g => g.Id == id, ct) ?? throw new NotFoundException("No commission group with that id.");
+        var before = Rates(group.RulesJson);
         await ApplyAsync(group, body, ct);
         audit.Record(AuditActions.GroupUpdated, group);
+        // The group's affiliates are told what their commission was and is, in the same save (once per change).
+        var after = Rates(group.RulesJson);
+        if (after != before) await mails.CommissionRateChangedAsync(group.Id, before, after, $"{group.Id:N}:{Guid.NewGuid():N}", ct);
         await db.SaveChangesAsync(ct);
         return group;
     }
@@ -118,6 +122,15 @@ public sealed class CommissionGroupService(AppDbContext db, AuditTrail audit)
             foreach (var other in await db.CommissionGroups.Where(g => g.IsDefault && g.Id != group.Id).ToListAsync(ct)) other.IsDefault = false;
         }
         group.IsDefault = body.IsDefault ?? group.IsDefault;
+    }
+
+    /// <summary>The rates of a group's rules as the mail shows them ("10 %", "25.00 DKK"); the second tier is not the affiliate's own rate.</summary>
+    private static string Rates(string rulesJson)
+    {
+        var rates = CommissionPlans.ReadRules(rulesJson).Select(r => r.Kind == RuleKind.Percent
+            ? (r.Value * 100).ToString("0.##", CultureInfo.InvariantCulture) + " %"
+            : r.Value.ToString("0.00", CultureInfo.InvariantCulture) + (r.Currency is { } c ? " " + c : "")).ToList();
+        return rates.Count == 0 ? "-" : string.Join(", ", rates.Distinct());
     }
 
     /// <summary>A 400 naming each field, with every problem found (not only the first).</summary>

@@ -185,6 +185,20 @@ public abstract class CommissionEarnedMailTests(CommissionMailFixture fixture)
         var rate = Assert.Single(await Eventually.HoldsAsync(() => Task.FromResult(fixture.Smtp.MessagesTo(dane.Email).Where(m => m.Subject == "Din provision hos Test Program er ændret").ToList()),
             m => m.Count > 0, "the rate mail"));
         Assert.Contains("fra 10 % til 12 %", rate.TextBody, StringComparison.Ordinal);
+
+        // Saving the group with another rate (the groups page and API share CommissionGroupService) mails the change.
+        await using (var scope = App.Scope(ws))
+        {
+            var groups = scope.ServiceProvider.GetRequiredService<ShopAffiliate.Core.Commissions.CommissionGroupService>();
+            ShopAffiliate.Core.Commissions.GroupRequest Rate(decimal value) => new("Standard", true, 0m, null,
+                [new ShopAffiliate.Core.Commissions.RuleDto("all", null, ShopAffiliate.Core.Engine.RuleKind.Percent, value, null, null, null)]);
+            await groups.UpdateAsync(group.Value, Rate(0.15m), default);
+            await groups.UpdateAsync(group.Value, Rate(0.15m), default); // the same rules again: no mail
+        }
+        var changed = Assert.Single(await Eventually.HoldsAsync(() => Task.FromResult(fixture.Smtp.MessagesTo(dane.Email)
+                .Where(m => m.Subject == "Din provision hos Test Program er ændret" && (m.TextBody ?? "").Contains("til 15 %", StringComparison.Ordinal)).ToList()),
+            m => m.Count > 0, "the rate mail of the saved group"));
+        Assert.DoesNotContain("til 12 %", changed.TextBody, StringComparison.Ordinal);
     }
 }
 
