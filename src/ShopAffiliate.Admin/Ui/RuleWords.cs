@@ -45,7 +45,7 @@ public sealed class RuleWords(IStringLocalizer<AdminText> text, string programCu
         var ids = string.Join(", ", scope.Ids);
         return (scope.Kind switch
         {
-            RuleScopeKind.All => text["all products"],
+            RuleScopeKind.All => text["Scope.AllProducts"],
             RuleScopeKind.Product => text["products {0}", ids],
             RuleScopeKind.Collection => text["collections {0}", ids],
             _ => text["coupons {0}", ids.ToUpperInvariant()],
