@@ -60,6 +60,11 @@ public sealed class AdminPayoutsBrowserTests(ChromiumFixture chromium)
 
         await PageCheck.VisitAsync(context, $"{app.BaseUrl}/admin/settings", "admin", "settings", async (tab, language) =>
             Assert.Equal(language == "da" ? "Indstillinger" : "Settings", await tab.Locator("h1").InnerTextAsync()));
+        await PageCheck.VisitAsync(context, $"{app.BaseUrl}/admin/program-page", "admin", "program-page", async (tab, language) =>
+        {
+            Assert.Equal(language == "da" ? "Programside" : "Program page", await tab.Locator("h1").InnerTextAsync());
+            Assert.Equal(language == "da" ? "Tag imod ansøgninger" : "Accept applications", (await tab.Locator("label:has(#Input_AcceptingApplications)").InnerTextAsync()).Trim());
+        });
 
         await page.GotoAsync($"{app.BaseUrl}/admin/settings");
         await page.GetByLabel("Cookie window (days)").FillAsync("60");

@@ -13,7 +13,8 @@ namespace ShopAffiliate.Admin.Pages.Admin;
 
 /// <summary>The merchant edits the public program page, the terms (each change a new version), the questions and auto-approval.</summary>
 [Authorize]
-public sealed class ProgramPageModel(AppDbContext db, TenantContext tenant, Core.Communication.ProgramChangeMails programMails) : PageModel
+public sealed class ProgramPageModel(AppDbContext db, TenantContext tenant, Core.Communication.ProgramChangeMails programMails,
+    Microsoft.Extensions.Localization.IStringLocalizer<AdminText> text) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid? Ws { get; set; }
     [BindProperty] public PageInput Input { get; set; } = new();
@@ -46,9 +47,9 @@ public sealed class ProgramPageModel(AppDbContext db, TenantContext tenant, Core
         var domains = (Input.AutoApproveDomains ?? "").Split([',', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(d => d.TrimStart('@').ToLowerInvariant()).Distinct().ToList();
         if (Input.AutoApprove == AutoApproveRule.EmailDomain && domains.Count == 0)
-            ModelState.AddModelError("Input.AutoApproveDomains", "Name at least one email domain to approve automatically.");
-        if ((Input.Pitch?.Length ?? 0) > 8000) ModelState.AddModelError("Input.Pitch", "Keep the pitch under 8000 characters.");
-        if ((Input.Terms?.Length ?? 0) > 40000) ModelState.AddModelError("Input.Terms", "Keep the terms under 40000 characters.");
+            ModelState.AddModelError("Input.AutoApproveDomains", text["Name at least one email domain to approve automatically."]);
+        if ((Input.Pitch?.Length ?? 0) > 8000) ModelState.AddModelError("Input.Pitch", text["Keep the pitch under 8000 characters."]);
+        if ((Input.Terms?.Length ?? 0) > 40000) ModelState.AddModelError("Input.Terms", text["Keep the terms under 40000 characters."]);
         if (!ModelState.IsValid)
         {
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
@@ -72,7 +73,7 @@ public sealed class ProgramPageModel(AppDbContext db, TenantContext tenant, Core
         page.AutoApprove = Input.AutoApprove;
         page.AutoApproveDomains = domains;
         await db.SaveChangesAsync(ct);
-        TempData.SetStatus(StatusKind.Success, "Saved. The program page shows the changes now.");
+        TempData.SetStatus(StatusKind.Success, text["Saved. The program page shows the changes now."]);
         return RedirectToPage(new { ws = Ws });
     }
 
