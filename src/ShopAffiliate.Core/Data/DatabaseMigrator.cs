@@ -29,7 +29,7 @@ public sealed partial class DatabaseMigrator(AppDbContext db, ILogger<DatabaseMi
     public async Task EnsureMonthlyRollupTriggersAsync(CancellationToken cancellationToken)
     {
         var postgres = db.Database.IsNpgsql();
-        foreach (var table in Reports.MonthlyRollupSql.All)
+        foreach (var table in Reports.MonthlyRollupSql.Kept)
         {
             var (count, parameter) = table.CountTriggers(postgres);
             if (await db.Database.SqlQueryRaw<int>(count, parameter).SingleAsync(cancellationToken) == table.TriggerCount(postgres)) continue;

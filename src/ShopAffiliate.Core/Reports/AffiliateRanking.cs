@@ -7,8 +7,9 @@ using ShopAffiliate.Core.Data;
 namespace ShopAffiliate.Core.Reports;
 
 /// <summary>
-/// The affiliate ranking's candidates, ranked in SQL (ADR 0041): the period's whole months from "MonthlyRollups" and
-/// the days around them from "DailyRollups" in one <c>UNION ALL</c>, summed per affiliate, and only the rows that can
+/// The affiliate ranking's candidates, ranked in SQL (ADR 0041): the period's blocks of months and days from
+/// "RankingRollups" (<see cref="RankingRollupSql.Decompose"/>) and its single days from "DailyRollups" in one
+/// <c>UNION ALL</c>, summed per affiliate, and only the rows that can
 /// be in the top <c>limit</c> returned, instead of every affiliate's sums (10,000 rows materialized and ranked in
 /// memory cost more than the database's own work).
 /// <list type="bullet">
@@ -24,12 +25,14 @@ namespace ShopAffiliate.Core.Reports;
 /// </summary>
 internal static class AffiliateRanking
 {
-    /// <summary>A part of the period: whole months (<paramref name="Monthly"/>) or days, both ends included.</summary>
-    public readonly record struct Span(bool Monthly, DateOnly From, DateOnly To);
-
     public sealed record Filters(Guid WorkspaceId, Guid? AffiliateId, Guid? ShopId, string? Currency, bool OrdersOnly);
 
     public sealed record Candidate(Guid AffiliateId, long Clicks, long UniqueClicks, long Impressions, long Orders, long RevenueMinor, long RefundsMinor, long CommissionMinor);
+
+    private static readonly HashSet<string> ClickColumns = [nameof(DailyRollup.Clicks), nameof(DailyRollup.UniqueClicks), nameof(DailyRollup.Impressions)];
+
+    private static readonly HashSet<string> OrderColumns =
+        [nameof(DailyRollup.Orders), nameof(DailyRollup.RevenueMinor), nameof(DailyRollup.RefundsMinor), nameof(DailyRollup.CommissionMinor)];
 
     private static readonly string[] Measures =
         [nameof(DailyRollup.Clicks), nameof(DailyRollup.UniqueClicks), nameof(DailyRollup.Impressions), nameof(DailyRollup.Orders),
@@ -37,14 +40,14 @@ internal static class AffiliateRanking
 
     /// <summary>The candidates for the top <paramref name="limit"/> by <paramref name="metric"/>; only the columns in <paramref name="need"/> are summed (the others are 0).</summary>
     public static async Task<List<Candidate>> CandidatesAsync(
-        AppDbContext db, IReadOnlyList<Span> spans, Filters filters, ReportMetric metric, IReadOnlySet<string> need, int limit, CancellationToken ct)
+        AppDbContext db, IReadOnlyList<RankingRollupSql.Block> blocks, Filters filters, ReportMetric metric, IReadOnlySet<string> need, int limit, CancellationToken ct)
     {
         var postgres = db.Database.IsNpgsql();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = Sql(command, spans, filters, metric, need, limit, postgres);
+            command.CommandText = Sql(command, blocks, filters, metric, need, limit, postgres);
             var found = new List<Candidate>();
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -61,7 +64,7 @@ internal static class AffiliateRanking
         }
     }
 
-    private static string Sql(DbCommand command, IReadOnlyList<Span> spans, Filters f, ReportMetric metric, IReadOnlySet<string> need, int limit, bool postgres)
+    private static string Sql(DbCommand command, IReadOnlyList<RankingRollupSql.Block> blocks, Filters f, ReportMetric metric, IReadOnlySet<string> need, int limit, bool postgres)
     {
         var summed = Measures.Where(need.Contains).ToList();
         var real = postgres ? "double precision" : "REAL";
@@ -69,21 +72,28 @@ internal static class AffiliateRanking
         string Sum(string column) => postgres ? $"CAST(SUM(\"{column}\") AS bigint)" : $"SUM(\"{column}\")";
         var zero = postgres ? "CAST(0 AS bigint)" : "0";
         var parts = new List<string>();
-        foreach (var span in spans)
+        // Each block summed per affiliate first, its click rows (currency '') and its order rows apart: each is one
+        // range of the ranking table's key in affiliate order, so it groups as it scans, and the outer GROUP BY sorts
+        // the blocks' sums instead of every row. Click rows hold only click measures and order rows only order ones
+        // (DailyRollup), so the parts add up to what one pass over both would.
+        var orderCurrency = f.Currency is { } c ? $"\"Currency\" = {Add(command, c, postgres)}" : "\"Currency\" <> ''";
+        var workspace = Add(command, f.WorkspaceId, postgres);
+        var empty = Add(command, Guid.Empty, postgres);
+        var affiliate = f.AffiliateId is { } a ? Add(command, a, postgres) : null;
+        var shop = f.ShopId is { } s ? Add(command, s, postgres) : null;
+        foreach (var block in blocks)
         {
-            var (table, column) = span.Monthly ? ("MonthlyRollups", "Month") : ("DailyRollups", "Day");
-            // Each part summed per affiliate first: the monthly table's key starts with the affiliate, so its part
-            // groups as it scans, and the outer GROUP BY sorts some thousand sums instead of every row.
-            var part = new StringBuilder("SELECT \"AffiliateId\", ").AppendJoin(", ", summed.Select(m => $"{Sum(m)} AS \"{m}\""))
-                .Append($" FROM \"{table}\" WHERE \"WorkspaceId\" = {Add(command, f.WorkspaceId, postgres)}")
-                .Append($" AND \"{column}\" >= {Add(command, span.From, postgres)} AND \"{column}\" <= {Add(command, span.To, postgres)}")
-                .Append($" AND \"AffiliateId\" <> {Add(command, Guid.Empty, postgres)}");
-            if (f.AffiliateId is { } a) part.Append($" AND \"AffiliateId\" = {Add(command, a, postgres)}");
-            if (f.ShopId is { } s) part.Append($" AND (\"ShopId\" = {Add(command, s, postgres)} OR \"Currency\" = '')");
-            if (f.Currency is { } c) part.Append($" AND (\"Currency\" = {Add(command, c, postgres)} OR \"Currency\" = '')");
-            if (f.OrdersOnly) part.Append(" AND \"Currency\" <> ''");
-            parts.Add(part.Append(" GROUP BY \"AffiliateId\"").ToString());
+            var where = block.IsDay
+                ? $" FROM \"DailyRollups\" WHERE \"WorkspaceId\" = {workspace} AND \"Day\" = {Add(command, block.Start, postgres)}"
+                : $" FROM \"{RankingRollupSql.Table}\" WHERE \"WorkspaceId\" = {workspace} AND \"Span\" = {Add(command, block.Span, postgres)} AND \"Start\" = {Add(command, block.Start, postgres)}";
+            where += $" AND \"AffiliateId\" <> {empty}" + (affiliate is null ? "" : $" AND \"AffiliateId\" = {affiliate}");
+            string Part(IReadOnlySet<string> columns, string filter) =>
+                new StringBuilder("SELECT \"AffiliateId\", ").AppendJoin(", ", summed.Select(m => columns.Contains(m) ? $"{Sum(m)} AS \"{m}\"" : $"{zero} AS \"{m}\""))
+                    .Append(where).Append(" AND ").Append(filter).Append(" GROUP BY \"AffiliateId\"").ToString();
+            if (!f.OrdersOnly) parts.Add(Part(ClickColumns, "\"Currency\" = ''"));
+            parts.Add(Part(OrderColumns, shop is null ? orderCurrency : $"{orderCurrency} AND \"ShopId\" = {shop}"));
         }
+        if (parts.Count == 0) parts.Add($"SELECT \"AffiliateId\", {string.Join(", ", summed.Select(m => $"{zero} AS \"{m}\""))} FROM \"DailyRollups\" WHERE 1 = 0");
 
         var (value, denominator) = Ranking(metric, real);
         var sums = new StringBuilder("SELECT \"AffiliateId\" AS k, ")
@@ -165,6 +175,7 @@ internal static class AffiliateRanking
         {
             (Guid g, false) => g.ToString().ToUpperInvariant(),
             (DateOnly d, false) => d.ToString(ReportCalendar.DateFormat, CultureInfo.InvariantCulture),
+            (int n, _) => (long)n,
             _ => value,
         };
         command.Parameters.Add(parameter);

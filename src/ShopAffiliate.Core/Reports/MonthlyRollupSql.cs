@@ -7,7 +7,7 @@ namespace ShopAffiliate.Core.Reports;
 /// create them; <see cref="Data.DatabaseMigrator"/> re-creates them when missing (SQLite drops a table's triggers when a
 /// later migration rebuilds the table) and then recomputes the months from the days.
 /// </summary>
-public sealed class MonthlyRollupSql
+public sealed class MonthlyRollupSql : IRollupTriggers
 {
     /// <summary><see cref="DailyRollup"/> into <see cref="MonthlyRollup"/>.</summary>
     public static MonthlyRollupSql Affiliates { get; } = new(
@@ -22,6 +22,9 @@ public sealed class MonthlyRollupSql
         ["Orders", "Quantity", "RevenueMinor", "CommissionMinor"]);
 
     public static IReadOnlyList<MonthlyRollupSql> All { get; } = [Affiliates, Products];
+
+    /// <summary>Every table kept by triggers on a daily table: the months and the ranking's blocks.</summary>
+    public static IReadOnlyList<IRollupTriggers> Kept { get; } = [Affiliates, Products, RankingRollupSql.Affiliates];
 
     private readonly string _daily;
     private readonly string _monthly;

@@ -130,28 +130,19 @@ public sealed class ReportService(AppDbContext db, TimeProvider clock)
     }
 
     /// <summary>
-    /// Per affiliate (ADR 0041): the period's whole months from <see cref="MonthlyRollup"/>, the days before and after
-    /// them from <see cref="DailyRollup"/>, summed and ranked in one SQL statement (<see cref="AffiliateRanking"/>),
+    /// Per affiliate (ADR 0041): the period as a handful of month and day blocks (<see cref="RankingRollupSql"/>) and
+    /// single days from <see cref="DailyRollup"/>, summed and ranked in one SQL statement (<see cref="AffiliateRanking"/>),
     /// which returns only the rows that can be in the top <paramref name="limit"/>.
     /// </summary>
     private async Task<List<(string Key, Sums Sums)>> AffiliateSumsAsync(ReportPeriod period, string? currency, ReportMetric metric, int limit, CancellationToken ct)
     {
-        var firstMonth = period.From.Day == 1 ? period.From : ReportCalendar.MonthStart(period.From).AddMonths(1);
-        var afterLastMonth = ReportCalendar.MonthStart(period.To.AddDays(1)); // the first day not in a whole month
-        var spans = new List<AffiliateRanking.Span>();
-        if (firstMonth < afterLastMonth)
-        {
-            spans.Add(new(true, firstMonth, afterLastMonth.AddMonths(-1)));
-            if (period.From < firstMonth) spans.Add(new(false, period.From, firstMonth.AddDays(-1)));
-            if (afterLastMonth <= period.To) spans.Add(new(false, afterLastMonth, period.To));
-        }
-        else spans.Add(new(false, period.From, period.To));
+        var blocks = RankingRollupSql.Decompose(period.From, period.To);
         // A metric of orders and money alone reads the order rows only (click rows hold none of it): half the rows.
         // An affiliate with clicks and no order is then not ranked, rather than ranked with 0.
         var need = MeasuresOf(metric);
         var ordersOnly = need.All(OrderColumns.Contains);
         var workspace = db.CurrentWorkspaceId ?? throw new InvalidOperationException("Reports belong to a workspace.");
-        var found = await AffiliateRanking.CandidatesAsync(db, spans,
+        var found = await AffiliateRanking.CandidatesAsync(db, blocks,
             new AffiliateRanking.Filters(workspace, period.AffiliateId, period.ShopId, currency, ordersOnly), metric, need, limit, ct);
         return found.Select(c => (c.AffiliateId.ToString(),
             new Sums("", c.Clicks, c.UniqueClicks, c.Impressions, c.Orders, c.RevenueMinor, c.RefundsMinor, c.CommissionMinor, 0, 0, 0))).ToList();

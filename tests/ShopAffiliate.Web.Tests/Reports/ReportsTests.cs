@@ -156,6 +156,7 @@ public abstract class ReportsTests(BootstrappedApp fixture)
         Assert.Equal(new Dictionary<string, string> { ["Jane"] = "30.00", ["Bob"] = "5.00" }, await TopAsync("metric=epc&currency=DKK&from=2026-10-15&to=2026-12-01"));
         Assert.Equal(new Dictionary<string, string> { ["Jane"] = "2", ["Bob"] = "2" }, await TopAsync("metric=orders&from=2026-10-15&to=2026-12-01"));
         Assert.Equal(await MonthsFromDaysAsync(p), await MonthlyRowsAsync(p));
+        Assert.Equal(await BlocksFromDaysAsync(p), await BlockRowsAsync(p));
 
         // Money ranks within one currency: with two, the caller names one.
         var ambiguous = await p.Api.GetAsync("/api/v1/reports/top?by=affiliate&metric=revenue&from=2026-11-01&to=2026-11-30");
@@ -204,6 +205,7 @@ public abstract class ReportsTests(BootstrappedApp fixture)
         Assert.Equal(rowsBefore, await RollupRowsAsync(p, new DateOnly(2026, 11, 10)));
         // The monthly rollups followed every change of the days: the late refund, the rebuild's delete and re-insert.
         Assert.Equal(await MonthsFromDaysAsync(p), await MonthlyRowsAsync(p));
+        Assert.Equal(await BlocksFromDaysAsync(p), await BlockRowsAsync(p));
     }
 
     /// <summary>
@@ -399,19 +401,22 @@ public abstract class ReportsTests(BootstrappedApp fixture)
         await using (var scope = App.Scope())
         {
             var db = scope.ServiceProvider.GetRequiredService<ShopAffiliate.Core.Data.AppDbContext>();
-            foreach (var sql in ShopAffiliate.Core.Reports.MonthlyRollupSql.All.SelectMany(t => t.DropTriggers(postgres)))
+            foreach (var sql in ShopAffiliate.Core.Reports.MonthlyRollupSql.Kept.SelectMany(t => t.DropTriggers(postgres)))
                 await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(db.Database, sql);
         }
         await p.ClicksAsync(jane, code, link, Utc("2026-09-11T08:00:00Z"), 3);
         await p.CaughtUpAsync();
         Assert.NotEqual(await MonthsFromDaysAsync(p), await MonthlyRowsAsync(p));
+        Assert.NotEqual(await BlocksFromDaysAsync(p), await BlockRowsAsync(p));
 
         await using (var scope = App.Scope())
             await scope.ServiceProvider.GetRequiredService<ShopAffiliate.Core.Data.DatabaseMigrator>().EnsureMonthlyRollupTriggersAsync(CancellationToken.None);
         Assert.Equal(await MonthsFromDaysAsync(p), await MonthlyRowsAsync(p));
+        Assert.Equal(await BlocksFromDaysAsync(p), await BlockRowsAsync(p));
         await p.ClicksAsync(jane, code, link, Utc("2026-09-12T08:00:00Z"), 1);
         await p.CaughtUpAsync();
         Assert.Equal(await MonthsFromDaysAsync(p), await MonthlyRowsAsync(p));
+        Assert.Equal(await BlocksFromDaysAsync(p), await BlockRowsAsync(p));
         Assert.Contains(await MonthlyRowsAsync(p), r => r.StartsWith($"{jane} 2026-09-01 ", StringComparison.Ordinal) && r.Contains(": 6 6 ", StringComparison.Ordinal));
     }
 
@@ -503,6 +508,57 @@ public abstract class ReportsTests(BootstrappedApp fixture)
             _ => Rounded(revenue - commission, commission),
         };
     }
+
+    /// <summary>The program's ranking blocks (<c>RankingRollups</c>, not in the EF model) that are not all zero.</summary>
+    private async Task<List<string>> BlockRowsAsync(ReportProgram p) =>
+        await p.WithAsync<List<string>, ShopAffiliate.Core.Data.AppDbContext>(async db =>
+        {
+            var postgres = App.Provider == Db.Postgres;
+            var workspace = db.CurrentWorkspaceId!.Value;
+            var connection = Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetDbConnection(db.Database);
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT \"AffiliateId\", \"Span\", \"Start\", \"ShopId\", \"Currency\", \"Clicks\", \"UniqueClicks\", \"Impressions\", \"Orders\", \"RevenueMinor\", \"RefundsMinor\", \"CommissionMinor\", \"SecondTierMinor\", \"EarnedMinor\", \"ReversedMinor\" FROM \"RankingRollups\" WHERE \"WorkspaceId\" = @w";
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@w";
+            parameter.Value = postgres ? workspace : workspace.ToString().ToUpperInvariant();
+            command.Parameters.Add(parameter);
+            var rows = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var measures = Enumerable.Range(5, 10).Select(i => Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture)).ToList();
+                if (measures.All(m => m == 0)) continue;
+                var start = postgres ? reader.GetFieldValue<DateOnly>(2) : DateOnly.Parse(reader.GetString(2), CultureInfo.InvariantCulture);
+                var affiliate = postgres ? reader.GetGuid(0) : Guid.Parse(reader.GetString(0));
+                var shop = postgres ? reader.GetGuid(3) : Guid.Parse(reader.GetString(3));
+                rows.Add($"{affiliate} {Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture)} {start:yyyy-MM-dd} {shop} {reader.GetString(4)}: {string.Join(" ", measures)}");
+            }
+            return rows.Order(StringComparer.Ordinal).ToList();
+        });
+
+    /// <summary>The same blocks computed here from the program's daily rollups: months aligned on year * 12 + month - 1, days on the day of the month.</summary>
+    private static async Task<List<string>> BlocksFromDaysAsync(ReportProgram p) =>
+        await p.WithAsync<List<string>, ShopAffiliate.Core.Data.AppDbContext>(async db =>
+            (await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.DailyRollups))
+            .SelectMany(r => new[] { 1001, 1002, 1004, 1008, 2, 4, 8, 16 }.Select(span =>
+            {
+                DateOnly start;
+                if (span > 1000)
+                {
+                    var month = r.Day.Year * 12 + r.Day.Month - 1;
+                    month -= month % (span - 1000);
+                    start = new DateOnly(month / 12, month % 12 + 1, 1);
+                }
+                else start = r.Day.AddDays(-((r.Day.Day - 1) % span));
+                return (Key: (r.AffiliateId, Span: span, Start: start, r.ShopId, r.Currency), Row: r);
+            }))
+            .GroupBy(x => x.Key, x => x.Row)
+            .Select(g => (g.Key, Measures: new[] { g.Sum(r => r.Clicks), g.Sum(r => r.UniqueClicks), g.Sum(r => r.Impressions), g.Sum(r => r.Orders), g.Sum(r => r.RevenueMinor),
+                g.Sum(r => r.RefundsMinor), g.Sum(r => r.CommissionMinor), g.Sum(r => r.SecondTierMinor), g.Sum(r => r.EarnedMinor), g.Sum(r => r.ReversedMinor) }))
+            .Where(x => x.Measures.Any(m => m != 0))
+            .Select(x => $"{x.Key.AffiliateId} {x.Key.Span} {x.Key.Start:yyyy-MM-dd} {x.Key.ShopId} {x.Key.Currency}: {string.Join(" ", x.Measures)}")
+            .Order(StringComparer.Ordinal).ToList());
 
     /// <summary>The program's monthly rollup rows that are not all zero.</summary>
     private static async Task<List<string>> MonthlyRowsAsync(ReportProgram p) =>
