@@ -128,8 +128,12 @@ builder.Services.AddScoped<ShopAffiliate.Core.Communication.AnnouncementService>
 builder.Services.AddScoped<ShopAffiliate.Core.Communication.NotificationPreferenceService>();
 builder.Services.AddScoped<ShopAffiliate.Core.Campaigns.CampaignService>();
 builder.Services.AddScoped<ShopAffiliate.Core.Communication.CommissionEarnedMails>();
+builder.Services.AddOptions<ShopAffiliate.Core.Communication.CommissionEarnedMailOptions>()
+    .Configure<IConfiguration>((o, c) => o.SettleSeconds = Math.Clamp(c.GetValue("Mail:CommissionEarnedSettleSeconds", o.SettleSeconds), 0, 3600));
 builder.Services.AddScoped<ShopAffiliate.Core.Communication.ProgramChangeMails>();
 builder.Services.AddHostedService<ShopAffiliate.Web.Features.Communication.CommissionEarnedMailer>();
+builder.Services.AddScoped<ShopAffiliate.Core.Communication.MonthlyStatementMails>();
+builder.Services.AddHostedService<ShopAffiliate.Web.Features.Communication.MonthlyStatementMailer>();
 
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
     ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier);

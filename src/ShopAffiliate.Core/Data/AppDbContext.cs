@@ -48,6 +48,7 @@ public abstract class AppDbContext(DbContextOptions options, ITenantContext? ten
     public DbSet<Webhooks.WebhookEndpoint> WebhookEndpoints => Set<Webhooks.WebhookEndpoint>();
     public DbSet<Email.EmailTemplateOverride> EmailTemplateOverrides => Set<Email.EmailTemplateOverride>();
     public DbSet<Email.EmailSuppression> EmailSuppressions => Set<Email.EmailSuppression>();
+    public DbSet<Email.MailSenderMark> MailSenderMarks => Set<Email.MailSenderMark>();
     public DbSet<Privacy.PrivacyRequest> PrivacyRequests => Set<Privacy.PrivacyRequest>();
     public DbSet<Security.OneTimeValue> OneTimeValues => Set<Security.OneTimeValue>();
     public DbSet<ConnectCode> ConnectCodes => Set<ConnectCode>();

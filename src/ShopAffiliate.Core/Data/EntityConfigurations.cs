@@ -180,6 +180,8 @@ internal sealed class CommissionConfiguration : IEntityTypeConfiguration<Commiss
         b.HasIndex(c => new { c.OrderId, c.AffiliateId, c.Tier }).IsUnique();
         b.HasIndex(c => new { c.WorkspaceId, c.Status, c.EligibleAt });
         b.HasIndex(c => new { c.WorkspaceId, c.AffiliateId });
+        // The commission-earned sender reads forward from its mark, across programs (CommissionEarnedMails).
+        b.HasIndex(c => new { c.CreatedAt, c.Id });
         b.Property(c => c.Amount).HasPrecision(18, 4);
         b.Property(c => c.Currency).HasMaxLength(3);
         b.Property(c => c.Explanation).HasMaxLength(4000);

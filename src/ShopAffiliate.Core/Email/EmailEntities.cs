@@ -50,3 +50,24 @@ internal sealed class EmailSuppressionConfiguration : IEntityTypeConfiguration<E
         b.HasOne<Workspaces.Workspace>().WithMany().HasForeignKey(s => s.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+/// <summary>
+/// How far a background mail sender has read its source table (one row per sender, across programs and nodes):
+/// the (CreatedAt, Id) of the last row it has looked at. Read after, never again.
+/// </summary>
+public sealed class MailSenderMark
+{
+    public required string Sender { get; init; }
+    public DateTime At { get; set; }
+    public Guid LastId { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+internal sealed class MailSenderMarkConfiguration : IEntityTypeConfiguration<MailSenderMark>
+{
+    public void Configure(EntityTypeBuilder<MailSenderMark> b)
+    {
+        b.HasKey(m => m.Sender);
+        b.Property(m => m.Sender).HasMaxLength(64);
+    }
+}

@@ -13,6 +13,45 @@ using ShopAffiliate.Web.Tests.Infrastructure;
 
 namespace ShopAffiliate.Web.Tests.Communication;
 
+/// <summary>An approved affiliate and a paid order of theirs, through the API and the engine, for the mail tests.</summary>
+public static class CommissionMailScenario
+{
+    public static async Task<(Guid Id, string Email, string Code)> AffiliateAsync(TestApp app, string name, string? language)
+    {
+        var api = app.ApiClient();
+        Assert.True((await api.PutAsJsonAsync("/api/v1/settings/program", new { defaultCommissionRate = 0.1m })).IsSuccessStatusCode);
+        var code = $"{name.ToLowerInvariant()}{Guid.NewGuid():N}"[..12];
+        var email = $"{code}@example.com";
+        var created = await api.PostAsJsonAsync("/api/v1/affiliates", new { name, email, referralCode = code });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/v1/affiliates/{id}/approve", new { })).StatusCode);
+        var ws = await new Scenario(app).WorkspaceIdAsync();
+        await using var scope = app.Scope(ws);
+        await scope.ServiceProvider.GetRequiredService<AppDbContext>().Affiliates.Where(a => a.Id == id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Language, language));
+        return (id, email, code);
+    }
+
+    public static async Task<(Guid Id, decimal Amount)> OrderAsync(TestApp app, string code, decimal amount)
+    {
+        var ws = await new Scenario(app).WorkspaceIdAsync();
+        await using var scope = app.Scope(ws);
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var shop = await db.Shops.FirstOrDefaultAsync();
+        if (shop is null)
+        {
+            db.Shops.Add(shop = new Shop { WorkspaceId = ws, Platform = ShopPlatform.Shopify, Domain = $"mail-{Guid.NewGuid():N}"[..12] + ".myshopify.com", Currency = "USD", Name = "Shop" });
+            await db.SaveChangesAsync();
+        }
+        var number = $"{Guid.NewGuid():N}"[..10];
+        var at = DateTime.UtcNow.AddMinutes(-5);
+        await scope.ServiceProvider.GetRequiredService<OrderProcessor>().ApplyOrderAsync(
+            Scenario.Order(new ShopId(shop.Id), number, at, OrderState.Paid, amount, [new ReferralTouch(code, null, at.AddMinutes(-1), TouchSource.CartAttribute)]), default);
+        var commission = await db.Commissions.Where(c => db.Orders.Any(o => o.Id == c.OrderId && o.ExternalId == number)).Select(c => new { c.Id, c.Amount }).SingleAsync();
+        return (commission.Id, commission.Amount);
+    }
+}
+
 /// <summary>The outbox's fixture (real SMTP sink, fast retries) with the commission-earned sender on, every 0.2 s.</summary>
 public abstract class CommissionMailFixture(Db provider) : OutboxFixture(provider)
 {
@@ -20,6 +59,7 @@ public abstract class CommissionMailFixture(Db provider) : OutboxFixture(provide
     {
         ["Mail:CommissionEarned"] = "true",
         ["Mail:CommissionEarnedSeconds"] = "0.2",
+        ["Mail:CommissionEarnedSettleSeconds"] = "0.5",
     };
 }
 
@@ -36,39 +76,9 @@ public abstract class CommissionEarnedMailTests(CommissionMailFixture fixture)
 {
     private TestApp App => fixture.App;
 
-    private async Task<(Guid Id, string Email, string Code)> AffiliateAsync(string name, string? language)
-    {
-        var api = App.ApiClient();
-        Assert.True((await api.PutAsJsonAsync("/api/v1/settings/program", new { defaultCommissionRate = 0.1m })).IsSuccessStatusCode);
-        var code = $"{name.ToLowerInvariant()}{Guid.NewGuid():N}"[..12];
-        var email = $"{code}@example.com";
-        var created = await api.PostAsJsonAsync("/api/v1/affiliates", new { name, email, referralCode = code });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/v1/affiliates/{id}/approve", new { })).StatusCode);
-        var ws = await new Scenario(App).WorkspaceIdAsync();
-        await using var scope = App.Scope(ws);
-        await scope.ServiceProvider.GetRequiredService<AppDbContext>().Affiliates.Where(a => a.Id == id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Language, language));
-        return (id, email, code);
-    }
+    private Task<(Guid Id, string Email, string Code)> AffiliateAsync(string name, string? language) => CommissionMailScenario.AffiliateAsync(App, name, language);
 
-    private async Task<decimal> OrderAsync(string code, decimal amount)
-    {
-        var ws = await new Scenario(App).WorkspaceIdAsync();
-        await using var scope = App.Scope(ws);
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var shop = await db.Shops.FirstOrDefaultAsync();
-        if (shop is null)
-        {
-            db.Shops.Add(shop = new Shop { WorkspaceId = ws, Platform = ShopPlatform.Shopify, Domain = $"mail-{Guid.NewGuid():N}"[..12] + ".myshopify.com", Currency = "USD", Name = "Shop" });
-            await db.SaveChangesAsync();
-        }
-        var number = $"{Guid.NewGuid():N}"[..10];
-        var at = DateTime.UtcNow.AddMinutes(-5);
-        await scope.ServiceProvider.GetRequiredService<OrderProcessor>().ApplyOrderAsync(
-            Scenario.Order(new ShopId(shop.Id), number, at, OrderState.Paid, amount, [new ReferralTouch(code, null, at.AddMinutes(-1), TouchSource.CartAttribute)]), default);
-        return await db.Commissions.Where(c => db.Orders.Any(o => o.Id == c.OrderId && o.ExternalId == number)).Select(c => c.Amount).SingleAsync();
-    }
+    private async Task<decimal> OrderAsync(string code, decimal amount) => (await CommissionMailScenario.OrderAsync(App, code, amount)).Amount;
 
     private List<MimeKit.MimeMessage> Earned(string email) =>
         [.. fixture.Smtp.MessagesTo(email).Where(m => m.Subject?.StartsWith("You earned", StringComparison.Ordinal) == true)];

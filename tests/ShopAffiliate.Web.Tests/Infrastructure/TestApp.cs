@@ -83,6 +83,8 @@ public class TestApp : WebApplicationFactory<Program>
         // The commission-earned sender mails every new commission: off, so tests that count an address's mails stay
         // exact; CommissionEarnedMailTests turn it on.
         all.TryAdd("Mail:CommissionEarned", "false");
+        // Likewise the monthly statements (in the first days of a month): MonthlyStatementMailTests run passes themselves.
+        all.TryAdd("Mail:MonthlyStatement", "false");
         // Uploaded creatives likewise: a folder of this app's.
         all.TryAdd("Creatives:Folder", Path.Combine(Path.GetTempPath(), $"sa-creatives-{Guid.NewGuid():N}"));
         if (provider == Db.Postgres)

@@ -607,6 +607,8 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
 
                     b.HasIndex("AffiliateId");
 
+                    b.HasIndex("CreatedAt", "Id");
+
                     b.HasIndex("WorkspaceId", "AffiliateId");
 
                     b.HasIndex("OrderId", "AffiliateId", "Tier")
@@ -1299,6 +1301,26 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("EmailTemplateOverrides");
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Email.MailSenderMark", b =>
+                {
+                    b.Property<string>("Sender")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("LastId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Sender");
+
+                    b.ToTable("MailSenderMarks");
                 });
 
             modelBuilder.Entity("ShopAffiliate.Core.Identity.AppUser", b =>

@@ -593,6 +593,8 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("AffiliateId");
 
+                    b.HasIndex("CreatedAt", "Id");
+
                     b.HasIndex("WorkspaceId", "AffiliateId");
 
                     b.HasIndex("OrderId", "AffiliateId", "Tier")
@@ -1283,6 +1285,26 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("EmailTemplateOverrides");
+                });
+
+            modelBuilder.Entity("ShopAffiliate.Core.Email.MailSenderMark", b =>
+                {
+                    b.Property<string>("Sender")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("LastId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Sender");
+
+                    b.ToTable("MailSenderMarks");
                 });
 
             modelBuilder.Entity("ShopAffiliate.Core.Identity.AppUser", b =>
