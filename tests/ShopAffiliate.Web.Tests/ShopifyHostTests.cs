@@ -534,6 +534,18 @@ public abstract class ShopifyHostTests(Db provider) : IDisposable
         },
     }.ToJsonString();
 
+    /// <summary>Gives the shop a token and queues its import, as the install does.</summary>
+    private async Task StartBackfillAsync(TestApp app, ShopAffiliate.Core.Engine.ShopId shopId)
+    {
+        await using var scope = app.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var shop = await db.Shops.IgnoreQueryFilters().SingleAsync(x => x.Id == shopId.Value);
+        shop.EncryptedCredentials = scope.ServiceProvider.GetRequiredService<ShopSecrets>().Protect(new ShopCredentials("shpat_backfill", "read_orders", null, null, null));
+        await db.SaveChangesAsync();
+        await ShopAffiliate.Web.Features.Shopify.ShopifyBackfill.EnqueueAsync(db, shop, _clock.GetUtcNow().UtcDateTime, null, default);
+        scope.ServiceProvider.GetRequiredService<InboxSignal>().Notify();
+    }
+
     [Fact]
     public async Task TheBackfillImportsThePast60DaysPageByPageAndCreditsReferredOrders()
     {
@@ -548,15 +560,7 @@ public abstract class ShopifyHostTests(Db provider) : IDisposable
         _shopify.Given(Request.Create().WithPath("/admin/api/2026-01/graphql.json").UsingPost().WithBody((string? b) => b is not null && b.Contains("orders(first") && b.Contains("\"after\":\"c1\"")))
             .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(page2));
 
-        await using (var scope = app.Scope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var shop = await db.Shops.IgnoreQueryFilters().SingleAsync(x => x.Id == shopId.Value);
-            shop.EncryptedCredentials = scope.ServiceProvider.GetRequiredService<ShopSecrets>().Protect(new ShopCredentials("shpat_backfill", "read_orders", null, null, null));
-            await db.SaveChangesAsync();
-            await ShopAffiliate.Web.Features.Shopify.ShopifyBackfill.EnqueueAsync(db, shop, _clock.GetUtcNow().UtcDateTime, null, default);
-            scope.ServiceProvider.GetRequiredService<InboxSignal>().Notify();
-        }
+        await StartBackfillAsync(app, shopId);
         await WaitForInboxAsync(app);
 
         var queries = _shopify.LogEntries.Where(e => e.RequestMessage!.Body!.Contains("orders(first")).ToList();
@@ -567,6 +571,85 @@ public abstract class ShopifyHostTests(Db provider) : IDisposable
         var commission = Assert.Single(await CommissionsAsync(app));
         Assert.Equal(jane, commission.AffiliateId);
         Assert.Equal(5.00m, commission.Amount); // 10% of 100.00, halved by the refund of one of two hoodies
+    }
+
+    private void StubOrdersPage(string? after, string page) =>
+        _shopify.Given(Request.Create().WithPath("/admin/api/2026-01/graphql.json").UsingPost()
+                .WithBody((string? b) => b is not null && b.Contains("orders(first") && b.Contains(after is null ? "\"after\":null" : $"\"after\":\"{after}\"")))
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(page));
+
+    private int OrdersQueriesAfter(string? after) => _shopify.LogEntries.Count(e => e.RequestMessage!.Body!.Contains("orders(first")
+        && e.RequestMessage.Body.Contains(after is null ? "\"after\":null" : $"\"after\":\"{after}\""));
+
+    /// <summary>The import cell of the shop's row on /admin/settings/shops, as the signed-in owner reads it (tags stripped).</summary>
+    private static async Task<string> ImportCellAsync(HttpClient owner, Guid shopId)
+    {
+        var html = await owner.GetStringAsync("/admin/settings/shops");
+        var row = html[html.IndexOf($"data-id=\"{shopId}\"", StringComparison.Ordinal)..];
+        var cell = row[row.IndexOf("data-testid=\"import\"", StringComparison.Ordinal)..];
+        cell = cell[..cell.IndexOf("</td>", StringComparison.Ordinal)];
+        return System.Text.RegularExpressions.Regex.Replace(WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(cell, "<[^>]+>", " ")), @"\s+", " ");
+    }
+
+    [Fact]
+    public async Task TheBackfillShowsItsProgressOnTheShopsPageAfterEachStoredPageAndResumesFromTheLastOne()
+    {
+        await using var app = await AppAsync();
+        var s = new Scenario(app);
+        var shopId = await s.ShopAsync(Shop);
+        await s.ApprovedAffiliateAsync("Jane Doe", "jane");
+        var (owner, cookie) = await Staff.SignedInAsync(app, await Staff.CreateAsync(app, ShopAffiliate.Core.Workspaces.StaffRole.Owner));
+        _shopify.Given(Request.Create().WithPath("/admin/api/2026-01/graphql.json").UsingPost().WithBody((string? b) => b is not null && b.Contains("ordersCount(")))
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody("""{"data":{"ordersCount":{"count":5,"precision":"EXACT"}}}"""));
+        // Only the first page is there at first: the store fails the second (as a store under load may).
+        StubOrdersPage(null, OrdersPage(true, "c1", GraphQlOrder(2001, "2026-02-01T10:00:00Z", false, "jane", 0), GraphQlOrder(2002, "2026-02-02T10:00:00Z", false, null, 0)));
+        await StartBackfillAsync(app, shopId);
+        async Task<ShopAffiliate.Core.Shops.Shop> ShopRowAsync()
+        {
+            await using var read = app.Scope();
+            return await read.ServiceProvider.GetRequiredService<AppDbContext>().Shops.IgnoreQueryFilters().AsNoTracking().SingleAsync(x => x.Id == shopId.Value);
+        }
+
+        var afterOne = await Eventually.HoldsAsync(ShopRowAsync, x => x.ImportError is not null, "the second page to fail");
+        Assert.Equal((1, 2, 5, "c1"), (afterOne.ImportPages, afterOne.ImportOrders, afterOne.ImportTotal, afterOne.ImportCursor));
+        Assert.Null(afterOne.ImportFinishedAt);
+        Assert.Equal(_clock.GetUtcNow().UtcDateTime, afterOne.ImportStartedAt);
+        var cell = await ImportCellAsync(owner, shopId.Value);
+        Assert.Contains("Importing", cell);
+        Assert.Contains("2 of 5 orders imported", cell);
+        Assert.Contains("Last attempt failed, being retried:", cell);
+        Assert.DoesNotContain("Finished", cell);
+
+        // The retry goes on from the stored cursor: the first page is not read again.
+        StubOrdersPage("c1", OrdersPage(true, "c2", GraphQlOrder(2003, "2026-02-03T10:00:00Z", false, "jane", 0), GraphQlOrder(2004, "2026-02-04T10:00:00Z", false, null, 0)));
+        _clock.Advance(TimeSpan.FromSeconds(6));
+        app.Services.GetRequiredService<InboxSignal>().Notify();
+        var afterTwo = await Eventually.HoldsAsync(ShopRowAsync, x => x.ImportPages == 2 && x.ImportError is not null, "the second page to be stored and the third to fail");
+        Assert.Equal((4, "c2"), (afterTwo.ImportOrders, afterTwo.ImportCursor));
+        Assert.Equal(1, OrdersQueriesAfter(null));
+        Assert.Contains("4 of 5 orders imported", await ImportCellAsync(owner, shopId.Value));
+
+        StubOrdersPage("c2", OrdersPage(false, "c3", GraphQlOrder(2005, "2026-02-05T10:00:00Z", false, "jane", 0)));
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        app.Services.GetRequiredService<InboxSignal>().Notify();
+        var done = await Eventually.HoldsAsync(ShopRowAsync, x => x.ImportFinishedAt is not null, "the import to finish");
+        Assert.Equal((3, 5, (string?)null, (string?)null), (done.ImportPages, done.ImportOrders, done.ImportCursor, done.ImportError));
+        Assert.Equal(_clock.GetUtcNow().UtcDateTime, done.ImportFinishedAt);
+        // Each page stored once: c1 and c2 were asked for twice because the first ask failed, the stored pages never again.
+        Assert.Equal((1, 2, 2), (OrdersQueriesAfter(null), OrdersQueriesAfter("c1"), OrdersQueriesAfter("c2")));
+        cell = await ImportCellAsync(owner, shopId.Value);
+        Assert.Contains("Up to date", cell);
+        Assert.Contains("5 of 5 orders imported", cell);
+        Assert.Contains("Finished", cell);
+        Assert.DoesNotContain("failed", cell);
+        Assert.Equal(5, await CountAsync(app, db => db.Orders.IgnoreQueryFilters()));
+        Assert.Equal(3, (await CommissionsAsync(app)).Count); // Jane's three, each once
+
+        var danish = Staff.WithCookie(app, cookie + "; sa_culture=c=da|uic=da");
+        var dansk = await ImportCellAsync(danish, shopId.Value);
+        Assert.Contains("Ajour", dansk);
+        Assert.Contains("5 af 5 ordrer importeret", dansk);
+        Assert.Contains("Færdig", dansk);
     }
 
     [Fact]

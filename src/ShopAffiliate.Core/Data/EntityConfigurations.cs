@@ -65,6 +65,8 @@ internal sealed class ShopConfiguration : IEntityTypeConfiguration<Shop>
         b.Property(s => s.BaseUrl).HasMaxLength(500);
         b.Property(s => s.ApiAuth).HasMaxLength(20);
         b.Property(s => s.SyncError).HasMaxLength(1000);
+        b.Property(s => s.ImportCursor).HasMaxLength(1000);
+        b.Property(s => s.ImportError).HasMaxLength(1000);
         // A store is connected to one workspace at a time.
         b.HasIndex(s => new { s.Platform, s.Domain }).IsUnique();
         b.HasIndex(s => s.WorkspaceId);

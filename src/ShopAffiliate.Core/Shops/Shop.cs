@@ -60,6 +60,30 @@ public sealed class Shop : ITenantOwned, IAuditable
     /// <summary>When the platform first refused our stored token or keys (401/403) since they last worked; null when they work.</summary>
     public DateTime? CredentialsFailedAt { get; set; }
 
+    /// <summary>The running or last import of past orders (Shopify's backfill): orders created from this time on (UTC); null when none ran.</summary>
+    public DateTime? ImportSince { get; set; }
+
+    /// <summary>When that import was queued (UTC).</summary>
+    public DateTime? ImportStartedAt { get; set; }
+
+    /// <summary>When its last page was stored (UTC); null while it runs or after it failed.</summary>
+    public DateTime? ImportFinishedAt { get; set; }
+
+    /// <summary>Orders of the period read from the store and stored so far (committed pages only).</summary>
+    public int ImportOrders { get; set; }
+
+    /// <summary>How many orders the store said the period holds when the import began; null when it could not tell.</summary>
+    public int? ImportTotal { get; set; }
+
+    /// <summary>Pages stored so far; with <see cref="ImportCursor"/> the point an interrupted import resumes from.</summary>
+    public int ImportPages { get; set; }
+
+    /// <summary>The platform's cursor after the last stored page; null before the first page and after the last.</summary>
+    public string? ImportCursor { get; set; }
+
+    /// <summary>What went wrong on the import's last attempt (kept while it is retried); null when the last page worked.</summary>
+    public string? ImportError { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 

@@ -36,7 +36,15 @@ public sealed record WebhookHealth(DateTime? LastDeliveryAt, int Retrying, int P
 /// <param name="BatchesDone">Shopify: backfill messages processed (up to <c>PagesPerMessage</c> pages each); 0 for WooCommerce.</param>
 /// <param name="CheckedThrough">WooCommerce: orders modified up to this time were polled. Shopify: when the last backfill batch ran.</param>
 /// <param name="Orders">Orders of the shop stored so far.</param>
-public sealed record ShopImport(ShopImportState State, int BatchesDone, int BatchesLeft, DateTime? CheckedThrough, string? LastError, int Orders);
+/// <param name="Progress">Shopify: the import's own figures, kept page by page; null for WooCommerce and for imports queued before they were kept.</param>
+public sealed record ShopImport(
+    ShopImportState State, int BatchesDone, int BatchesLeft, DateTime? CheckedThrough, string? LastError, int Orders, ImportProgress? Progress = null);
+
+/// <param name="Since">The period imported: orders created from this time on (UTC).</param>
+/// <param name="Imported">Orders of the period read from the store and stored so far.</param>
+/// <param name="Total">What the store said the period holds when the import began; null when it could not tell.</param>
+/// <param name="Pages">Pages stored so far.</param>
+public sealed record ImportProgress(DateTime Since, DateTime StartedAt, DateTime? FinishedAt, int Imported, int? Total, int Pages);
 
 public sealed record ShopHealthRow(Shop Shop, ShopConnectionState State, WebhookHealth Webhooks, ShopImport Import)
 {
@@ -76,6 +84,7 @@ public sealed class ShopHealthService(AppDbContext db, TimeProvider clock)
                 ImportLeft = g.Count(m => m.Topic == BackfillTopic && m.Status == InboxStatus.Pending),
                 ImportFailed = g.Count(m => m.Topic == BackfillTopic && m.Status == InboxStatus.Failed),
                 ImportRanAt = g.Max(m => m.Topic == BackfillTopic ? m.ProcessedAt : null),
+                ImportFailedAt = g.Max(m => m.Topic == BackfillTopic && m.Status == InboxStatus.Failed ? (DateTime?)m.ReceivedAt : null),
             })
             .ToDictionaryAsync(x => x.ShopId, ct);
         // The last failed import batch's error per shop (failed batches are few: each stops its import).
@@ -92,17 +101,34 @@ public sealed class ShopHealthService(AppDbContext db, TimeProvider clock)
             var count = orders.GetValueOrDefault(shop.Id);
             var webhooks = i is null ? WebhookHealth.None : new WebhookHealth(i.LastDelivery, i.Retrying, i.Parked);
             ShopImport import = shop.Platform == ShopPlatform.Shopify
-                ? new ShopImport(
-                    i is null ? ShopImportState.None
-                        : i.ImportLeft > 0 ? ShopImportState.Running
-                        : i.ImportFailed > 0 ? ShopImportState.Failed
-                        : i.ImportDone > 0 ? ShopImportState.Done : ShopImportState.None,
-                    i?.ImportDone ?? 0, i?.ImportLeft ?? 0, i?.ImportRanAt, importErrors.GetValueOrDefault(shop.Id), count)
+                ? ShopifyImport(shop, i?.ImportDone ?? 0, i?.ImportLeft ?? 0, i?.ImportFailed ?? 0, i?.ImportFailedAt, i?.ImportRanAt,
+                    importErrors.GetValueOrDefault(shop.Id), count)
                 : new ShopImport(
                     shop.SyncedThrough is null ? ShopImportState.None : shop.SyncError is not null ? ShopImportState.Failed : ShopImportState.Done,
                     0, 0, shop.SyncedThrough, shop.SyncError, count);
             return new ShopHealthRow(shop, StateOf(shop), webhooks, import);
         }).ToList();
+    }
+
+    /// <summary>
+    /// A Shopify import's state: done once its last page is stored; failed when its batch was given up on (after the
+    /// import began: a parked batch of an earlier import does not count); running while a batch waits or runs.
+    /// </summary>
+    private static ShopImport ShopifyImport(
+        Shop shop, int done, int left, int failed, DateTime? failedAt, DateTime? ranAt, string? messageError, int orders)
+    {
+        var progress = shop is { ImportSince: { } since, ImportStartedAt: { } started }
+            ? new ImportProgress(since, started, shop.ImportFinishedAt, shop.ImportOrders, shop.ImportTotal, shop.ImportPages)
+            : null;
+        var failedNow = failed > 0 && (progress is null || failedAt >= progress.StartedAt);
+        var state = progress is { FinishedAt: not null } ? ShopImportState.Done
+            : left > 0 ? ShopImportState.Running
+            : failedNow ? ShopImportState.Failed
+            : progress is not null ? ShopImportState.Running
+            : done > 0 ? ShopImportState.Done
+            : ShopImportState.None;
+        var error = state == ShopImportState.Done ? null : shop.ImportError ?? (failedNow ? messageError : null);
+        return new ShopImport(state, done, left, ranAt, error, orders, progress);
     }
 
     public static ShopConnectionState StateOf(Shop shop) =>

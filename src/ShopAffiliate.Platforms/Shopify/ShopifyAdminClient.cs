@@ -263,12 +263,24 @@ public sealed class ShopifyAdminClient(IHttpClientFactory httpClientFactory, IOp
     {
         var variables = new JsonObject
         {
-            ["first"] = ShopifyGraphQlOrders.PageSize,
+            ["first"] = Options.BackfillPageSize,
             ["after"] = cursor,
             ["query"] = ShopifyGraphQlOrders.Since(since),
         };
         var data = await ExecuteAsync(shop, accessToken, ShopifyGraphQlOrders.Query, variables, "orders", cancellationToken);
         return ShopifyGraphQlOrders.Page(data);
+    }
+
+    /// <summary>
+    /// How many orders were created since <paramref name="since"/> (<c>ordersCount</c>, API 2024-07; uncapped with
+    /// <c>limit: null</c> from 2025-07), for the import's progress; null when Shopify gave no number.
+    /// </summary>
+    public async Task<int?> OrdersCountAsync(string shop, string accessToken, DateTime since, CancellationToken cancellationToken)
+    {
+        var data = await ExecuteAsync(shop, accessToken, ShopifyGraphQlOrders.CountQuery,
+            new JsonObject { ["query"] = ShopifyGraphQlOrders.Since(since) }, "orders count", cancellationToken);
+        return data.TryGetProperty("ordersCount", out var count) && count.ValueKind == JsonValueKind.Object
+            && count.TryGetProperty("count", out var n) && n.ValueKind == JsonValueKind.Number && n.TryGetInt32(out var value) ? value : null;
     }
 
     private JsonObject DiscountInput(DiscountCodeRequest request)

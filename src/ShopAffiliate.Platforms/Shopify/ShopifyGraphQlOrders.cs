@@ -45,6 +45,10 @@ public static class ShopifyGraphQlOrders
         }
         """;
 
+    public const string CountQuery = """
+        query($query: String) { ordersCount(query: $query, limit: null) { count precision } }
+        """;
+
     /// <summary>The search filter for orders created on or after <paramref name="since"/>.</summary>
     public static string Since(DateTime since) => "created_at:>=" + since.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 

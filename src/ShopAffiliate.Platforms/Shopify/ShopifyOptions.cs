@@ -32,6 +32,14 @@ public sealed class ShopifyOptions : IValidatableObject
     [Required]
     public string ShopBaseUrl { get; set; } = "https://{shop}";
 
+    /// <summary>
+    /// Orders per page of the backfill (Shopify allows <c>first</c> up to 250). Kept at 50: Shopify refuses a query whose
+    /// requested cost (each connection 2 points plus <c>first</c> times its nodes' cost) exceeds 1,000 points, and the
+    /// order query asks for line items and refunds. The benchmark's fake store has no cost limit.
+    /// </summary>
+    [Range(1, 250)]
+    public int BackfillPageSize { get; set; } = ShopifyGraphQlOrders.PageSize;
+
     /// <summary>App Bridge, loaded by the admin's pages only when they are shown inside the Shopify admin (tests serve a stand-in).</summary>
     public string AppBridgeUrl { get; set; } = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
 

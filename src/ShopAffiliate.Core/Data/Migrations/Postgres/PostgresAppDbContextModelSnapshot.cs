@@ -2460,6 +2460,32 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.Property<string>("EncryptedWebhookSecret")
                         .HasColumnType("text");
 
+                    b.Property<string>("ImportCursor")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("ImportError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime?>("ImportFinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ImportOrders")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ImportPages")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ImportSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ImportStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("ImportTotal")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)

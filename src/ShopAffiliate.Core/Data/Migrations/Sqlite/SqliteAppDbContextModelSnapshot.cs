@@ -2438,6 +2438,32 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                     b.Property<string>("EncryptedWebhookSecret")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ImportCursor")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ImportError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ImportFinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ImportOrders")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ImportPages")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ImportSince")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ImportStartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ImportTotal")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
