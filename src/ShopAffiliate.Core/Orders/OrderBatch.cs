@@ -43,9 +43,10 @@ public sealed partial class OrderProcessor
                 try
                 {
                     BatchResult result;
+                    NewRows rows;
                     if (sqlite)
                     {
-                        result = await LoadAndApplyAsync(events, ct);
+                        (result, rows) = await LoadAndApplyAsync(events, ct);
                         turn = await SqliteWriteGate.EnterAsync(db, ct);
                         await db.Database.BeginTransactionAsync(ct);
                     }
@@ -53,8 +54,11 @@ public sealed partial class OrderProcessor
                     {
                         await db.Database.BeginTransactionAsync(ct);
                         await LockOrdersAsync(events, ct);
-                        result = await LoadAndApplyAsync(events, ct);
+                        (result, rows) = await LoadAndApplyAsync(events, ct);
                     }
+                    // New rows by multi-row INSERTs (a new order's unique key still refuses a row another writer
+                    // stored meanwhile, as a DbUpdateException); then EF for the updates (Revision checked) and the rest.
+                    await rows.WriteAsync(db, ct);
                     await db.SaveChangesAsync(ct);
                     if (beforeCommit is not null) await beforeCommit(result);
                     await db.Database.CommitTransactionAsync(ct);
@@ -87,8 +91,11 @@ public sealed partial class OrderProcessor
             $"SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest({keys}) AS k) AS l ORDER BY h", ct);
     }
 
-    /// <summary>Loads the batch's state and applies its events in memory; writes nothing (the caller saves the tracked rows).</summary>
-    private async Task<BatchResult> LoadAndApplyAsync(IReadOnlyList<BatchEvent> events, CancellationToken ct)
+    /// <summary>
+    /// Loads the batch's state and applies its events in memory; writes nothing (the caller writes the new rows it
+    /// returns and saves the tracked ones).
+    /// </summary>
+    private async Task<(BatchResult, NewRows)> LoadAndApplyAsync(IReadOnlyList<BatchEvent> events, CancellationToken ct)
     {
         var changed = new HashSet<long>();
         var failed = new Dictionary<long, Exception>();
@@ -146,15 +153,16 @@ public sealed partial class OrderProcessor
         var changedIds = open.Where(p => p.Value.Changed && rows.ContainsKey(p.Key)).Select(p => rows[p.Key].Id).ToList();
         var commissions = changedIds.Count == 0 ? [] : (await db.Commissions.IgnoreQueryFilters().Where(c => changedIds.Contains(c.OrderId)).ToListAsync(ct))
             .GroupBy(c => c.OrderId).ToDictionary(g => g.Key, g => g.ToList());
+        var newRows = new NewRows();
         foreach (var (key, current) in open)
         {
             if (!current.Changed) continue;
             if (rows.TryGetValue(key, out var row)) db.Orders.Attach(row); // Revision's original value is the one read
-            else row = rows[key] = NewRow(current.Context.WorkspaceId, key.Shop, key.Order);
+            else row = rows[key] = NewRow(current.Context.WorkspaceId, key.Shop, key.Order, newRows);
             if (!commissions.TryGetValue(row.Id, out var existing)) commissions[row.Id] = existing = [];
-            Project(row, current.State, current.Entries, current.Context.Settings, existing);
+            Project(row, current.State, current.Entries, current.Context.Settings, existing, newRows);
         }
-        return new BatchResult(changed, failed);
+        return (new BatchResult(changed, failed), newRows);
     }
 
     /// <summary>
