@@ -31,11 +31,25 @@ public sealed class StaffRevocationInterceptor : SaveChangesInterceptor
         return result;
     }
 
-    // StaffRole counts down in rights (Owner, Manager, Analyst): a larger value is a demotion.
-    private static List<Guid> RevokedUsers(DbContext context) => context.ChangeTracker.Entries<StaffMember>()
-        .Where(e => e.State == EntityState.Deleted
-            || (e.State == EntityState.Modified && e.Property(s => s.Role).CurrentValue > e.Property(s => s.Role).OriginalValue))
-        .Select(e => e.Entity.UserId).Distinct().ToList();
+    // StaffRole counts down in rights (Owner, Manager, Analyst): a larger value is a demotion. The audit interceptor,
+    // registered before this one, has just detected this save's changes: read without a second full scan.
+    private static List<Guid> RevokedUsers(DbContext context)
+    {
+        var tracker = context.ChangeTracker;
+        var auto = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return tracker.Entries<StaffMember>()
+                .Where(e => e.State == EntityState.Deleted
+                    || (e.State == EntityState.Modified && e.Property(s => s.Role).CurrentValue > e.Property(s => s.Role).OriginalValue))
+                .Select(e => e.Entity.UserId).Distinct().ToList();
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = auto;
+        }
+    }
 
     /// <summary>What <c>UserManager.UpdateSecurityStampAsync</c> does, inside the caller's save.</summary>
     private static void Renew(AppUser? user)

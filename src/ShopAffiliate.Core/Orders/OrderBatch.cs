@@ -43,9 +43,10 @@ public sealed partial class OrderProcessor
                 try
                 {
                     BatchResult result;
+                    NewRows rows;
                     if (sqlite)
                     {
-                        result = await LoadAndApplyAsync(events, ct);
+                        (result, rows) = await LoadAndApplyAsync(events, ct);
                         turn = await SqliteWriteGate.EnterAsync(db, ct);
                         await db.Database.BeginTransactionAsync(ct);
                     }
@@ -53,8 +54,11 @@ public sealed partial class OrderProcessor
                     {
                         await db.Database.BeginTransactionAsync(ct);
                         await LockOrdersAsync(events, ct);
-                        result = await LoadAndApplyAsync(events, ct);
+                        (result, rows) = await LoadAndApplyAsync(events, ct);
                     }
+                    // New rows by multi-row INSERTs (a new order's unique key still refuses a row another writer
+                    // stored meanwhile, as a DbUpdateException); then EF for the updates (Revision checked) and the rest.
+                    await rows.WriteAsync(db, ct);
                     await db.SaveChangesAsync(ct);
                     if (beforeCommit is not null) await beforeCommit(result);
                     await db.Database.CommitTransactionAsync(ct);
@@ -87,8 +91,11 @@ public sealed partial class OrderProcessor
             $"SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest({keys}) AS k) AS l ORDER BY h", ct);
     }
 
-    /// <summary>Loads the batch's state and applies its events in memory; writes nothing (the caller saves the tracked rows).</summary>
-    private async Task<BatchResult> LoadAndApplyAsync(IReadOnlyList<BatchEvent> events, CancellationToken ct)
+    /// <summary>
+    /// Loads the batch's state and applies its events in memory; writes nothing (the caller writes the new rows it
+    /// returns and saves the tracked ones).
+    /// </summary>
+    private async Task<(BatchResult, NewRows)> LoadAndApplyAsync(IReadOnlyList<BatchEvent> events, CancellationToken ct)
     {
         var changed = new HashSet<long>();
         var failed = new Dictionary<long, Exception>();
@@ -102,11 +109,10 @@ public sealed partial class OrderProcessor
         foreach (var id in workspaceIds) settings.TryAdd(id, new WorkspaceSettings { WorkspaceId = id });
 
         var externalIds = events.Select(e => e.Key.Order.Value).Distinct().ToList();
-        var rows = (await db.Orders.IgnoreQueryFilters().Where(o => shopIds.Contains(o.ShopId) && externalIds.Contains(o.ExternalId)).ToListAsync(ct))
+        // Untracked: most rows of a busy batch are only read (repeats); those that change are attached before projecting.
+        var rows = (await db.Orders.IgnoreQueryFilters().AsNoTracking()
+                .Where(o => shopIds.Contains(o.ShopId) && externalIds.Contains(o.ExternalId)).ToListAsync(ct))
             .ToDictionary(o => new OrderKey(new ShopId(o.ShopId), new ExternalOrderId(o.ExternalId)));
-        var rowIds = rows.Values.Select(r => r.Id).ToList();
-        var commissions = (await db.Commissions.IgnoreQueryFilters().Where(c => rowIds.Contains(c.OrderId)).ToListAsync(ct))
-            .GroupBy(c => c.OrderId).ToDictionary(g => g.Key, g => g.ToList());
 
         var facts = new BatchFacts(db, events.Where(e => e.Order is not null).Select(e => e.Order!).ToList(), workspaceOf);
         // Arrival order across orders, as one by one would apply them: a lifetime link an earlier order makes is seen by a
@@ -124,6 +130,9 @@ public sealed partial class OrderProcessor
             if (!open.TryGetValue(key, out var current))
             {
                 rows.TryGetValue(key, out var stored);
+                // A repeat (the platform re-sends an order it sent before) is known from the row's projected version,
+                // without parsing the stored state: exactly the test the engine's IsNewer makes first.
+                if (e.Order is { } version && IsHeldAlready(stored, version)) continue;
                 open[key] = current = new OpenOrder(new OrderContext(workspaceId, settings[workspaceId]),
                     stored is null ? OrderCommissionState.Empty(key) : OrderStateJson.Deserialize(stored.StateJson));
             }
@@ -140,16 +149,33 @@ public sealed partial class OrderProcessor
                 failed[e.Tag] = error; // a poison event: its order goes on from the state before it
             }
         }
+        // The commissions of the stored orders that changed, in one query, tracked (Project updates them).
+        var changedIds = open.Where(p => p.Value.Changed && rows.ContainsKey(p.Key)).Select(p => rows[p.Key].Id).ToList();
+        var commissions = changedIds.Count == 0 ? [] : (await db.Commissions.IgnoreQueryFilters().Where(c => changedIds.Contains(c.OrderId)).ToListAsync(ct))
+            .GroupBy(c => c.OrderId).ToDictionary(g => g.Key, g => g.ToList());
+        var newRows = new NewRows();
         foreach (var (key, current) in open)
         {
             if (!current.Changed) continue;
-            rows.TryGetValue(key, out var row);
-            row ??= rows[key] = NewRow(current.Context.WorkspaceId, key.Shop, key.Order);
+            if (rows.TryGetValue(key, out var row)) db.Orders.Attach(row); // Revision's original value is the one read
+            else row = rows[key] = NewRow(current.Context.WorkspaceId, key.Shop, key.Order, newRows);
             if (!commissions.TryGetValue(row.Id, out var existing)) commissions[row.Id] = existing = [];
-            Project(row, current.State, current.Entries, current.Context.Settings, existing);
+            Project(row, current.State, current.Entries, current.Context.Settings, existing, newRows);
         }
-        return new BatchResult(changed, failed);
+        return (new BatchResult(changed, failed), newRows);
     }
+
+    /// <summary>
+    /// Whether the stored row already holds <paramref name="version"/> or a newer one (<see cref="OrderCommissionState.IsNewer"/>
+    /// false), read from the columns <see cref="Project"/> copies from the held version. A database may keep the time
+    /// with less precision (PostgreSQL: microseconds, truncated), never more: a stored time equal to or after the
+    /// event's means the held version is not older, so only a version that would change nothing is skipped; when in
+    /// doubt the state is parsed and the engine decides.
+    /// </summary>
+    private static bool IsHeldAlready(Order? stored, OrderEvent version) =>
+        stored is { HasOrder: true, PlatformUpdatedAt: { } held, State: { } heldState }
+        && version.UpdatedAt.Kind == DateTimeKind.Utc // as the column holds it (the model's converter makes times UTC)
+        && (version.UpdatedAt < held || (version.UpdatedAt == held && version.State <= heldState));
 
     /// <summary>An order of the batch while its events apply: its context, its state so far, the entries to book.</summary>
     private sealed class OpenOrder(OrderContext context, OrderCommissionState state)

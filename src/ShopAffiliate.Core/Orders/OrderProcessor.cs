@@ -126,18 +126,38 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
         }
     }
 
-    private Orders.Order NewRow(Guid workspaceId, ShopId shopId, ExternalOrderId externalId)
+    private Orders.Order NewRow(Guid workspaceId, ShopId shopId, ExternalOrderId externalId, NewRows? sink = null)
     {
         var row = new Order { WorkspaceId = workspaceId, ShopId = shopId.Value, ExternalId = externalId.Value, StateJson = "", ReceivedAt = Now };
-        db.Orders.Add(row);
+        if (sink is null) db.Orders.Add(row);
+        else sink.Orders.Add(row);
         return row;
+    }
+
+    /// <summary>
+    /// A batch's new rows, written by <see cref="BatchInsert"/> (multi-row INSERTs) instead of EF's change tracking:
+    /// orders first, then the commissions and ledger entries that reference them.
+    /// </summary>
+    private sealed class NewRows
+    {
+        public List<Order> Orders { get; } = [];
+        public List<Commission> Commissions { get; } = [];
+        public List<LedgerRecord> Ledger { get; } = [];
+
+        public async Task WriteAsync(AppDbContext db, CancellationToken ct)
+        {
+            await BatchInsert.InsertAsync(db, Orders, ct);
+            await BatchInsert.InsertAsync(db, Commissions, ct);
+            await BatchInsert.InsertAsync(db, Ledger, ct);
+        }
     }
 
     /// <summary>
     /// Writes the new state onto the order row and projects commissions (<paramref name="existing"/>: the row's
     /// projected ones) and ledger entries from it.
     /// </summary>
-    private void Project(Order row, OrderCommissionState state, IEnumerable<LedgerEntry> entries, WorkspaceSettings settings, List<Commission> existing)
+    private void Project(
+        Order row, OrderCommissionState state, IEnumerable<LedgerEntry> entries, WorkspaceSettings settings, List<Commission> existing, NewRows? sink = null)
     {
         row.StateJson = OrderStateJson.Serialize(state);
         row.Revision++;
@@ -175,7 +195,8 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
             if (projected is null)
             {
                 projected = new Commission { WorkspaceId = row.WorkspaceId, OrderId = row.Id, AffiliateId = c.Key.Affiliate.Value, Tier = c.Key.Tier, Currency = c.Currency, CreatedAt = Now };
-                db.Commissions.Add(projected);
+                if (sink is null) db.Commissions.Add(projected);
+                else sink.Commissions.Add(projected);
                 existing.Add(projected);
             }
             projected.Status = c.Status;
@@ -194,7 +215,7 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
 
         foreach (var entry in entries)
         {
-            db.Ledger.Add(new LedgerRecord
+            var record = new LedgerRecord
             {
                 WorkspaceId = row.WorkspaceId,
                 Key = entry.Key,
@@ -208,7 +229,9 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
                 At = entry.At,
                 Description = Truncate(entry.Description, 1000),
                 Reference = entry.Reference is null ? null : Truncate(entry.Reference, 200),
-            });
+            };
+            if (sink is null) db.Ledger.Add(record);
+            else sink.Ledger.Add(record);
         }
     }
 

@@ -1,6 +1,9 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Inbox;
 
 namespace ShopAffiliate.Core.Reports;
 
@@ -32,6 +35,12 @@ public sealed class RollupProgress
             try { _wake.Release(); }
             catch (SemaphoreFullException) { /* already woken */ }
         }
+    }
+
+    /// <summary>Someone waits for a caught-up pass (a test, the rebuild route): the worker does not yield then.</summary>
+    internal bool HasWaiters
+    {
+        get { lock (_lock) return _waiters.Count > 0; }
     }
 
     internal long PassStarting()
@@ -67,17 +76,26 @@ public sealed class RollupProgress
     }
 }
 
-/// <summary>Applies new clicks and ledger entries to the rollups every few seconds (or at once when woken), off the hot paths.</summary>
+/// <summary>
+/// Applies new clicks and ledger entries to the rollups every few seconds (or at once when woken), off the hot paths.
+/// While the inbox has at least a full engine batch due, a pass waits (in steps of <see cref="YieldStep"/>, at most
+/// <see cref="MaxYield"/>, then it runs anyway, so the rollups lag by seconds, never for good): the engine needs the
+/// two cores and SQLite's one writer more than the reports need to be fresh to the second. Not while someone waits
+/// for a caught-up pass.
+/// </summary>
 public sealed partial class RollupWorker(IServiceScopeFactory scopes, RollupProgress progress, TimeProvider clock, ILogger<RollupWorker> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan HeldBackPoll = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan YieldStep = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxYield = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            await YieldToEngineAsync(stoppingToken);
             var pass = progress.PassStarting();
             bool caughtUp, failed = false, heldBack = false;
             try
@@ -96,6 +114,30 @@ public sealed partial class RollupWorker(IServiceScopeFactory scopes, RollupProg
             // Rows held back by a transaction still running elsewhere: look again soon, not in a tight loop. Real
             // time: a scheduling detail, and a test's frozen clock must not stall it.
             else if (heldBack) await progress.WaitAsync(HeldBackPoll, TimeProvider.System, stoppingToken);
+        }
+    }
+
+    /// <summary>Waits while the inbox has a backlog (see the class), at most <see cref="MaxYield"/>. Real time: scheduling.</summary>
+    private async Task YieldToEngineAsync(CancellationToken ct)
+    {
+        for (var waited = TimeSpan.Zero; waited < MaxYield && !progress.HasWaiters && await InboxBacklogAsync(ct); waited += YieldStep)
+            await Task.Delay(YieldStep, TimeProvider.System, ct);
+    }
+
+    /// <summary>At least one full engine batch of deliveries is due (one indexed query; false when it cannot be asked).</summary>
+    private async Task<bool> InboxBacklogAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var now = clock.GetUtcNow().UtcDateTime;
+            return await db.Inbox.AsNoTracking().Where(m => m.Status == InboxStatus.Pending && m.NextAttemptAt <= now)
+                .OrderBy(m => m.Id).Skip(InboxWorker.MaxBatch - 1).AnyAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return false; // the pass will meet the same trouble and report it
         }
     }
 
