@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding.Metadata;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using ShopAffiliate.Admin.Localization;
@@ -24,6 +25,10 @@ public static class AdminUi
                 o.Conventions.AddFolderApplicationModelConvention("/Admin", m => m.Filters.Add(new StaffRoleFilter()));
             })
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedText)));
+        // Inside the Shopify admin's iframe no cookie arrives: the status message after a form rides on the redirect.
+        services.TryAddSingleton<Microsoft.AspNetCore.Mvc.ViewFeatures.CookieTempDataProvider>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.Replace(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Mvc.ViewFeatures.ITempDataProvider, FrameTempDataProvider>());
         services.AddSingleton<IConfigureOptions<MvcOptions>, LocalizedBindingMessages>();
         services.AddScoped<UiContext>();
         services.AddScoped<ShopAffiliate.Core.Workspaces.ProgramOverview>();

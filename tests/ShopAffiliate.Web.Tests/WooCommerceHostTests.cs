@@ -755,6 +755,14 @@ public abstract class WooCommerceHostTests(Db provider) : IDisposable
         var admin = await browser.GetAsync(launch.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.OK, admin.StatusCode); // signed in: the panel, not the sign-in page
         Assert.Contains("Test Program", await admin.Content.ReadAsStringAsync());
+        // The staff list's "last sign-in" counts the launch, as it counts a password sign-in.
+        await using (var scope = app.Scope())
+        {
+            var signedInAt = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Users
+                .Where(u => u.NormalizedEmail == "ANA+SHOP@EXAMPLE.COM").Select(u => u.LastSignInAt).SingleAsync();
+            Assert.NotNull(signedInAt);
+            Assert.True(signedInAt > DateTime.UtcNow.AddMinutes(-5), $"last sign-in {signedInAt:O}");
+        }
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await Browser(app).GetAsync(link)).StatusCode); // replayed
         // A fresh, correctly signed link, changed after signing: only the signature can refuse it (its nonce is unused).

@@ -51,6 +51,12 @@
   if (document.documentElement.dataset.embedded !== "shopify") return;
   var here = new URL(location.href);
   var keep = ["shop", "host"];
+  // The status message after a form came in the query (no cookie here): shown now, so off the address.
+  if (here.searchParams.has("sa_status")) {
+    var shown = new URL(here.toString());
+    shown.searchParams.delete("sa_status");
+    history.replaceState(history.state, "", shown.toString());
+  }
 
   function token() {
     return window.shopify && typeof window.shopify.idToken === "function"

@@ -9,6 +9,6 @@ public sealed class AppUser : IdentityUser<Guid>
 
     public string? DisplayName { get; set; }
 
-    /// <summary>The last time this person signed in with their password (the staff list shows it).</summary>
+    /// <summary>The last time this person was signed in to the admin, by any method (<see cref="StaffSignIn"/>; the staff list shows it).</summary>
     public DateTime? LastSignInAt { get; set; }
 }

@@ -22,7 +22,8 @@ public sealed class ConnectCode : ITenantOwned, IAuditable
     /// <summary>Lowercase hex SHA-256 of the code.</summary>
     public required string Hash { get; init; }
 
-    public Guid CreatedByUserId { get; init; }
+    /// <summary>The staff account that made it; null when a store admin made it inside the Shopify admin (no account there, ADR 0032).</summary>
+    public Guid? CreatedByUserId { get; init; }
     public DateTime ExpiresAt { get; init; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
@@ -30,7 +31,7 @@ public sealed class ConnectCode : ITenantOwned, IAuditable
     public static bool LooksLikeCode(string? value) => value is not null && value.StartsWith(Prefix, StringComparison.Ordinal);
 
     /// <summary>A new code (24 characters of 31 unambiguous letters and digits: about 119 random bits) and its row; the code is shown once.</summary>
-    public static (string Code, ConnectCode Row) Create(Guid workspaceId, Guid userId, DateTime now)
+    public static (string Code, ConnectCode Row) Create(Guid workspaceId, Guid? userId, DateTime now)
     {
         var code = Prefix + RandomNumberGenerator.GetString("abcdefghjkmnpqrstuvwxyz23456789", 24);
         return (code, new ConnectCode { WorkspaceId = workspaceId, Hash = Workspaces.ApiKey.HashOf(code), CreatedByUserId = userId, ExpiresAt = now + Lifetime });

@@ -79,21 +79,25 @@ public sealed class StaffService(AppDbContext db, AuditTrail audit, Mailer maile
     public async Task ChangeRoleAsync(Guid staffId, StaffRole role, CancellationToken ct)
     {
         if (!Enum.IsDefined(role)) throw ValidationFailedException.For("role", "Choose Owner, Manager or Analyst.");
+        await using var tx = await OwnersLockedAsync(ct);
         var member = await db.StaffMembers.FirstOrDefaultAsync(s => s.Id == staffId, ct) ?? throw new NotFoundException("No staff member with that id.");
         if (member.Role == role) return;
         await KeepAnOwnerAsync(member, ct);
         member.Role = role;
         audit.Record(AuditActions.StaffRoleChanged, member);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
     }
 
     public async Task RemoveAsync(Guid staffId, CancellationToken ct)
     {
+        await using var tx = await OwnersLockedAsync(ct);
         var member = await db.StaffMembers.FirstOrDefaultAsync(s => s.Id == staffId, ct) ?? throw new NotFoundException("No staff member with that id.");
         await KeepAnOwnerAsync(member, ct);
         db.StaffMembers.Remove(member);
         audit.Record(AuditActions.StaffRemoved, member);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>The invitation the emailed token names, when it is still open; null when unknown, used or expired.</summary>
@@ -147,6 +151,19 @@ public sealed class StaffService(AppDbContext db, AuditTrail audit, Mailer maile
     }
 
     /// <summary>Refuses (409) to take the owner role from the program's only owner.</summary>
+    /// <summary>
+    /// A transaction that holds the program's row locked (a no-op UPDATE: a row lock on PostgreSQL, the write lock on
+    /// SQLite) until it ends, so two owners demoting or removing each other at once are checked one after the other: the
+    /// second sees the first's change and is refused, and the program keeps an owner.
+    /// </summary>
+    private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> OwnersLockedAsync(CancellationToken ct)
+    {
+        var ws = db.CurrentWorkspaceId ?? throw new InvalidOperationException("Staff changes need the program (the tenant) set.");
+        var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Workspaces.IgnoreQueryFilters().Where(w => w.Id == ws).ExecuteUpdateAsync(w => w.SetProperty(x => x.Name, x => x.Name), ct);
+        return tx;
+    }
+
     private async Task KeepAnOwnerAsync(StaffMember member, CancellationToken ct)
     {
         if (member.Role == StaffRole.Owner && await db.StaffMembers.CountAsync(s => s.Role == StaffRole.Owner, ct) <= 1)

@@ -85,8 +85,9 @@ public sealed class ApplicationFormTests
 
         QuestionLines.Read("colour | required | X\ntext | maybe | Y\nchoice | required | Z | only-one", out problems);
         Assert.Equal(3, problems.Count);
-        Assert.StartsWith("Line 1", problems[0]);
-        Assert.StartsWith("Line 3", problems[2]);
+        Assert.Equal([1, 2, 3], problems.Select(p => p.Line));
+        Assert.StartsWith("Line 1: the kind is", problems[0].ToString());
+        Assert.StartsWith("Line 3", problems[2].ToString());
     }
 
     private sealed class QuestionComparer : IEqualityComparer<ApplicationQuestion>

@@ -84,14 +84,36 @@ public sealed class EmbeddedAdminBrowserTests
         await frame.WaitForURLAsync(new Regex("/admin/settings\\?.*id_token="));
         await frame.WaitForLoadStateAsync(LoadState.Load);
         Assert.Equal("45", await frame.Locator("#Input_CookieWindowDays").InputValueAsync());
+        // The one-time status message came without a cookie (signed, in the redirect's query) and is then off the address.
+        Assert.Equal("The program's rules are saved. New orders and clicks follow them from now on.",
+            await frame.Locator("[data-testid=status]").InnerTextAsync());
+        Assert.DoesNotContain("sa_status=", frame.Url);
         await frame.EvaluateAsync("() => window.scrollTo(0, 0)");
         await PageCheck.SaveAsync(page, "embedded", "settings-en-1280");
         await page.SetViewportSizeAsync(375, 900);
         await PageCheck.SaveAsync(page, "embedded", "settings-en-375");
         Assert.Empty(await context.CookiesAsync([appOrigin]));
 
-        // The language switch without a cookie: ?lang= in the frame's links, kept page to page.
         await page.SetViewportSizeAsync(1280, 900);
+        // A forged or altered status parameter shows nothing (it is signed), whatever it says.
+        await frame.EvaluateAsync("() => document.documentElement.dataset.stale = '1'");
+        await frame.EvaluateAsync("() => { var u = new URL(location.href); u.searchParams.set('sa_status', 'CfDJ8forged'); location.assign(u.toString()); }");
+        await frame.Locator("html:not([data-stale]) [data-testid=settings-form]").WaitForAsync();
+        Assert.Equal(0, await frame.Locator("[data-testid=status]").CountAsync());
+
+        // A WooCommerce connect code, made by the store admin inside the Shopify admin (no account of ours there).
+        await frame.GetByRole(AriaRole.Link, new() { Name = "Overview", Exact = true }).ClickAsync();
+        await frame.WaitForURLAsync(new Regex("/admin\\?.*id_token="));
+        await frame.GetByRole(AriaRole.Button, new() { Name = "Create a connect code" }).ClickAsync();
+        await frame.Locator("[data-testid=connect-code]").WaitForAsync();
+        Assert.StartsWith(ConnectCode.Prefix, await frame.Locator("[data-testid=connect-code]").InnerTextAsync());
+        Assert.Equal(1, await app.WithDbAsync(db => db.ConnectCodes.IgnoreQueryFilters().CountAsync(c => c.CreatedByUserId == null)));
+        await PageCheck.SaveAsync(page, "embedded", "connect-code-en-1280");
+        await frame.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true }).ClickAsync();
+        await frame.WaitForURLAsync(new Regex("/admin/settings\\?.*id_token="));
+        await frame.Locator("[data-testid=settings-form]").WaitForAsync();
+
+        // The language switch without a cookie: ?lang= in the frame's links, kept page to page.
         await frame.Locator("[data-testid=embedded-language] a[lang=da]").ClickAsync();
         await frame.Locator("html[lang=da] [data-testid=settings-form]").WaitForAsync();
         Assert.Contains("lang=da", frame.Url);

@@ -229,7 +229,32 @@ public abstract class ApplicationTests(PortalApp fixture)
 
         var bad = Form("x");
         bad["Input.Questions"] = "colour | required | Favourite colour";
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await Forms.SubmitAsync(staff, $"/admin/program-page?ws={ws}", bad)).StatusCode);
+        var english = await Forms.SubmitAsync(staff, $"/admin/program-page?ws={ws}", bad);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, english.StatusCode);
+        Assert.Contains("Line 1: the kind is text, choice, url or number.", WebUtility.HtmlDecode(await english.Content.ReadAsStringAsync()));
+
+        // The editor's messages in the staff member's language (the syntax words stay as they are typed).
+        await Forms.SubmitAsync(staff, "/admin", new Dictionary<string, string> { ["culture"] = "da", ["returnUrl"] = "/admin" }, "/ui/culture");
+        try
+        {
+            // The page shows a field's first problem: one bad line at a time.
+            foreach (var (line, expected) in new[]
+            {
+                ("colour | required | Favourite colour", "Linje 1: typen er text, choice, url eller number."),
+                ("text | required | Fine\ntext | maybe | Y", "Linje 2: skriv required eller optional."),
+                ("choice | required | Z | only-one", "Linje 1: en choice skal have mindst to svarmuligheder, adskilt af ';'."),
+            })
+            {
+                bad["Input.Questions"] = line;
+                var danish = WebUtility.HtmlDecode(await (await Forms.SubmitAsync(staff, $"/admin/program-page?ws={ws}", bad)).Content.ReadAsStringAsync());
+                Assert.Contains(expected, danish);
+                Assert.DoesNotContain("Line ", danish);
+            }
+        }
+        finally
+        {
+            await Forms.SubmitAsync(staff, "/admin", new Dictionary<string, string> { ["culture"] = "en", ["returnUrl"] = "/admin" }, "/ui/culture");
+        }
     }
 
     [Fact]

@@ -56,6 +56,8 @@ public abstract partial class StaffPageTests(BootstrappedApp fixture)
         Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync($"/admin/affiliates?ws={program.WorkspaceId}")).StatusCode); // signed in, as staff
         var member = await DbAsync(program, db => db.StaffMembers.Where(s => db.Users.Any(u => u.Id == s.UserId && u.Email == email)).SingleAsync());
         Assert.Equal(StaffRole.Manager, member.Role);
+        // Joining signs them in, and the staff list's "last sign-in" says so (not only a password sign-in counts).
+        Assert.NotNull(await DbAsync(program, db => db.Users.Where(u => u.Email == email).Select(u => u.LastSignInAt).SingleAsync()));
         Assert.Equal(HttpStatusCode.NotFound, (await Staff.Client(App).GetAsync(link)).StatusCode); // used
         var actions = await DbAsync(program, db => db.AuditEntries.Select(e => e.Action).ToListAsync());
         Assert.Contains(AuditActions.StaffInvited, actions);
@@ -127,6 +129,49 @@ public abstract partial class StaffPageTests(BootstrappedApp fixture)
         Assert.Contains("Owner", change.Before);
         Assert.Contains("Manager", change.After);
         Staff.AssertSentToSignIn(await owner.GetAsync(url)); // a lowered role ends the session (ADR 0013)
+    }
+
+    [Fact]
+    public async Task TwoOwnersDemotingOrRemovingEachOtherAtTheSameMomentLeaveOneOwner()
+    {
+        var program = await NewProgram.CreateAsync(App, "Staff Race");
+        var second = await program.StaffAsync(StaffRole.Owner);
+        var rows = await DbAsync(program, db => db.StaffMembers.Where(s => s.UserId == program.Owner.UserId || s.UserId == second.UserId).Select(s => s.Id).ToListAsync());
+        Assert.Equal(2, rows.Count);
+        for (var round = 0; round < 8; round++)
+        {
+            // Each owner lowers (or, every other round, removes) the other, both at once, each through its own request scope.
+            var remove = round % 2 == 1;
+            var outcomes = await Task.WhenAll(rows.Select(async (row, i) =>
+            {
+                await using var scope = App.Scope(program.WorkspaceId);
+                var staff = scope.ServiceProvider.GetRequiredService<StaffService>();
+                var other = rows[1 - i];
+                try
+                {
+                    if (remove) await staff.RemoveAsync(other, CancellationToken.None);
+                    else await staff.ChangeRoleAsync(other, StaffRole.Manager, CancellationToken.None);
+                    return "done";
+                }
+                catch (Core.Errors.ConflictException e)
+                {
+                    Assert.Equal(StaffService.LastOwner, e.Message);
+                    return "refused";
+                }
+            }));
+
+            Assert.Equal(["done", "refused"], outcomes.Order());
+            Assert.Equal(1, await DbAsync(program, db => db.StaffMembers.CountAsync(s => s.Role == StaffRole.Owner)));
+            // Back to two owners for the next round.
+            await DbAsync(program, async db =>
+            {
+                var kept = await db.StaffMembers.SingleAsync(s => s.Role == StaffRole.Owner);
+                var lost = rows.Single(r => r != kept.Id);
+                if (await db.StaffMembers.FindAsync(lost) is { } demoted) demoted.Role = StaffRole.Owner;
+                else db.StaffMembers.Add(new StaffMember { Id = lost, WorkspaceId = program.WorkspaceId, UserId = kept.UserId == program.Owner.UserId ? second.UserId : program.Owner.UserId, Role = StaffRole.Owner });
+                return await db.SaveChangesAsync();
+            });
+        }
     }
 
     [Fact]

@@ -82,8 +82,9 @@ public sealed class IndexModel(
     public async Task<IActionResult> OnPostConnectCodeAsync(Guid ws, CancellationToken ct)
     {
         if (await EnterAsync(ws, ct) is { } denied) return denied;
-        // A code names the person who made it; inside the Shopify admin there is a shop's admin, not an account.
-        if (AdminSession.UserId(User) is not { } userId) return Forbid();
+        // A code names the account that made it; inside the Shopify admin there is a shop's admin and no account, and the
+        // code is made all the same (the role filter has checked the program and the role).
+        var userId = AdminSession.UserId(User);
         var now = clock.GetUtcNow().UtcDateTime;
         await db.ConnectCodes.IgnoreQueryFilters().Where(c => c.ExpiresAt < now).ExecuteDeleteAsync(ct);
         var (code, row) = ConnectCode.Create(ws, userId, now);

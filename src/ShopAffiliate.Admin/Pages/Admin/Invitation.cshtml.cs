@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
 using ShopAffiliate.Admin.Ui;
+using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Errors;
 using ShopAffiliate.Core.Identity;
 using ShopAffiliate.Core.Workspaces;
@@ -18,7 +19,7 @@ namespace ShopAffiliate.Admin.Pages.Admin;
 /// </summary>
 [EnableRateLimiting(LoginModel.RateLimitPolicy)]
 [PersonalAction]
-public sealed class InvitationModel(StaffService staff, SignInManager<AppUser> signIn, IStringLocalizer<AdminText> text) : PageModel
+public sealed class InvitationModel(StaffService staff, AppDbContext db, SignInManager<AppUser> signIn, IStringLocalizer<AdminText> text) : PageModel
 {
     [BindProperty] public string? Password { get; set; }
     [BindProperty] public string? ConfirmPassword { get; set; }
@@ -60,6 +61,7 @@ public sealed class InvitationModel(StaffService staff, SignInManager<AppUser> s
             return Invalid();
         }
         await signIn.SignInAsync(user, isPersistent: false);
+        await StaffSignIn.RecordAsync(db, user.Id, DateTime.UtcNow, ct);
         TempData.SetStatus(StatusKind.Success, text["Welcome to the staff of {0}.", View.ProgramName].Value);
         return LocalRedirect($"/admin?ws={View.Invitation.WorkspaceId}");
     }

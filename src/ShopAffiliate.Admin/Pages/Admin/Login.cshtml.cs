@@ -42,8 +42,7 @@ public sealed class LoginModel(AppDbContext db, SignInManager<AppUser> signIn, I
         }
         else if ((await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: true)).Succeeded)
         {
-            // For the staff list's "last sign-in" (a set-based write: the signed-in principal stays as issued).
-            await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.LastSignInAt, DateTime.UtcNow));
+            await StaffSignIn.RecordAsync(db, user.Id, DateTime.UtcNow);
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/admin");
         }
         ModelState.AddModelError("", text[Refused]);

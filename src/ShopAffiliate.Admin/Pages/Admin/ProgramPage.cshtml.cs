@@ -43,7 +43,12 @@ public sealed class ProgramPageModel(AppDbContext db, TenantContext tenant, Core
     {
         if (await EnterAsync(ct) is { } denied) return denied;
         var questions = QuestionLines.Read(Input.Questions ?? "", out var problems);
-        foreach (var problem in problems) ModelState.AddModelError("Input.Questions", problem);
+        foreach (var problem in problems)
+        {
+            ModelState.AddModelError("Input.Questions", problem.Line is { } line
+                ? text[QuestionLineProblem.LinePrefix, line, text[problem.Message].Value]
+                : text[problem.Message, QuestionLines.MaxQuestions]);
+        }
         var domains = (Input.AutoApproveDomains ?? "").Split([',', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(d => d.TrimStart('@').ToLowerInvariant()).Distinct().ToList();
         if (Input.AutoApprove == AutoApproveRule.EmailDomain && domains.Count == 0)

@@ -39,6 +39,7 @@ public sealed class SetupModel(AppDbContext db, WorkspaceProvisioner provisioner
         {
             var created = await provisioner.CreateAsync(Input.WorkspaceName, Input.Currency, Input.Email, Input.Password, cancellationToken: ct);
             await signIn.SignInAsync(created.Owner, isPersistent: false);
+            await StaffSignIn.RecordAsync(db, created.Owner.Id, DateTime.UtcNow, ct);
             NewApiKey = created.ApiKey;
             WorkspaceName = created.Workspace.Name;
         }

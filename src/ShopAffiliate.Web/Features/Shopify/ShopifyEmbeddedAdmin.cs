@@ -103,7 +103,7 @@ internal sealed class ShopifyEmbeddedAuthenticationHandler(
     IOptions<ShopifyOptions> shopify, AppDbContext db, UiContext ui, TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string SchemeName = "ShopifyEmbedded";
+    public const string SchemeName = ShopAffiliate.Admin.Ui.FrameTempDataProvider.EmbeddedAuthenticationType;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {

@@ -75,6 +75,7 @@ public static class WooLaunchEndpoint
         }
 
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, AdminSession.LaunchScope(shop.WorkspaceId, cap));
+        await StaffSignIn.RecordAsync(db, user.Id, now.UtcDateTime, ct);
         return Results.Redirect("/admin");
     }
 
