@@ -88,9 +88,13 @@ public abstract class BackfillCrashTests(Db provider) : IAsyncLifetime, IDisposa
         await Eventually.HoldsAsync(() => ScalarAsync<long>("""SELECT count(*) FROM "Shops" WHERE "ImportFinishedAt" IS NOT NULL"""), n => n == 1, "the import to finish", 180_000);
 
         var after = _shopify.LogEntries.Skip(requestsBefore).Where(e => e.RequestMessage!.Body!.Contains("orders(first")).ToList();
-        var resumedFrom = JsonNode.Parse(after[0].RequestMessage!.Body!)!["variables"]!["after"]!.GetValue<string>();
-        Assert.Equal(committedCursor, resumedFrom);
-        Assert.Equal(Pages - committedPages, after.Count); // no page before the stored one was read again
+        var read = after.Select(e => JsonNode.Parse(e.RequestMessage!.Body!)!["variables"]!["after"]?.GetValue<string>()).ToList();
+        Assert.Equal(committedCursor, read[0]);
+        // No page before the stored one was read again, and every page after it was read. A page after it may be read
+        // twice: a page whose batch failed once (a retry after the restart) is fetched again, which is not a re-import.
+        var pagesRead = read.Select(c => c is null ? 0 : int.Parse(c["cursor-".Length..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.All(pagesRead, n => Assert.InRange(n, (int)committedPages, Pages - 1));
+        Assert.Equal(Enumerable.Range((int)committedPages, Pages - (int)committedPages), pagesRead.Distinct().Order());
         Assert.Equal((long)Pages, await ScalarAsync<long>("""SELECT "ImportPages" FROM "Shops" """));
         Assert.Equal((long)Pages * PageSize, await ScalarAsync<long>("""SELECT "ImportOrders" FROM "Shops" """));
         Assert.Equal((long)Pages * PageSize, await ScalarAsync<long>("""SELECT count(DISTINCT "ExternalId") FROM "Orders" """));
