@@ -91,6 +91,8 @@ public sealed class CampaignsBrowserTests(ChromiumFixture chromium)
 
         // A reader clicks the banner and buys: the order is the banner's.
         await using var reader = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { UserAgent = Reader });
+        reader.SetDefaultTimeout(ChromiumFixture.ActionTimeoutMs);
+        reader.SetDefaultNavigationTimeout(ChromiumFixture.ActionTimeoutMs);
         var blog = await reader.NewPageAsync();
         await blog.GotoAsync($"{app.BaseUrl}/r/{linkCode}?c={banner}");
         await blog.WaitForURLAsync(url => url.StartsWith(shop.BaseUrl, StringComparison.Ordinal), new() { Timeout = 60_000 });

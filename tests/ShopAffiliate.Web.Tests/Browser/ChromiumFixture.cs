@@ -25,6 +25,7 @@ public sealed class ChromiumFixture : IAsyncLifetime
                 "the browser tests do not download Playwright's browsers.");
         }
         _playwright = await Playwright.CreateAsync();
+        Assertions.SetDefaultExpectTimeout(15_000);
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
@@ -38,8 +39,19 @@ public sealed class ChromiumFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh context (own cookies and storage) per test; dispose it when done.</summary>
-    public Task<IBrowserContext> NewContextAsync() =>
-        Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1024, Height = 768 } });
+    public async Task<IBrowserContext> NewContextAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1024, Height = 768 } });
+        context.SetDefaultTimeout(ActionTimeoutMs);
+        context.SetDefaultNavigationTimeout(ActionTimeoutMs);
+        return context;
+    }
+
+    /// <summary>
+    /// Playwright's 30 s default is too short in CI, where the browser tests share two cores with the test apps, their
+    /// first requests (JIT, Razor view compilation) and PostgreSQL; a page that needs longer than a minute still fails.
+    /// </summary>
+    public const float ActionTimeoutMs = 60_000;
 
     public async Task DisposeAsync()
     {

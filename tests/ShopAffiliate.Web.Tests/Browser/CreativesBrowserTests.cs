@@ -70,6 +70,8 @@ public sealed class CreativesBrowserTests(ChromiumFixture chromium)
 
         // A reader opens a page built from the embed code: one impression; then clicks the banner: the shop, with the referral.
         await using var reader = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { UserAgent = Reader });
+        reader.SetDefaultTimeout(ChromiumFixture.ActionTimeoutMs);
+        reader.SetDefaultNavigationTimeout(ChromiumFixture.ActionTimeoutMs);
         var blog = await reader.NewPageAsync();
         await blog.SetContentAsync($"<!DOCTYPE html><html lang=\"en\"><title>A knitting blog</title><body><p>My favourite shop:</p>{embed}</body></html>");
         await Assertions.Expect(blog.Locator("img")).ToHaveJSPropertyAsync("complete", true);

@@ -49,6 +49,8 @@ public sealed class EmbeddedAdminBrowserTests
 
         await using var chromium = await BlockingThirdPartyCookiesAsync();
         await using var context = await chromium.Browser.NewContextAsync(new() { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        context.SetDefaultTimeout(ChromiumFixture.ActionTimeoutMs);
+        context.SetDefaultNavigationTimeout(ChromiumFixture.ActionTimeoutMs);
         var page = await context.NewPageAsync();
         var refused = PageCheck.CspViolations(page);
 
