@@ -34,7 +34,7 @@ internal static class AffiliateRanking
     private static readonly HashSet<string> OrderColumns =
         [nameof(DailyRollup.Orders), nameof(DailyRollup.RevenueMinor), nameof(DailyRollup.RefundsMinor), nameof(DailyRollup.CommissionMinor)];
 
-    private static readonly string[] Measures =
+    internal static readonly string[] Measures =
         [nameof(DailyRollup.Clicks), nameof(DailyRollup.UniqueClicks), nameof(DailyRollup.Impressions), nameof(DailyRollup.Orders),
          nameof(DailyRollup.RevenueMinor), nameof(DailyRollup.RefundsMinor), nameof(DailyRollup.CommissionMinor)];
 

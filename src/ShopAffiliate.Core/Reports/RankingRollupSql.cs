@@ -155,6 +155,26 @@ public sealed class RankingRollupSql : IRollupTriggers
         );
         """;
 
+    /// <summary>
+    /// PostgreSQL's heap is not ordered by the key: a block's 10,000 affiliate rows, written by the triggers over a year,
+    /// lie on 10,000 pages, and an EPC ranking of a year read 60,000 of them (360 ms on a quiet machine, 2026-12-02). The
+    /// key carries the measures the ranking sums (<see cref="AffiliateRanking"/>), so a block is read by an index-only
+    /// scan in key order, as SQLite's WITHOUT ROWID table is stored; autovacuum runs early so the visibility map that
+    /// index-only scans need stays current. SQLite needs nothing: its table is the key.
+    /// </summary>
+    public static IReadOnlyList<string> PostgresCoveringKey =>
+    [
+        $"ALTER TABLE \"{Table}\" DROP CONSTRAINT \"PK_{Table}\", ADD CONSTRAINT \"PK_{Table}\" PRIMARY KEY ({KeyColumns}) INCLUDE ({RankedColumns});",
+        $"ALTER TABLE \"{Table}\" SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_vacuum_insert_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.05);",
+    ];
+
+    /// <summary>The measures <see cref="AffiliateRanking"/> sums (its <c>Measures</c>), carried in PostgreSQL's key.</summary>
+    private static string RankedColumns => string.Join(", ", AffiliateRanking.Measures.Select(m => $"\"{m}\""));
+
+    /// <summary>The key without the measures, as the table was created (the covering key's Down).</summary>
+    public static string PostgresPlainKey =>
+        $"ALTER TABLE \"{Table}\" DROP CONSTRAINT \"PK_{Table}\", ADD CONSTRAINT \"PK_{Table}\" PRIMARY KEY ({KeyColumns}); ALTER TABLE \"{Table}\" RESET (autovacuum_vacuum_scale_factor, autovacuum_vacuum_insert_scale_factor, autovacuum_analyze_scale_factor);";
+
     public IReadOnlyList<string> CreateTriggers(bool postgres) => postgres
         ?
         [
