@@ -8,10 +8,16 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ShopAffiliate.Core.Data;
+using ShopAffiliate.Core.Shops;
 using ShopAffiliate.Core.Tracking;
 using ShopAffiliate.Core.Workspaces;
+using ShopAffiliate.Platforms.Shopify;
+using ShopAffiliate.Platforms.WooCommerce;
 using ShopAffiliate.Web.Hosting;
 using ShopAffiliate.Web.Tests.Infrastructure;
+using ShopAffiliate.Web.Tests.Shopify;
+using ShopAffiliate.Web.Tests.Shopify.Payloads;
 
 namespace ShopAffiliate.Web.Tests;
 
@@ -31,6 +37,9 @@ public abstract class LimitedApp(Db provider) : IAsyncLifetime
         {
             ["ForwardedHeaders:TrustedProxies:0"] = TrustedProxy,
             ["ForwardedHeaders:TrustedProxies:1"] = "10.20.0.0/16",
+            // Shopify configured, so its webhook endpoint verifies deliveries (the shop itself is never called).
+            ["Shopify:ApiKey"] = FakeShopify.ApiKey,
+            ["Shopify:ApiSecret"] = FakeShopify.ApiSecret,
         };
         foreach (var policy in RateLimits.Policies)
         {
@@ -67,11 +76,10 @@ public abstract class RateLimitTests(LimitedApp fixture)
         return client;
     }
 
-    private static HttpRequestMessage Request(string method, string path, string? shopDomain = null)
+    private static HttpRequestMessage Request(string method, string path)
     {
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method == "POST") request.Content = new StringContent("""{"workspace":"none","ref":"none"}""", Encoding.UTF8, "application/json");
-        if (shopDomain is not null) request.Headers.Add("X-Shopify-Shop-Domain", shopDomain);
         return request;
     }
 
@@ -109,25 +117,78 @@ public abstract class RateLimitTests(LimitedApp fixture)
         Assert.NotEqual(HttpStatusCode.TooManyRequests, (await Client(FreshAddress()).SendAsync(Request(method, path))).StatusCode);
     }
 
-    [Fact]
-    public async Task WebhooksAreLimitedPerShopNotPerSender()
+    private static HttpRequestMessage ShopifyDelivery(string? signature = null)
     {
-        var platform = Client(FreshAddress());
-        var shop = $"/webhooks/woocommerce/{Guid.NewGuid()}";
-        var shopify = $"s{Guid.NewGuid():N}.myshopify.com";
-        for (var i = 0; i < LimitedApp.Limit; i++)
+        var bytes = Encoding.UTF8.GetBytes(OrdersCreatePayload.Json);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/shopify") { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.Add("X-Shopify-Hmac-Sha256", signature ?? ShopifyHmac.SignWebhook(bytes, FakeShopify.ApiSecret));
+        request.Headers.Add("X-Shopify-Topic", "orders/create");
+        request.Headers.Add("X-Shopify-Shop-Domain", FakeShopify.Shop);
+        request.Headers.Add("X-Shopify-Webhook-Id", Guid.NewGuid().ToString());
+        return request;
+    }
+
+    private static HttpRequestMessage WooDelivery(Guid shopId, string secret, string? signature = null)
+    {
+        var bytes = Encoding.UTF8.GetBytes($$"""{"id":{{Random.Shared.Next(1, 1_000_000)}},"status":"processing","currency":"EUR","total":"10.00"}""");
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/woocommerce/{shopId}") { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.Add("X-WC-Webhook-Topic", "order.created");
+        request.Headers.Add("X-WC-Webhook-Resource", "order");
+        request.Headers.Add("X-WC-Webhook-Signature", signature ?? WooWebhookSignature.Sign(bytes, secret));
+        return request;
+    }
+
+    /// <summary>
+    /// Anyone can name a shop (its domain is public, a WooCommerce store's path is in its webhooks): a flood of junk naming it
+    /// must not get the shop's real, signed deliveries refused. Only failures count, per sender, and a verified delivery
+    /// is answered 200 even from the flooding address itself.
+    /// </summary>
+    [Fact]
+    public async Task WebhookFailuresAreLimitedPerSenderAndAVerifiedDeliveryIsNeverRefused()
+    {
+        var s = new Scenario(App);
+        const string secret = "wooSecretForTheLimitTest1";
+        Guid wooShop;
+        await using (var scope = App.Scope(await s.WorkspaceIdAsync()))
         {
-            Assert.NotEqual(HttpStatusCode.TooManyRequests, (await platform.SendAsync(Request("POST", shop))).StatusCode);
-            Assert.NotEqual(HttpStatusCode.TooManyRequests, (await platform.SendAsync(Request("POST", "/webhooks/shopify", shopify))).StatusCode);
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var shop = new Shop
+            {
+                WorkspaceId = await s.WorkspaceIdAsync(), Platform = ShopPlatform.WooCommerce, Domain = $"woo{Guid.NewGuid():N}.example",
+                Currency = "EUR", Name = "Flooded Woo", EncryptedWebhookSecret = scope.ServiceProvider.GetRequiredService<ShopSecrets>().ProtectWebhookSecret(secret),
+            };
+            db.Shops.Add(shop);
+            await db.SaveChangesAsync();
+            wooShop = shop.Id;
         }
 
-        await AssertLimitedAsync(await platform.SendAsync(Request("POST", shop)));
-        await AssertLimitedAsync(await Client(FreshAddress()).SendAsync(Request("POST", "/webhooks/shopify", shopify)));
+        var flooder = Client(FreshAddress());
+        // Its first failures (both endpoints draw on one budget) are answered as what they are.
+        for (var i = 0; i < LimitedApp.Limit; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await flooder.SendAsync(i % 2 == 0
+                ? ShopifyDelivery(signature: "bm90IGEgc2lnbmF0dXJl")
+                : WooDelivery(wooShop, secret, signature: "bm90IGEgc2lnbmF0dXJl"))).StatusCode);
+        // Over its budget of failures: 429 with Retry-After, for junk of every kind.
+        await AssertLimitedAsync(await flooder.SendAsync(ShopifyDelivery(signature: "bm90IGEgc2lnbmF0dXJl")));
+        await AssertLimitedAsync(await flooder.SendAsync(WooDelivery(wooShop, secret, signature: "bm90IGEgc2lnbmF0dXJl")));
+        await AssertLimitedAsync(await flooder.SendAsync(WooDelivery(Guid.NewGuid(), secret)));
+        var unsigned = ShopifyDelivery();
+        unsigned.Headers.Remove("X-Shopify-Hmac-Sha256");
+        await AssertLimitedAsync(await flooder.SendAsync(unsigned));
 
-        // Another shop, from the same sender, has its own budget.
-        Assert.NotEqual(HttpStatusCode.TooManyRequests, (await platform.SendAsync(Request("POST", $"/webhooks/woocommerce/{Guid.NewGuid()}"))).StatusCode);
-        Assert.NotEqual(HttpStatusCode.TooManyRequests,
-            (await platform.SendAsync(Request("POST", "/webhooks/shopify", $"s{Guid.NewGuid():N}.myshopify.com"))).StatusCode);
+        // The named shops' real deliveries, from the platform and even from the flooding address, are stored.
+        var platform = Client(FreshAddress());
+        for (var i = 0; i < LimitedApp.Limit + 2; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await platform.SendAsync(ShopifyDelivery())).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await platform.SendAsync(WooDelivery(wooShop, secret))).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await flooder.SendAsync(ShopifyDelivery())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await flooder.SendAsync(WooDelivery(wooShop, secret))).StatusCode);
+        // Another sender's first failure is answered as what it is.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await platform.SendAsync(ShopifyDelivery(signature: "bm90IGEgc2lnbmF0dXJl"))).StatusCode);
     }
 
     [Fact]

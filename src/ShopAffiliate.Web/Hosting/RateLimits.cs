@@ -19,16 +19,16 @@ public enum LimitBy
 
     /// <summary>The API caller's workspace (API key or Shopify session token); the client address before sign-in.</summary>
     Workspace,
-
-    /// <summary>The shop a webhook names (Shopify's shop-domain header, WooCommerce's shop id in the path).</summary>
-    Shop,
 }
 
 /// <summary>
 /// One limit: <paramref name="Name"/> is the policy name routes ask for (<c>.RequireRateLimiting(RateLimits.Landing)</c>)
 /// and the configuration section <c>RateLimits:{Section}</c> whose <c>PermitLimit</c> and <c>Window</c> override the defaults.
+/// <paramref name="FailuresOnly"/>: the middleware lets every request through and the handler counts only the requests it
+/// refuses (<see cref="FailedRequestLimit"/>), so a good request is never refused by the limit.
 /// </summary>
-public sealed record RateLimitPolicy(string Name, string Section, int PermitLimit, TimeSpan Window, LimitBy By, string Title, bool WritesOnly = false);
+public sealed record RateLimitPolicy(
+    string Name, string Section, int PermitLimit, TimeSpan Window, LimitBy By, string Title, bool WritesOnly = false, bool FailuresOnly = false);
 
 /// <summary>Bound per policy from <c>RateLimits:{Section}</c>.</summary>
 public sealed class RateLimitOptions
@@ -71,8 +71,10 @@ public static class RateLimits
         new(CreativeFiles, "CreativeFiles", 600, TimeSpan.FromMinutes(1), LimitBy.Client, "Too many image requests."),
         new(Connect, "Connect", 30, TimeSpan.FromMinutes(10), LimitBy.Client, "Too many store connection attempts."),
         new(Launch, "Launch", 60, TimeSpan.FromMinutes(1), LimitBy.Client, "Too many launches."),
-        // Generous: a shop's flash sale sends bursts, and a refused delivery is only sent again later.
-        new(Webhooks, "Webhooks", 20_000, TimeSpan.FromMinutes(1), LimitBy.Shop, "Too many webhook deliveries for this shop."),
+        // Only deliveries that fail verification (bad or no signature, unknown store, missing headers, too large), per
+        // sender: a verified delivery is never refused by a limit, only by the full intake queue (503). A limit per shop
+        // named in the unverified header let anyone who knows a shop's (public) domain get its real deliveries refused.
+        new(Webhooks, "Webhooks", 600, TimeSpan.FromMinutes(1), LimitBy.Client, "Too many failed webhook deliveries from this address.", FailuresOnly: true),
         new(Api, "Api", 6_000, TimeSpan.FromMinutes(1), LimitBy.Workspace, "Too many API requests for this program."),
     ];
 
@@ -87,6 +89,7 @@ public static class RateLimits
                 .Validate(o => o.Window >= TimeSpan.FromSeconds(1) && o.Window <= TimeSpan.FromDays(1), $"RateLimits:{policy.Section}:Window must be between 00:00:01 and 1.00:00:00.")
                 .ValidateOnStart();
         }
+        services.AddSingleton<FailedRequestLimit>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptionsMonitor<RateLimitOptions>, IProblemDetailsService>((o, limits, problems) =>
         {
@@ -112,7 +115,7 @@ public static class RateLimits
 
         public RateLimitPartition<string> GetPartition(HttpContext http)
         {
-            if (policy.WritesOnly && (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)))
+            if (policy.FailuresOnly || policy.WritesOnly && (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)))
                 return RateLimitPartition.GetNoLimiter("");
             return RateLimitPartition.GetFixedWindowLimiter(Key(http), _ => new FixedWindowRateLimiterOptions
             {
@@ -125,25 +128,74 @@ public static class RateLimits
         private string Key(HttpContext http) => policy.By switch
         {
             LimitBy.Workspace when http.User.FindFirst(AuthConstants.WorkspaceClaim)?.Value is { } workspace => "workspace:" + workspace,
-            LimitBy.Shop when http.Request.RouteValues["shopId"] is string shopId => "shop:" + shopId,
-            LimitBy.Shop when http.Request.Headers["X-Shopify-Shop-Domain"].ToString() is { Length: > 0 } domain => "shop:" + domain.Trim().ToLowerInvariant(),
             _ => "client:" + ClientKey(http.Connection.RemoteIpAddress),
         };
 
-        private async ValueTask RejectAsync(OnRejectedContext context, CancellationToken ct)
+        private ValueTask RejectAsync(OnRejectedContext context, CancellationToken ct) =>
+            new(TooManyAsync(context.HttpContext, policy, context.Lease, options.Window, problems, ct));
+    }
+
+    /// <summary>429 with <c>Retry-After</c> (from the lease, else the whole window) and a ProblemDetails saying when to try again.</summary>
+    internal static async Task TooManyAsync(
+        HttpContext http, RateLimitPolicy policy, RateLimitLease lease, TimeSpan window, IProblemDetailsService problems, CancellationToken ct)
+    {
+        var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : window;
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        var detail = $"{policy.Title} Try again in {seconds} seconds.";
+        var written = await problems.TryWriteAsync(new ProblemDetailsContext
         {
-            var http = context.HttpContext;
-            var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : options.Window;
-            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            var detail = $"{policy.Title} Try again in {seconds} seconds.";
-            var written = await problems.TryWriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = http,
-                ProblemDetails = new ProblemDetails { Status = StatusCodes.Status429TooManyRequests, Title = policy.Title, Detail = detail },
-            });
-            if (!written) await http.Response.WriteAsync(detail, ct); // a client that accepts no JSON still reads why
+            HttpContext = http,
+            ProblemDetails = new ProblemDetails { Status = StatusCodes.Status429TooManyRequests, Title = policy.Title, Detail = detail },
+        });
+        if (!written) await http.Response.WriteAsync(detail, ct); // a client that accepts no JSON still reads why
+    }
+}
+
+/// <summary>
+/// The budgets of the <see cref="RateLimitPolicy.FailuresOnly"/> policies: a handler passes each refusal through
+/// <see cref="Refuse"/>, which answers it as it is while the sender has failures left and with a 429 after that. A request
+/// the handler accepts never comes here, so it is never refused by the limit however many failures its sender had.
+/// </summary>
+public sealed class FailedRequestLimit : IDisposable
+{
+    private readonly Dictionary<string, (RateLimitPolicy Policy, TimeSpan Window, PartitionedRateLimiter<string> Limiter)> _limits = [];
+
+    public FailedRequestLimit(IOptionsMonitor<RateLimitOptions> options)
+    {
+        foreach (var policy in RateLimits.Policies.Where(p => p.FailuresOnly))
+        {
+            var bound = options.Get(policy.Name);
+            _limits[policy.Name] = (policy, bound.Window, PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key,
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = bound.PermitLimit, Window = bound.Window, QueueLimit = 0 })));
+        }
+    }
+
+    /// <summary><paramref name="failure"/> while the client has failures left in <paramref name="policyName"/>'s window, else a 429.</summary>
+    public IResult Refuse(string policyName, HttpContext http, IResult failure)
+    {
+        var (policy, window, limiter) = _limits[policyName];
+        var lease = limiter.AttemptAcquire("client:" + RateLimits.ClientKey(http.Connection.RemoteIpAddress));
+        if (lease.IsAcquired)
+        {
+            lease.Dispose();
+            return failure;
+        }
+        return new TooMany(policy, window, lease);
+    }
+
+    public void Dispose()
+    {
+        foreach (var (_, _, limiter) in _limits.Values) limiter.Dispose();
+    }
+
+    private sealed class TooMany(RateLimitPolicy policy, TimeSpan window, RateLimitLease lease) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext http)
+        {
+            using (lease)
+                await RateLimits.TooManyAsync(http, policy, lease, window, http.RequestServices.GetRequiredService<IProblemDetailsService>(), http.RequestAborted);
         }
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ShopAffiliate.Core.Inbox;
 using ShopAffiliate.Core.Shops;
 using ShopAffiliate.Platforms.Shopify;
+using ShopAffiliate.Web.Hosting;
 
 namespace ShopAffiliate.Web.Features.Shopify;
 
@@ -11,21 +12,23 @@ public static class ShopifyWebhookEndpoint
     public const int MaxBodyBytes = 4 * 1024 * 1024;
 
     public static async Task<IResult> ReceiveAsync(
-        HttpRequest request, IOptions<ShopifyOptions> options, InboxIntake intake, TimeProvider clock, CancellationToken ct)
+        HttpRequest request, IOptions<ShopifyOptions> options, InboxIntake intake, FailedRequestLimit failures, TimeProvider clock, CancellationToken ct)
     {
         if (!options.Value.Enabled)
             return Results.Problem(statusCode: 404, title: "Shopify is not configured.", detail: "Set Shopify:ApiKey and Shopify:ApiSecret.");
 
+        // Every refusal below counts against the sender's budget of failures (RateLimits.Webhooks); a verified delivery never does.
+        IResult Refuse(IResult failure) => failures.Refuse(RateLimits.Webhooks, request.HttpContext, failure);
         var body = await WebhookBody.ReadAsync(request, MaxBodyBytes, ct);
         if (body is null)
-            return Results.Problem(statusCode: 413, title: "Webhook body too large.", detail: $"Deliveries are limited to {MaxBodyBytes / 1024 / 1024} MiB.");
+            return Refuse(Results.Problem(statusCode: 413, title: "Webhook body too large.", detail: $"Deliveries are limited to {MaxBodyBytes / 1024 / 1024} MiB."));
         // Fail closed: no header, a bad header or a wrong signature are all the same 401, and nothing is stored.
         if (!ShopifyHmac.VerifyWebhook(body, request.Headers["X-Shopify-Hmac-Sha256"], options.Value.Secrets))
-            return Results.Problem(statusCode: 401, title: "Invalid webhook signature.", detail: "X-Shopify-Hmac-Sha256 does not match the body.");
+            return Refuse(Results.Problem(statusCode: 401, title: "Invalid webhook signature.", detail: "X-Shopify-Hmac-Sha256 does not match the body."));
 
         string? topic = request.Headers["X-Shopify-Topic"], domain = request.Headers["X-Shopify-Shop-Domain"], webhookId = request.Headers["X-Shopify-Webhook-Id"];
         if (string.IsNullOrWhiteSpace(topic) || string.IsNullOrWhiteSpace(domain) || string.IsNullOrWhiteSpace(webhookId))
-            return Results.Problem(statusCode: 400, title: "Missing webhook headers.", detail: "X-Shopify-Topic, X-Shopify-Shop-Domain and X-Shopify-Webhook-Id are required.");
+            return Refuse(Results.Problem(statusCode: 400, title: "Missing webhook headers.", detail: "X-Shopify-Topic, X-Shopify-Shop-Domain and X-Shopify-Webhook-Id are required."));
 
         DateTime? triggeredAt = DateTimeOffset.TryParse(request.Headers["X-Shopify-Triggered-At"], out var t) ? t.UtcDateTime : null;
         var now = clock.GetUtcNow().UtcDateTime;

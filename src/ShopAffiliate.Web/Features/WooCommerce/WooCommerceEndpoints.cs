@@ -93,28 +93,31 @@ public static class WooCommerceEndpoints
     /// dedupes on a hash of topic, resource and body: the same content delivered twice is stored once.
     /// </summary>
     private static async Task<IResult> ReceiveWebhookAsync(
-        string shopId, HttpRequest request, AppDbContext db, ShopSecrets secrets, InboxIntake intake, TimeProvider clock, CancellationToken ct)
+        string shopId, HttpRequest request, AppDbContext db, ShopSecrets secrets, InboxIntake intake, FailedRequestLimit failures, TimeProvider clock,
+        CancellationToken ct)
     {
+        // Every refusal below counts against the sender's budget of failures (RateLimits.Webhooks); a verified delivery never does.
+        IResult Refuse(IResult failure) => failures.Refuse(RateLimits.Webhooks, request.HttpContext, failure);
         var shop = Guid.TryParse(shopId, out var id)
             ? await db.Shops.IgnoreQueryFilters().FirstOrDefaultAsync(s => s.Id == id && s.Platform == ShopPlatform.WooCommerce, ct)
             : null;
         // 404 for an unknown store: WooCommerce disables a webhook that keeps failing, which is right for a stale one.
-        if (shop is null) return Results.Problem(statusCode: 404, title: "Unknown store.", detail: "No WooCommerce store is connected under this address.");
+        if (shop is null) return Refuse(Results.Problem(statusCode: 404, title: "Unknown store.", detail: "No WooCommerce store is connected under this address."));
 
         var body = await WebhookBody.ReadAsync(request, MaxWebhookBody, ct);
         if (body is null)
-            return Results.Problem(statusCode: 413, title: "Webhook body too large.", detail: $"Deliveries are limited to {MaxWebhookBody / 1024 / 1024} MiB.");
+            return Refuse(Results.Problem(statusCode: 413, title: "Webhook body too large.", detail: $"Deliveries are limited to {MaxWebhookBody / 1024 / 1024} MiB."));
         string? signature = request.Headers["X-WC-Webhook-Signature"];
         if (string.IsNullOrEmpty(signature) && WooWebhookSignature.IsPing(body, request.ContentType, out _))
             return Results.Ok();
 
         var secret = secrets.WebhookSecret(shop);
         if (secret is null || !WooWebhookSignature.Verify(body, signature, secret))
-            return Results.Problem(statusCode: 401, title: "Invalid webhook signature.", detail: "X-WC-Webhook-Signature does not match the body.");
+            return Refuse(Results.Problem(statusCode: 401, title: "Invalid webhook signature.", detail: "X-WC-Webhook-Signature does not match the body."));
 
         string? topic = request.Headers["X-WC-Webhook-Topic"], resource = request.Headers["X-WC-Webhook-Resource"];
         if (string.IsNullOrWhiteSpace(topic))
-            return Results.Problem(statusCode: 400, title: "Missing webhook headers.", detail: "X-WC-Webhook-Topic is required.");
+            return Refuse(Results.Problem(statusCode: 400, title: "Missing webhook headers.", detail: "X-WC-Webhook-Topic is required."));
         topic = topic.Trim().ToLowerInvariant();
 
         return await WebhookBody.StoreAsync(intake, WooInbox.Message(shop, topic, resource, body, clock.GetUtcNow().UtcDateTime), ct);
