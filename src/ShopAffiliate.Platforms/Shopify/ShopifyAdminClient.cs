@@ -263,12 +263,72 @@ public sealed class ShopifyAdminClient(IHttpClientFactory httpClientFactory, IOp
     {
         var variables = new JsonObject
         {
-            ["first"] = Options.BackfillPageSize,
+            ["first"] = Math.Min(Options.BackfillPageSize, ShopifyGraphQlOrders.MaxPageSize),
             ["after"] = cursor,
             ["query"] = ShopifyGraphQlOrders.Since(since),
         };
         var data = await ExecuteAsync(shop, accessToken, ShopifyGraphQlOrders.Query, variables, "orders", cancellationToken);
-        return ShopifyGraphQlOrders.Page(data);
+        if (!ShopifyGraphQlOrders.Incomplete(data).Any())
+            return ShopifyGraphQlOrders.Page(data);
+        var page = JsonNode.Parse(data.GetRawText())!.AsObject();
+        foreach (var order in page["orders"]!["nodes"]!.AsArray().Select(o => o!.AsObject()))
+            await CompleteOrderAsync(shop, accessToken, order, cancellationToken);
+        return ShopifyGraphQlOrders.Page(JsonSerializer.SerializeToElement(page));
+    }
+
+    /// <summary>
+    /// An order with more line items, refunds or refund lines than the page's nested sizes gets the rest by follow-up
+    /// queries, each under Shopify's single-query cost limit (docs/decisions/0048).
+    /// </summary>
+    private async Task CompleteOrderAsync(string shop, string accessToken, JsonObject order, CancellationToken cancellationToken)
+    {
+        var id = order["id"]!.GetValue<string>();
+        var lines = order["lineItems"] as JsonObject;
+        while (lines?["pageInfo"]?["hasNextPage"]?.GetValue<bool>() == true)
+        {
+            var data = await ExecuteAsync(shop, accessToken, ShopifyGraphQlOrders.OrderLinesQuery,
+                new JsonObject { ["id"] = id, ["after"] = lines["pageInfo"]!["endCursor"]?.GetValue<string>() }, "order line items", cancellationToken);
+            var more = JsonNode.Parse(data.GetProperty("order").GetProperty("lineItems").GetRawText())!.AsObject();
+            Append(lines, more);
+        }
+
+        if (order["refunds"] is JsonArray refunds && refunds.Count >= ShopifyGraphQlOrders.RefundsPerOrder)
+        {
+            var data = await ExecuteAsync(shop, accessToken, ShopifyGraphQlOrders.OrderRefundsQuery,
+                new JsonObject { ["id"] = id }, "order refunds", cancellationToken);
+            var known = refunds.Select(r => r!["id"]!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+            foreach (var refund in data.GetProperty("order").GetProperty("refunds").EnumerateArray())
+                if (known.Add(refund.GetProperty("id").GetString()!))
+                {
+                    var added = JsonNode.Parse(refund.GetRawText())!.AsObject();
+                    added["refundLineItems"] = new JsonObject
+                    {
+                        ["pageInfo"] = new JsonObject { ["hasNextPage"] = true, ["endCursor"] = null },
+                        ["nodes"] = new JsonArray(),
+                    };
+                    refunds.Add(added);
+                }
+        }
+
+        foreach (var refund in (order["refunds"] as JsonArray ?? []).Select(r => r!.AsObject()))
+        {
+            var refundLines = refund["refundLineItems"] as JsonObject;
+            while (refundLines?["pageInfo"]?["hasNextPage"]?.GetValue<bool>() == true)
+            {
+                var data = await ExecuteAsync(shop, accessToken, ShopifyGraphQlOrders.RefundLinesQuery,
+                    new JsonObject { ["id"] = refund["id"]!.GetValue<string>(), ["after"] = refundLines["pageInfo"]!["endCursor"]?.GetValue<string>() },
+                    "refund lines", cancellationToken);
+                Append(refundLines, JsonNode.Parse(data.GetProperty("refund").GetProperty("refundLineItems").GetRawText())!.AsObject());
+            }
+        }
+    }
+
+    private static void Append(JsonObject connection, JsonObject more)
+    {
+        var nodes = connection["nodes"]!.AsArray();
+        foreach (var node in more["nodes"]!.AsArray().ToList())
+            nodes.Add(node!.DeepClone());
+        connection["pageInfo"] = more["pageInfo"]!.DeepClone();
     }
 
     /// <summary>

@@ -13,9 +13,31 @@ public sealed record ShopifyOrderPage(IReadOnlyList<JsonObject> Orders, IReadOnl
 /// </summary>
 public static class ShopifyGraphQlOrders
 {
-    public const int PageSize = 50;
+    /// <summary>
+    /// Orders per page, and the nested sizes fetched with them: the requested cost by Shopify's rules stays under 1,000
+    /// (ShopifyQueryCostTests); an order with more line items, refunds or refund lines than that is completed by
+    /// <see cref="OrderLinesQuery"/>, <see cref="OrderRefundsQuery"/> and <see cref="RefundLinesQuery"/>.
+    /// </summary>
+    public const int PageSize = 8;
+    public const int LinesPerOrder = 5;
+    public const int RefundsPerOrder = 2;
+    public const int LinesPerRefund = 3;
+    /// <summary>Items per follow-up page (line items of one order, refund lines of one refund).</summary>
+    public const int FollowUpPage = 50;
+    /// <summary>The most refunds read for one order; Shopify's refunds field is a list without a cursor.</summary>
+    public const int MostRefunds = 50;
 
-    public const string Query = """
+    private const string LineFields = """
+        id quantity currentQuantity isGiftCard title
+        product { id }
+        originalUnitPriceSet { shopMoney { amount } }
+        discountAllocations { allocatedAmountSet { shopMoney { amount } } }
+        taxLines { priceSet { shopMoney { amount } } }
+        """;
+
+    private const string RefundLineFields = "lineItem { id } quantity subtotalSet { shopMoney { amount } } totalTaxSet { shopMoney { amount } }";
+
+    public static readonly string Query = $$"""
         query($first: Int!, $after: String, $query: String) {
           orders(first: $first, after: $after, query: $query, sortKey: CREATED_AT) {
             pageInfo { hasNextPage endCursor }
@@ -27,27 +49,56 @@ public static class ShopifyGraphQlOrders
               customerJourneySummary { lastVisit { landingPage } }
               totalTaxSet { shopMoney { amount } }
               totalShippingPriceSet { shopMoney { amount } }
-              lineItems(first: 100) {
-                nodes {
-                  id quantity currentQuantity isGiftCard title
-                  product { id }
-                  originalUnitPriceSet { shopMoney { amount } }
-                  discountAllocations { allocatedAmountSet { shopMoney { amount } } }
-                  taxLines { priceSet { shopMoney { amount } } }
-                }
-              }
-              refunds(first: 50) {
+              lineItems(first: {{LinesPerOrder}}) { pageInfo { hasNextPage endCursor } nodes { {{LineFields}} } }
+              refunds(first: {{RefundsPerOrder}}) {
                 id createdAt
-                refundLineItems(first: 100) { nodes { lineItem { id } quantity subtotalSet { shopMoney { amount } } totalTaxSet { shopMoney { amount } } } }
+                refundLineItems(first: {{LinesPerRefund}}) { pageInfo { hasNextPage endCursor } nodes { {{RefundLineFields}} } }
               }
             }
           }
         }
         """;
 
+    /// <summary>The rest of one order's line items, a page at a time.</summary>
+    public static readonly string OrderLinesQuery = $$"""
+        query($id: ID!, $after: String) {
+          order(id: $id) { lineItems(first: {{FollowUpPage}}, after: $after) { pageInfo { hasNextPage endCursor } nodes { {{LineFields}} } } }
+        }
+        """;
+
+    /// <summary>All of one order's refunds (ids and dates; their lines follow with <see cref="RefundLinesQuery"/>).</summary>
+    public static readonly string OrderRefundsQuery = $$"""
+        query($id: ID!) { order(id: $id) { refunds(first: {{MostRefunds}}) { id createdAt } } }
+        """;
+
+    /// <summary>One refund's lines, a page at a time.</summary>
+    public static readonly string RefundLinesQuery = $$"""
+        query($id: ID!, $after: String) {
+          refund(id: $id) { refundLineItems(first: {{FollowUpPage}}, after: $after) { pageInfo { hasNextPage endCursor } nodes { {{RefundLineFields}} } } }
+        }
+        """;
+
     public const string CountQuery = """
         query($query: String) { ordersCount(query: $query, limit: null) { count precision } }
         """;
+
+    /// <summary>The largest <c>first</c> for <see cref="Query"/> whose requested cost is within Shopify's single-query maximum.</summary>
+    public static int MaxPageSize => MaxPage.Value;
+
+    private static readonly Lazy<int> MaxPage = new(() => Enumerable.Range(1, 250).Last(n =>
+        ShopifyQueryCost.Of(Query, new Dictionary<string, int> { ["first"] = n }) <= ShopifyQueryCost.SingleQueryMaximum));
+
+    /// <summary>The page's orders whose line items, refunds or refund lines go on beyond what the page holds.</summary>
+    public static IEnumerable<JsonElement> Incomplete(JsonElement data) =>
+        data.GetProperty("orders").GetProperty("nodes").EnumerateArray().Where(n =>
+            HasNextPage(n, "lineItems")
+            || Array(n, "refunds").Count() >= RefundsPerOrder
+            || Array(n, "refunds").Any(r => HasNextPage(r, "refundLineItems")));
+
+    private static bool HasNextPage(JsonElement parent, string connection) =>
+        parent.TryGetProperty(connection, out var c) && c.ValueKind == JsonValueKind.Object
+        && c.TryGetProperty("pageInfo", out var info) && info.ValueKind == JsonValueKind.Object
+        && info.TryGetProperty("hasNextPage", out var next) && next.ValueKind == JsonValueKind.True;
 
     /// <summary>The search filter for orders created on or after <paramref name="since"/>.</summary>
     public static string Since(DateTime since) => "created_at:>=" + since.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);

@@ -33,9 +33,9 @@ public sealed class ShopifyOptions : IValidatableObject
     public string ShopBaseUrl { get; set; } = "https://{shop}";
 
     /// <summary>
-    /// Orders per page of the backfill (Shopify allows <c>first</c> up to 250). Kept at 50: Shopify refuses a query whose
+    /// Orders per page of the backfill (Shopify allows <c>first</c> up to 250). Capped at ShopifyGraphQlOrders.MaxPageSize: Shopify refuses a query whose
     /// requested cost (each connection 2 points plus <c>first</c> times its nodes' cost) exceeds 1,000 points, and the
-    /// order query asks for line items and refunds. The benchmark's fake store has no cost limit.
+    /// order query asks for line items and refunds (docs/decisions/0048). The benchmark's fake store refuses such a query too.
     /// </summary>
     [Range(1, 250)]
     public int BackfillPageSize { get; set; } = ShopifyGraphQlOrders.PageSize;
