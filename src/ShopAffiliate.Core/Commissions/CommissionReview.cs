@@ -26,7 +26,10 @@ public sealed class CommissionReview(AppDbContext db, OrderProcessor orders, Aud
 {
     public const int MaxReason = 2000;
 
-    public IQueryable<CommissionRow> Query(CommissionFilter filter)
+    public IQueryable<CommissionRow> Query(CommissionFilter filter) => WithOrders(Filtered(filter));
+
+    /// <summary>The filtered commissions alone: what the page counts, so the count never joins orders and affiliates.</summary>
+    private IQueryable<Commission> Filtered(CommissionFilter filter)
     {
         ArgumentNullException.ThrowIfNull(filter);
         var commissions = db.Commissions.AsNoTracking();
@@ -40,16 +43,33 @@ public sealed class CommissionReview(AppDbContext db, OrderProcessor orders, Aud
             var reason = filter.Reason.Trim().ToLowerInvariant();
             commissions = commissions.Where(c => c.StatusReason != null && c.StatusReason.ToLower().Contains(reason));
         }
-        return from c in commissions
+        return commissions;
+    }
+
+    /// <summary>Newest first, each with its order and affiliate (both required: every commission has them in its own program).</summary>
+    private IQueryable<CommissionRow> WithOrders(IQueryable<Commission> commissions) =>
+               from c in commissions
                join o in db.Orders on c.OrderId equals o.Id
                join a in db.Affiliates on c.AffiliateId equals a.Id
                orderby c.CreatedAt descending, c.Id descending
                select new CommissionRow(c.Id, c.OrderId, o.Number, o.PlacedAt, o.NetRevenue, c.AffiliateId, a.Name, c.Tier, c.Status, c.Amount,
                    c.Currency, c.StatusReason, c.HeldForReview, c.Explanation, o.AttributionMethod, o.AttributionExplanation, c.CreatedAt);
-    }
 
-    public Task<PagedResult<CommissionRow>> PageAsync(CommissionFilter filter, PageRequest page, CancellationToken ct) =>
-        Query(filter).ToPageAsync(page, ct);
+    /// <summary>
+    /// One page, newest first: the count over the commissions alone (an index range, no joins), then the page's 25 rows
+    /// read along the (program, ..., created, id) index and joined to their orders and affiliates.
+    /// </summary>
+    public async Task<PagedResult<CommissionRow>> PageAsync(CommissionFilter filter, PageRequest page, CancellationToken ct)
+    {
+        var commissions = Filtered(filter);
+        var total = await commissions.CountAsync(ct);
+        var last = Math.Max(1, (total + page.PageSize - 1) / page.PageSize);
+        var number = Math.Min(page.Page, last);
+        var ids = commissions.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id)
+            .Skip((number - 1) * page.PageSize).Take(page.PageSize).Select(c => c.Id);
+        var items = await WithOrders(db.Commissions.AsNoTracking().Where(c => ids.Contains(c.Id))).ToListAsync(ct);
+        return new PagedResult<CommissionRow>(items, number, page.PageSize, total);
+    }
 
     /// <summary>
     /// Approves (skipping the rest of the hold, lifting a self-referral hold) or rejects each commission with the reason

@@ -181,7 +181,12 @@ internal sealed class CommissionConfiguration : IEntityTypeConfiguration<Commiss
     {
         b.HasIndex(c => new { c.OrderId, c.AffiliateId, c.Tier }).IsUnique();
         b.HasIndex(c => new { c.WorkspaceId, c.Status, c.EligibleAt });
-        b.HasIndex(c => new { c.WorkspaceId, c.AffiliateId });
+        // The admin's commissions list reads newest first (created, id) within each of its filters: all, held for
+        // review, a status, an affiliate; so a page and its count are an index range, not a sort of every row.
+        b.HasIndex(c => new { c.WorkspaceId, c.AffiliateId, c.CreatedAt, c.Id });
+        b.HasIndex(c => new { c.WorkspaceId, c.CreatedAt, c.Id });
+        b.HasIndex(c => new { c.WorkspaceId, c.HeldForReview, c.CreatedAt, c.Id });
+        b.HasIndex(c => new { c.WorkspaceId, c.Status, c.CreatedAt, c.Id });
         // The commission-earned sender reads forward from its mark, across programs (CommissionEarnedMails).
         b.HasIndex(c => new { c.CreatedAt, c.Id });
         b.Property(c => c.Amount).HasPrecision(18, 4);
@@ -200,6 +205,8 @@ internal sealed class LedgerRecordConfiguration : IEntityTypeConfiguration<Commi
         b.Property(e => e.Key).HasMaxLength(200);
         b.HasIndex(e => new { e.WorkspaceId, e.Key }).IsUnique();
         b.HasIndex(e => new { e.WorkspaceId, e.AffiliateId, e.Currency });
+        // The payouts page's balances due: one grouped read of the Approved and Carried entries, covered by this index.
+        b.HasIndex(e => new { e.WorkspaceId, e.Bucket, e.AffiliateId, e.Currency, e.Amount });
         // The rollup worker re-reads an order's entries when one of them is new (ADR 0019).
         b.HasIndex(e => e.OrderId);
         b.Property(e => e.Amount).HasPrecision(18, 4);

@@ -35,6 +35,8 @@ internal sealed class AffiliateMessageConfiguration : IEntityTypeConfiguration<A
         // One affiliate's thread in order, and the inbox's unread counts.
         b.HasIndex(m => new { m.WorkspaceId, m.AffiliateId, m.At });
         b.HasIndex(m => new { m.WorkspaceId, m.Author, m.ReadAt });
+        // The inbox's "has unread" filter and the page's unread counts, per affiliate.
+        b.HasIndex(m => new { m.WorkspaceId, m.AffiliateId, m.Author, m.ReadAt });
         b.HasOne<Workspaces.Workspace>().WithMany().HasForeignKey(m => m.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Affiliates.Affiliate>().WithMany().HasForeignKey(m => m.AffiliateId).OnDelete(DeleteBehavior.Cascade);
     }

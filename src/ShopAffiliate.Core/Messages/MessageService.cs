@@ -95,15 +95,35 @@ public sealed class MessageService(AppDbContext db, Mailer mail, AuditTrail audi
             var pattern = $"%{q.ToLowerInvariant()}%";
             affiliates = affiliates.Where(a => EF.Functions.Like(a.Name.ToLower(), pattern) || EF.Functions.Like(a.Email.ToLower(), pattern));
         }
+        // One grouped read of the messages index gives each thread's latest time; the count and the page's order use
+        // only that, and the latest text and the unread count are read for the page's 25 threads, not for every one.
+        var latest =
+            from m in db.AffiliateMessages
+            group m by m.AffiliateId into g
+            select new { AffiliateId = g.Key, At = g.Max(m => m.At) };
         var threads =
             from a in affiliates
-            let last = db.AffiliateMessages.Where(m => m.AffiliateId == a.Id).OrderByDescending(m => m.At).ThenByDescending(m => m.Id).FirstOrDefault()
-            where last != null
-            let unread = db.AffiliateMessages.Count(m => m.AffiliateId == a.Id && m.Author == DisputeAuthor.Affiliate && m.ReadAt == null)
-            where !unreadOnly || unread > 0
-            orderby last.At descending, a.Id
-            select new MessageThreadSummary(a.Id, a.Name, last.Text, last.Author, last.At, unread);
-        return await threads.ToPageAsync(page, ct);
+            join l in latest on a.Id equals l.AffiliateId
+            where !unreadOnly || db.AffiliateMessages.Any(m => m.AffiliateId == a.Id && m.Author == DisputeAuthor.Affiliate && m.ReadAt == null)
+            orderby l.At descending, a.Id
+            select new { a.Id, a.Name, l.At };
+        var total = await threads.CountAsync(ct);
+        var last = Math.Max(1, (total + page.PageSize - 1) / page.PageSize);
+        var number = Math.Min(page.Page, last);
+        var rows = await threads.Skip((number - 1) * page.PageSize).Take(page.PageSize)
+            .Select(t => new
+            {
+                t.Id, t.Name, t.At,
+                // Scalar subqueries, one per column, for these rows only (SQLite has no lateral join).
+                LastText = db.AffiliateMessages.Where(m => m.AffiliateId == t.Id).OrderByDescending(m => m.At).ThenByDescending(m => m.Id)
+                    .Select(m => m.Text).First(),
+                LastAuthor = db.AffiliateMessages.Where(m => m.AffiliateId == t.Id).OrderByDescending(m => m.At).ThenByDescending(m => m.Id)
+                    .Select(m => m.Author).First(),
+                Unread = db.AffiliateMessages.Count(m => m.AffiliateId == t.Id && m.Author == DisputeAuthor.Affiliate && m.ReadAt == null),
+            })
+            .ToListAsync(ct);
+        return new PagedResult<MessageThreadSummary>(
+            rows.Select(r => new MessageThreadSummary(r.Id, r.Name, r.LastText, r.LastAuthor, r.At, r.Unread)).ToList(), number, page.PageSize, total);
     }
 
     /// <summary>The owners' and managers' addresses: who is told when an affiliate writes.</summary>

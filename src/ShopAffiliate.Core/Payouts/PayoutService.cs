@@ -74,7 +74,7 @@ public sealed class PayoutService(
     {
         var settings = await SettingsStore.GetAsync(db, workspaceId, ct);
         var thresholds = new PayoutThresholds(settings.PayoutThreshold);
-        var balances = LedgerBalance.From((await LedgerAsync(workspaceId, currency: null, affiliateId: null, ct)).Select(e => e.Entry));
+        var balances = await PayableBalancesAsync(workspaceId, ct);
         var recipients = await RecipientsAsync(workspaceId, ct);
         var open = await db.PayoutBatches.Where(b => b.WorkspaceId == workspaceId && b.Status == PayoutBatchStatus.Open)
             .Select(b => b.Currency).ToListAsync(ct);
@@ -86,6 +86,31 @@ public sealed class PayoutService(
                 return new PayoutDue(g.Key, new Money(thresholds.For(g.Key), g.Key), plan.Lines.Count,
                     new Money(plan.Lines.Sum(l => l.Amount.Amount), g.Key), plan.Skipped.Count, open.Contains(g.Key));
             }).ToList();
+    }
+
+    /// <summary>
+    /// Each affiliate's Approved and Carried money per currency from one grouped query: what a batch pays
+    /// (<see cref="LedgerBalance.Payable"/>), without reading every ledger row into memory. Pending and Paid stay zero.
+    /// </summary>
+    private async Task<List<LedgerBalance>> PayableBalancesAsync(Guid workspaceId, CancellationToken ct)
+    {
+        var sums = await db.Ledger.IgnoreQueryFilters().AsNoTracking()
+            .Where(l => l.WorkspaceId == workspaceId && (l.Bucket == LedgerBucket.Approved || l.Bucket == LedgerBucket.Carried))
+            .GroupBy(l => new { l.AffiliateId, l.Currency, l.Bucket })
+            .Select(g => new { g.Key.AffiliateId, g.Key.Currency, g.Key.Bucket, Amount = g.Sum(l => l.Amount) })
+            .ToListAsync(ct);
+        return sums.GroupBy(s => (s.AffiliateId, s.Currency))
+            .Select(g =>
+            {
+                var approved = g.Where(s => s.Bucket == LedgerBucket.Approved).Sum(s => s.Amount);
+                var carried = g.Where(s => s.Bucket == LedgerBucket.Carried).Sum(s => s.Amount);
+                return LedgerBalance.Empty(new AffiliateId(g.Key.AffiliateId), g.Key.Currency) with
+                {
+                    Approved = new Money(approved, g.Key.Currency), Carried = new Money(carried, g.Key.Currency),
+                };
+            })
+            .OrderBy(b => b.Affiliate.Value).ThenBy(b => b.Currency, StringComparer.Ordinal)
+            .ToList();
     }
 
     private async Task<Dictionary<AffiliateId, PayoutRecipient>> RecipientsAsync(Guid workspaceId, CancellationToken ct) =>

@@ -609,12 +609,18 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
 
                     b.HasIndex("CreatedAt", "Id");
 
-                    b.HasIndex("WorkspaceId", "AffiliateId");
-
                     b.HasIndex("OrderId", "AffiliateId", "Tier")
                         .IsUnique();
 
+                    b.HasIndex("WorkspaceId", "CreatedAt", "Id");
+
                     b.HasIndex("WorkspaceId", "Status", "EligibleAt");
+
+                    b.HasIndex("WorkspaceId", "AffiliateId", "CreatedAt", "Id");
+
+                    b.HasIndex("WorkspaceId", "HeldForReview", "CreatedAt", "Id");
+
+                    b.HasIndex("WorkspaceId", "Status", "CreatedAt", "Id");
 
                     b.ToTable("Commissions");
                 });
@@ -732,6 +738,8 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("WorkspaceId", "AffiliateId", "Currency");
+
+                    b.HasIndex("WorkspaceId", "Bucket", "AffiliateId", "Currency", "Amount");
 
                     b.ToTable("Ledger");
                 });
@@ -1513,6 +1521,8 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                     b.HasIndex("WorkspaceId", "AffiliateId", "At");
 
                     b.HasIndex("WorkspaceId", "Author", "ReadAt");
+
+                    b.HasIndex("WorkspaceId", "AffiliateId", "Author", "ReadAt");
 
                     b.ToTable("AffiliateMessages");
                 });
