@@ -1,4 +1,4 @@
-using System.Data.Common;
+﻿using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -69,49 +69,65 @@ internal static class AffiliateRanking
         var summed = Measures.Where(need.Contains).ToList();
         var real = postgres ? "double precision" : "REAL";
         // PostgreSQL's SUM of a bigint is a numeric: cast back, so both read as Int64.
-        string Sum(string column) => postgres ? $"CAST(SUM(\"{column}\") AS bigint)" : $"SUM(\"{column}\")";
+        string Sum(string expression) => postgres ? $"CAST(SUM({expression}) AS bigint)" : $"SUM({expression})";
         var zero = postgres ? "CAST(0 AS bigint)" : "0";
         var parts = new List<string>();
-        // Each block summed per affiliate first, its click rows (currency '') and its order rows apart: each is one
-        // range of the ranking table's key in affiliate order, so it groups as it scans, and the outer GROUP BY sorts
-        // the blocks' sums instead of every row. Click rows hold only click measures and order rows only order ones
-        // (DailyRollup), so the parts add up to what one pass over both would.
-        var orderCurrency = f.Currency is { } c ? $"\"Currency\" = {Add(command, c, postgres)}" : "\"Currency\" <> ''";
-        var workspace = Add(command, f.WorkspaceId, postgres);
-        var empty = Add(command, Guid.Empty, postgres);
-        var affiliate = f.AffiliateId is { } a ? Add(command, a, postgres) : null;
-        var shop = f.ShopId is { } s ? Add(command, s, postgres) : null;
+        var workspaceGuid = Add(command, f.WorkspaceId, postgres);
+        var emptyGuid = Add(command, Guid.Empty, postgres);
+        var affiliateGuid = f.AffiliateId is { } a ? Add(command, a, postgres) : null;
+        var shopGuid = f.ShopId is { } s ? Add(command, s, postgres) : null;
+        // The ranking table names workspaces, affiliates and shops by number (RankingRollupSql.Keys); a GUID without a
+        // number has no rollups (-1 matches nothing).
+        string Key(string guid) => $"COALESCE((SELECT \"Key\" FROM \"{RankingRollupSql.Keys}\" WHERE \"Guid\" = {guid}), -1)";
+        var workspace = Key(workspaceGuid);
+        var empty = Key(emptyGuid);
+        var affiliate = affiliateGuid is null ? null : Key(affiliateGuid);
+        var shop = shopGuid is null ? null : Key(shopGuid);
+        var currency = f.Currency is { } c ? Add(command, c, postgres) : null;
+        // Click rows (currency '') hold only click measures and order rows only order ones (DailyRollup), so one part
+        // may sum both kinds of rows: it adds up to what the two apart would. A shop narrows the order rows only.
+        string Rows(string prefix, string? shopValue)
+        {
+            var orders = currency is null ? $"{prefix}\"Currency\" <> ''" : $"{prefix}\"Currency\" = {currency}";
+            if (shopValue is not null) orders += $" AND {prefix}{shopValue}";
+            return f.OrdersOnly ? orders : $"({prefix}\"Currency\" = '' OR ({orders}))";
+        }
+        string Sums(string prefix) => string.Join(", ", summed.Select(m => $"{Sum(prefix + $"\"{m}\"")} AS \"{m}\""));
         foreach (var block in blocks)
         {
-            var where = block.IsDay
-                ? $" FROM \"DailyRollups\" WHERE \"WorkspaceId\" = {workspace} AND \"Day\" = {Add(command, block.Start, postgres)}"
-                : $" FROM \"{RankingRollupSql.Table}\" WHERE \"WorkspaceId\" = {workspace} AND \"Span\" = {Add(command, block.Span, postgres)} AND \"Start\" = {Add(command, block.Start, postgres)}";
-            where += $" AND \"AffiliateId\" <> {empty}" + (affiliate is null ? "" : $" AND \"AffiliateId\" = {affiliate}");
-            string Part(IReadOnlySet<string> columns, string filter) =>
-                new StringBuilder("SELECT \"AffiliateId\", ").AppendJoin(", ", summed.Select(m => columns.Contains(m) ? $"{Sum(m)} AS \"{m}\"" : $"{zero} AS \"{m}\""))
-                    .Append(where).Append(" AND ").Append(filter).Append(" GROUP BY \"AffiliateId\"").ToString();
-            if (!f.OrdersOnly) parts.Add(Part(ClickColumns, "\"Currency\" = ''"));
-            parts.Add(Part(OrderColumns, shop is null ? orderCurrency : $"{orderCurrency} AND \"ShopId\" = {shop}"));
+            if (block.IsDay)
+            {
+                // A single day from the daily table, its GUIDs turned into the ranking's numbers.
+                var where = $"d.\"WorkspaceId\" = {workspaceGuid} AND d.\"Day\" = {Add(command, block.Start, postgres)} AND d.\"AffiliateId\" <> {emptyGuid}"
+                    + (affiliateGuid is null ? "" : $" AND d.\"AffiliateId\" = {affiliateGuid}") + " AND " + Rows("d.", shopGuid is null ? null : $"\"ShopId\" = {shopGuid}");
+                parts.Add($"SELECT k.\"Key\" AS k, {Sums("d.")} FROM \"DailyRollups\" AS d JOIN \"{RankingRollupSql.Keys}\" AS k ON k.\"Guid\" = d.\"AffiliateId\" WHERE {where} GROUP BY k.\"Key\"");
+            }
+            else
+            {
+                // A block: one range of the ranking table's key, in affiliate order, so it groups as it scans.
+                var where = $"\"WorkspaceKey\" = {workspace} AND \"Span\" = {Add(command, block.Span, postgres)} AND \"Start\" = {Add(command, block.Start, postgres)} AND \"AffiliateKey\" <> {empty}"
+                    + (affiliate is null ? "" : $" AND \"AffiliateKey\" = {affiliate}") + " AND " + Rows("", shop is null ? null : $"\"ShopKey\" = {shop}");
+                parts.Add($"SELECT \"AffiliateKey\" AS k, {Sums("")} FROM \"{RankingRollupSql.Table}\" WHERE {where} GROUP BY \"AffiliateKey\"");
+            }
         }
-        if (parts.Count == 0) parts.Add($"SELECT \"AffiliateId\", {string.Join(", ", summed.Select(m => $"{zero} AS \"{m}\""))} FROM \"DailyRollups\" WHERE 1 = 0");
+        if (parts.Count == 0) parts.Add($"SELECT {zero} AS k, {string.Join(", ", summed.Select(m => $"{zero} AS \"{m}\""))} FROM \"DailyRollups\" WHERE 1 = 0");
 
         var (value, denominator) = Ranking(metric, real);
-        var sums = new StringBuilder("SELECT \"AffiliateId\" AS k, ")
-            .AppendJoin(", ", Measures.Select(m => need.Contains(m) ? $"{Sum(m)} AS \"{m}\"" : $"{zero} AS \"{m}\""))
-            .Append(" FROM (").AppendJoin(" UNION ALL ", parts).Append(") AS u GROUP BY \"AffiliateId\"");
-        if (denominator is not null) sums.Append($" HAVING {Sum(denominator)} <> 0");
-        var columns = "k, " + string.Join(", ", Measures.Select(m => $"\"{m}\""));
-        var top = Add(command, limit, postgres);
-        if (denominator is null)
-            return $"SELECT {columns} FROM ({sums}) AS s ORDER BY {value} DESC, k LIMIT {top}";
-
-        // The limit-th value, and every row within the margin of it (a ratio's six decimals and the double's error).
+        var sums = new StringBuilder("SELECT k, ")
+            .AppendJoin(", ", Measures.Select(m => need.Contains(m) ? $"{Sum($"\"{m}\"")} AS \"{m}\"" : $"{zero} AS \"{m}\""))
+            .Append(" FROM (").AppendJoin(" UNION ALL ", parts).Append(") AS u GROUP BY k");
+        if (denominator is not null) sums.Append($" HAVING {Sum($"\"{denominator}\"")} <> 0");
+        var columns = string.Join(", ", Measures.Select(m => $"r.\"{m}\""));
         var offset = Add(command, limit - 1, postgres);
-        return $"""
-            WITH s AS MATERIALIZED ({sums}), r AS MATERIALIZED (SELECT {columns}, {value} AS v FROM s)
-            SELECT {columns} FROM r
-            WHERE r.v >= COALESCE((SELECT v FROM r ORDER BY v DESC LIMIT 1 OFFSET {offset}), -1e300) - (1e-6 + abs(COALESCE((SELECT v FROM r ORDER BY v DESC LIMIT 1 OFFSET {offset}), 0)) * 1e-12)
-            """;
+        var limitth = $"(SELECT v FROM r ORDER BY v DESC LIMIT 1 OFFSET {offset})";
+        // Only the rows that can be in the top are turned back into GUIDs: those at or above the limit-th value. A sum
+        // is exact: ties by the GUID (the order of its text on SQLite and of the uuid on PostgreSQL, the same as the
+        // caller's ordinal order of Guid.ToString()). A ratio keeps every row within the margin of the limit-th value
+        // (a ratio's six decimals and the double's error) and the caller ranks those by the exact decimal.
+        var head = $"WITH s AS MATERIALIZED ({sums}), r AS MATERIALIZED (SELECT s.*, {value} AS v FROM s) SELECT g.\"Guid\", {columns} FROM r JOIN \"{RankingRollupSql.Keys}\" AS g ON g.\"Key\" = r.k";
+        if (denominator is null)
+            return $"{head} WHERE r.v >= COALESCE({limitth}, {long.MinValue + 1}) ORDER BY r.v DESC, g.\"Guid\" LIMIT {Add(command, limit, postgres)}";
+        return $"{head} WHERE r.v >= COALESCE({limitth}, -1e300) - (1e-6 + abs(COALESCE({limitth}, 0)) * 1e-12)";
     }
 
     /// <summary>The SQL value ranked by (over the summed columns of <c>s</c>), and a ratio's denominator column.</summary>

@@ -431,7 +431,8 @@ public abstract class ReportsTests(BootstrappedApp fixture)
     {
         var p = await ReportProgram.CreateAsync(App);
         var random = new Random(20261202);
-        var shop = Guid.NewGuid();
+        var shop = (await p.ShopAsync("Butik", "DKK")).Value;
+        var other = (await p.ShopAsync("Outlet", "DKK")).Value;
         var rows = new List<ShopAffiliate.Core.Reports.DailyRollup>();
         // (unique clicks, orders) pairs with exact and near ties of the conversion rate, then random ones.
         (long Unique, long Orders)[] shapes = [(3, 1), (6, 2), (9, 3), (1_000_000, 333_333), (1_000_000, 333_334), (999_999, 333_333), (10, 0), (0, 2)];
@@ -458,6 +459,13 @@ public abstract class ReportsTests(BootstrappedApp fixture)
                     CommissionMinor = i % 11 == 0 ? 0 : revenue / 10 + (i % 3 == 0 ? 0 : random.Next(0, 3)),
                 });
             }
+            // Every third affiliate also sells in a second shop, so a shop filter changes the ranking.
+            if (i % 3 == 1)
+                rows.Add(new ShopAffiliate.Core.Reports.DailyRollup
+                {
+                    WorkspaceId = p.WorkspaceId, Day = new DateOnly(2026, 10, 12), AffiliateId = affiliate, SubId = "", ShopId = other, Currency = "DKK",
+                    Orders = random.Next(1, 4), RevenueMinor = random.Next(1_000, 90_000), CommissionMinor = random.Next(0, 9_000),
+                });
         }
         await p.WithAsync<int, ShopAffiliate.Core.Data.AppDbContext>(async db =>
         {
@@ -467,16 +475,21 @@ public abstract class ReportsTests(BootstrappedApp fixture)
 
         string[] metrics = ["clicks", "uniqueClicks", "impressions", "ctr", "orders", "conversionRate", "revenue", "commission", "refunds", "epc", "aov", "roi"];
         (string From, string To)[] periods = [("2026-09-01", "2026-11-30"), ("2026-09-15", "2026-11-10"), ("2026-10-01", "2026-10-31"), ("2026-10-05", "2026-10-20")];
+        // The metrics of orders and money alone rank the affiliates with an order row in the period (and shop) only.
+        string[] ordersOnly = ["orders", "revenue", "commission", "refunds", "aov", "roi"];
         foreach (var (from, to) in periods)
         foreach (var metric in metrics)
         foreach (var limit in new[] { 1, 4, 7 })
+        foreach (var byShop in new Guid?[] { null, shop, other })
         {
             var (f, t) = (DateOnly.Parse(from, CultureInfo.InvariantCulture), DateOnly.Parse(to, CultureInfo.InvariantCulture));
-            var ranked = rows.Where(r => r.Day >= f && r.Day <= t).GroupBy(r => r.AffiliateId)
+            // A shop narrows the order rows; click rows belong to no shop and stay.
+            var ranked = rows.Where(r => r.Day >= f && r.Day <= t && (byShop is null || r.Currency == "" || r.ShopId == byShop)).GroupBy(r => r.AffiliateId)
+                .Where(g => !ordersOnly.Contains(metric) || g.Any(r => r.Currency != ""))
                 .Select(g => (Key: g.Key.ToString(), Value: Expected(metric, g.ToList())))
                 .Where(x => x.Value is not null)
                 .OrderByDescending(x => x.Value).ThenBy(x => x.Key, StringComparer.Ordinal).Take(limit).ToList();
-            var top = await p.GetJsonAsync($"/api/v1/reports/top?by=affiliate&metric={metric}&limit={limit}&from={from}&to={to}&currency=DKK");
+            var top = await p.GetJsonAsync($"/api/v1/reports/top?by=affiliate&metric={metric}&limit={limit}&from={from}&to={to}&currency=DKK" + (byShop is { } s ? $"&shopId={s}" : ""));
             var answered = top.GetProperty("rows").EnumerateArray()
                 .Select(r => (Key: r.GetProperty("key").GetString()!, Value: r.GetProperty("value") is { ValueKind: JsonValueKind.Number } n
                     ? n.GetDecimal().ToString(CultureInfo.InvariantCulture) : r.GetProperty("value").GetString()!)).ToList();
@@ -487,7 +500,7 @@ public abstract class ReportsTests(BootstrappedApp fixture)
                 return $"{x.Key} {decimal.Round(x.Value!.Value, shown, MidpointRounding.AwayFromZero).ToString("F" + shown, CultureInfo.InvariantCulture)}";
             }).ToList();
             var actual = answered.Select(x => $"{x.Key} {x.Value}").ToList();
-            Assert.True(expected.SequenceEqual(actual), $"{metric} top {limit} {from}..{to}:\nexpected {string.Join(", ", expected)}\nactual   {string.Join(", ", actual)}");
+            Assert.True(expected.SequenceEqual(actual), $"{metric} top {limit} {from}..{to} shop {byShop}:\nexpected {string.Join(", ", expected)}\nactual   {string.Join(", ", actual)}");
         }
     }
 
@@ -497,7 +510,6 @@ public abstract class ReportsTests(BootstrappedApp fixture)
         long clicks = rows.Sum(r => r.Clicks), unique = rows.Sum(r => r.UniqueClicks), impressions = rows.Sum(r => r.Impressions), orders = rows.Sum(r => r.Orders);
         decimal revenue = rows.Sum(r => r.RevenueMinor) / 100m, commission = rows.Sum(r => r.CommissionMinor) / 100m, refunds = rows.Sum(r => r.RefundsMinor) / 100m;
         decimal? Rounded(decimal n, decimal d) => d == 0 ? null : decimal.Round(n / d, 6, MidpointRounding.AwayFromZero);
-        // Money metrics rank the affiliates with an order row (a DKK row) only; here every affiliate has one.
         return metric switch
         {
             "clicks" => clicks, "uniqueClicks" => unique, "impressions" => impressions, "orders" => orders,
@@ -518,7 +530,9 @@ public abstract class ReportsTests(BootstrappedApp fixture)
             var connection = Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetDbConnection(db.Database);
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT \"AffiliateId\", \"Span\", \"Start\", \"ShopId\", \"Currency\", \"Clicks\", \"UniqueClicks\", \"Impressions\", \"Orders\", \"RevenueMinor\", \"RefundsMinor\", \"CommissionMinor\", \"SecondTierMinor\", \"EarnedMinor\", \"ReversedMinor\" FROM \"RankingRollups\" WHERE \"WorkspaceId\" = @w";
+            // The table names workspaces, affiliates and shops by number: read them back as GUIDs.
+            command.CommandText = "SELECT a.\"Guid\", r.\"Span\", r.\"Start\", s.\"Guid\", r.\"Currency\", r.\"Clicks\", r.\"UniqueClicks\", r.\"Impressions\", r.\"Orders\", r.\"RevenueMinor\", r.\"RefundsMinor\", r.\"CommissionMinor\", r.\"SecondTierMinor\", r.\"EarnedMinor\", r.\"ReversedMinor\""
+                + " FROM \"RankingRollups\" AS r JOIN \"RankingKeys\" AS w ON w.\"Key\" = r.\"WorkspaceKey\" JOIN \"RankingKeys\" AS a ON a.\"Key\" = r.\"AffiliateKey\" JOIN \"RankingKeys\" AS s ON s.\"Key\" = r.\"ShopKey\" WHERE w.\"Guid\" = @w";
             var parameter = command.CreateParameter();
             parameter.ParameterName = "@w";
             parameter.Value = postgres ? workspace : workspace.ToString().ToUpperInvariant();
@@ -613,7 +627,7 @@ public sealed class ReportsOnPostgres(PostgresApp fixture) : ReportsTests(fixtur
         await using (var reader = await command.ExecuteReaderAsync())
             while (await reader.ReadAsync()) (reader.GetBoolean(1) ? carried : key).Add(reader.GetString(0));
 
-        Assert.Equal(["WorkspaceId", "Span", "Start", "Currency", "AffiliateId", "ShopId"], key);
+        Assert.Equal(["WorkspaceKey", "Span", "Start", "AffiliateKey", "Currency", "ShopKey"], key);
         Assert.Equal(["Clicks", "UniqueClicks", "Impressions", "Orders", "RevenueMinor", "RefundsMinor", "CommissionMinor"], carried);
     }
 }
