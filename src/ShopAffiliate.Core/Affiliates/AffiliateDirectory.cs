@@ -1,4 +1,4 @@
-using Microsoft.EntityFrameworkCore;
+﻿using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Core.Commissions;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Paging;
@@ -37,21 +37,42 @@ public sealed class AffiliateListRow
 }
 
 /// <summary>
-/// The admin's affiliates list: filters, sort and page in SQL, the figures summed from the daily rollups in the same
-/// query (ADR 0019), so a page of 25 costs one count and one select whatever the program's size.
+/// The admin's affiliates list: filters, sort and page in SQL. The figures come from the ranking's blocks
+/// (<see cref="AffiliateRanking.Figures"/>, ADR 0041), not from every daily row of the period: sorted by a figure, every
+/// affiliate's sums over the period's few blocks are joined, sorted and paged in one query; sorted by name, status or
+/// date, the page is read first and only its affiliates' sums are read. The count never reads figures.
 /// </summary>
 public sealed class AffiliateDirectory(AppDbContext db)
 {
     public async Task<PagedResult<AffiliateListRow>> PageAsync(
-        AffiliateFilter filter, ReportPeriod period, string currency, AffiliateSort sort, bool descending, PageRequest page, CancellationToken ct) =>
-        await Sorted(Rows(filter, period, currency), sort, descending).ToPageAsync(page, ct);
+        AffiliateFilter filter, ReportPeriod period, string currency, AffiliateSort sort, bool descending, PageRequest page, CancellationToken ct)
+    {
+        var affiliates = Filtered(filter);
+        var total = await affiliates.CountAsync(ct);
+        // A page past the end shows the last one rather than an empty table after a filter shrank the list.
+        var number = Math.Min(page.Page, Math.Max(1, (total + page.PageSize - 1) / page.PageSize));
+        var skip = (number - 1) * page.PageSize;
+        List<AffiliateListRow> items;
+        if (ByFigure(sort))
+            items = await Sorted(Rows(affiliates, Figures(period, currency, only: null)), sort, descending).Skip(skip).Take(page.PageSize).ToListAsync(ct);
+        else
+        {
+            var rows = await Sorted(Rows(affiliates, sums: null), sort, descending).Skip(skip).Take(page.PageSize).ToListAsync(ct);
+            var ids = rows.Select(r => r.Id).ToList();
+            var figures = await Figures(period, currency, ids).ToDictionaryAsync(f => f.AffiliateId, ct);
+            items = [.. rows.Select(r => With(r, figures.GetValueOrDefault(r.Id)))];
+        }
+        return new PagedResult<AffiliateListRow>(items, number, page.PageSize, total);
+    }
 
     /// <summary>Every row the filter matches, in the list's order: for the CSV export.</summary>
     public IAsyncEnumerable<AffiliateListRow> AllAsync(
         AffiliateFilter filter, ReportPeriod period, string currency, AffiliateSort sort, bool descending) =>
-        Sorted(Rows(filter, period, currency), sort, descending).AsAsyncEnumerable();
+        Sorted(Rows(Filtered(filter), Figures(period, currency, only: null)), sort, descending).AsAsyncEnumerable();
 
-    private IQueryable<AffiliateListRow> Rows(AffiliateFilter filter, ReportPeriod period, string currency)
+    private static bool ByFigure(AffiliateSort sort) => sort is AffiliateSort.Clicks or AffiliateSort.Orders or AffiliateSort.Revenue or AffiliateSort.Commission or AffiliateSort.Epc;
+
+    private IQueryable<Affiliate> Filtered(AffiliateFilter filter)
     {
         var affiliates = db.Affiliates.AsNoTracking();
         if (filter.Status is { } status) affiliates = affiliates.Where(a => a.Status == status);
@@ -63,45 +84,52 @@ public sealed class AffiliateDirectory(AppDbContext db)
             var term = filter.Search.Trim().ToLowerInvariant();
             affiliates = affiliates.Where(a => a.Name.ToLower().Contains(term) || a.Email.Contains(term) || a.ReferralCode.Contains(term));
         }
-        // Click rows carry no currency (""); order rows the order's. Rows of other currencies are not added in.
-        var sums =
-            from r in db.DailyRollups.AsNoTracking()
-            where r.AffiliateId != Guid.Empty && r.Day >= period.From && r.Day <= period.To && (r.Currency == currency || r.Currency == "")
-            group r by r.AffiliateId into g
-            select new
-            {
-                AffiliateId = g.Key,
-                Clicks = g.Sum(r => r.Clicks),
-                UniqueClicks = g.Sum(r => r.UniqueClicks),
-                Orders = g.Sum(r => r.Orders),
-                Revenue = g.Sum(r => r.RevenueMinor),
-                Commission = g.Sum(r => r.CommissionMinor),
-            };
-        return
-            from a in affiliates
-            join s in sums on a.Id equals s.AffiliateId into figures
-            from s in figures.DefaultIfEmpty()
-            join g in db.Set<CommissionGroup>().AsNoTracking() on a.GroupId equals (Guid?)g.Id into groups
-            from g in groups.DefaultIfEmpty()
-            select new AffiliateListRow
-            {
-                Id = a.Id,
-                Name = a.Name,
-                Email = a.Email,
-                ReferralCode = a.ReferralCode,
-                Status = a.Status,
-                GroupId = a.GroupId,
-                GroupName = g == null ? null : g.Name,
-                CreatedAt = a.CreatedAt,
-                // Nullable casts: the left join's columns are NULL for an affiliate without figures.
-                Clicks = (long?)s.Clicks ?? 0,
-                UniqueClicks = (long?)s.UniqueClicks ?? 0,
-                Orders = (long?)s.Orders ?? 0,
-                RevenueMinor = (long?)s.Revenue ?? 0,
-                CommissionMinor = (long?)s.Commission ?? 0,
-                EpcMicros = ((long?)s.UniqueClicks ?? 0) == 0 ? 0 : ((long?)s.Commission ?? 0) * 1_000_000 / ((long?)s.UniqueClicks ?? 1),
-            };
+        return affiliates;
     }
+
+    /// <summary>
+    /// The period's sums per affiliate in <paramref name="currency"/> (click rows carry no currency and count too; rows
+    /// of other currencies are not added in), for the affiliates of <paramref name="only"/> or, when null, for all.
+    /// </summary>
+    private IQueryable<AffiliateFigures> Figures(ReportPeriod period, string currency, IReadOnlyCollection<Guid>? only) =>
+        AffiliateRanking.Figures(db, RankingRollupSql.Decompose(period.From, period.To),
+            new AffiliateRanking.Filters(db.CurrentWorkspaceId ?? Guid.Empty, null, null, currency, OrdersOnly: false) { Only = only });
+
+    private static AffiliateListRow With(AffiliateListRow row, AffiliateFigures? f) => f is null ? row : new AffiliateListRow
+    {
+        Id = row.Id, Name = row.Name, Email = row.Email, ReferralCode = row.ReferralCode, Status = row.Status, GroupId = row.GroupId,
+        GroupName = row.GroupName, CreatedAt = row.CreatedAt, Clicks = f.Clicks, UniqueClicks = f.UniqueClicks, Orders = f.Orders,
+        RevenueMinor = f.RevenueMinor, CommissionMinor = f.CommissionMinor,
+        EpcMicros = f.UniqueClicks == 0 ? 0 : f.CommissionMinor * 1_000_000 / f.UniqueClicks,
+    };
+
+    /// <summary>The list's rows with the figures of <paramref name="sums"/>, or with zeros (filled in afterwards) when it is null.</summary>
+    private IQueryable<AffiliateListRow> Rows(IQueryable<Affiliate> affiliates, IQueryable<AffiliateFigures>? sums) => sums is null
+        ? from a in affiliates
+          join g in db.Set<CommissionGroup>().AsNoTracking() on a.GroupId equals (Guid?)g.Id into groups
+          from g in groups.DefaultIfEmpty()
+          select new AffiliateListRow
+          {
+              Id = a.Id, Name = a.Name, Email = a.Email, ReferralCode = a.ReferralCode, Status = a.Status, GroupId = a.GroupId,
+              GroupName = g == null ? null : g.Name, CreatedAt = a.CreatedAt,
+          }
+        : from a in affiliates
+          join s in sums on a.Id equals s.AffiliateId into figures
+          from s in figures.DefaultIfEmpty()
+          join g in db.Set<CommissionGroup>().AsNoTracking() on a.GroupId equals (Guid?)g.Id into groups
+          from g in groups.DefaultIfEmpty()
+          select new AffiliateListRow
+          {
+              Id = a.Id, Name = a.Name, Email = a.Email, ReferralCode = a.ReferralCode, Status = a.Status, GroupId = a.GroupId,
+              GroupName = g == null ? null : g.Name, CreatedAt = a.CreatedAt,
+              // Nullable casts: the left join's columns are NULL for an affiliate without figures.
+              Clicks = (long?)s.Clicks ?? 0,
+              UniqueClicks = (long?)s.UniqueClicks ?? 0,
+              Orders = (long?)s.Orders ?? 0,
+              RevenueMinor = (long?)s.RevenueMinor ?? 0,
+              CommissionMinor = (long?)s.CommissionMinor ?? 0,
+              EpcMicros = ((long?)s.UniqueClicks ?? 0) == 0 ? 0 : ((long?)s.CommissionMinor ?? 0) * 1_000_000 / ((long?)s.UniqueClicks ?? 1),
+          };
 
     private static IQueryable<AffiliateListRow> Sorted(IQueryable<AffiliateListRow> rows, AffiliateSort sort, bool descending)
     {

@@ -25,7 +25,11 @@ namespace ShopAffiliate.Core.Reports;
 /// </summary>
 internal static class AffiliateRanking
 {
-    public sealed record Filters(Guid WorkspaceId, Guid? AffiliateId, Guid? ShopId, string? Currency, bool OrdersOnly);
+    public sealed record Filters(Guid WorkspaceId, Guid? AffiliateId, Guid? ShopId, string? Currency, bool OrdersOnly)
+    {
+        /// <summary>Only these affiliates (a page of a list), or every affiliate when null.</summary>
+        public IReadOnlyCollection<Guid>? Only { get; init; }
+    }
 
     public sealed record Candidate(Guid AffiliateId, long Clicks, long UniqueClicks, long Impressions, long Orders, long RevenueMinor, long RefundsMinor, long CommissionMinor);
 
@@ -64,10 +68,31 @@ internal static class AffiliateRanking
         }
     }
 
-    private static string Sql(DbCommand command, IReadOnlyList<RankingRollupSql.Block> blocks, Filters f, ReportMetric metric, IReadOnlySet<string> need, int limit, bool postgres)
+    /// <summary>The measures of the affiliates list (<see cref="Figures"/>).</summary>
+    private static readonly HashSet<string> FigureColumns =
+        [nameof(DailyRollup.Clicks), nameof(DailyRollup.UniqueClicks), nameof(DailyRollup.Orders), nameof(DailyRollup.RevenueMinor), nameof(DailyRollup.CommissionMinor)];
+
+    /// <summary>
+    /// Each affiliate's clicks, unique clicks, orders, revenue and commission over <paramref name="blocks"/> (every
+    /// affiliate with rollups, or those of <see cref="Filters.Only"/>), from the same parts as the ranking, as a query EF
+    /// can join to the affiliates, sort and page in SQL (the admin's affiliates list).
+    /// </summary>
+    public static IQueryable<AffiliateFigures> Figures(AppDbContext db, IReadOnlyList<RankingRollupSql.Block> blocks, Filters filters)
+    {
+        var postgres = db.Database.IsNpgsql();
+        using var command = db.Database.GetDbConnection().CreateCommand();
+        var sums = Sums(command, blocks, filters, FigureColumns, null, postgres);
+        var sql = $"SELECT g.\"Guid\" AS \"{nameof(AffiliateFigures.AffiliateId)}\", "
+            + string.Join(", ", Measures.Where(FigureColumns.Contains).Select(m => $"s.\"{m}\""))
+            + $" FROM ({sums}) AS s JOIN \"{RankingRollupSql.Keys}\" AS g ON g.\"Key\" = s.k";
+        var parameters = command.Parameters.Cast<DbParameter>().ToArray();
+        command.Parameters.Clear(); // a parameter belongs to one command: hand them to EF's
+        return db.Database.SqlQueryRaw<AffiliateFigures>(sql, parameters);
+    }
+
+    private static string Sums(DbCommand command, IReadOnlyList<RankingRollupSql.Block> blocks, Filters f, IReadOnlySet<string> need, string? denominator, bool postgres)
     {
         var summed = Measures.Where(need.Contains).ToList();
-        var real = postgres ? "double precision" : "REAL";
         // PostgreSQL's SUM of a bigint is a numeric: cast back, so both read as Int64.
         string Sum(string expression) => postgres ? $"CAST(SUM({expression}) AS bigint)" : $"SUM({expression})";
         var zero = postgres ? "CAST(0 AS bigint)" : "0";
@@ -84,6 +109,8 @@ internal static class AffiliateRanking
         var affiliate = affiliateGuid is null ? null : Key(affiliateGuid);
         var shop = shopGuid is null ? null : Key(shopGuid);
         var currency = f.Currency is { } c ? Add(command, c, postgres) : null;
+        var only = f.Only is { } set ? string.Join(", ", set.Select(g => Add(command, g, postgres))) : null;
+        if (only == "") only = emptyGuid; // an empty set: nothing but the empty id, which is never ranked
         // Click rows (currency '') hold only click measures and order rows only order ones (DailyRollup), so one part
         // may sum both kinds of rows: it adds up to what the two apart would. A shop narrows the order rows only.
         string Rows(string prefix, string? shopValue)
@@ -92,31 +119,38 @@ internal static class AffiliateRanking
             if (shopValue is not null) orders += $" AND {prefix}{shopValue}";
             return f.OrdersOnly ? orders : $"({prefix}\"Currency\" = '' OR ({orders}))";
         }
-        string Sums(string prefix) => string.Join(", ", summed.Select(m => $"{Sum(prefix + $"\"{m}\"")} AS \"{m}\""));
+        string PartSums(string prefix) => string.Join(", ", summed.Select(m => $"{Sum(prefix + $"\"{m}\"")} AS \"{m}\""));
         foreach (var block in blocks)
         {
             if (block.IsDay)
             {
                 // A single day from the daily table, its GUIDs turned into the ranking's numbers.
                 var where = $"d.\"WorkspaceId\" = {workspaceGuid} AND d.\"Day\" = {Add(command, block.Start, postgres)} AND d.\"AffiliateId\" <> {emptyGuid}"
-                    + (affiliateGuid is null ? "" : $" AND d.\"AffiliateId\" = {affiliateGuid}") + " AND " + Rows("d.", shopGuid is null ? null : $"\"ShopId\" = {shopGuid}");
-                parts.Add($"SELECT k.\"Key\" AS k, {Sums("d.")} FROM \"DailyRollups\" AS d JOIN \"{RankingRollupSql.Keys}\" AS k ON k.\"Guid\" = d.\"AffiliateId\" WHERE {where} GROUP BY k.\"Key\"");
+                    + (affiliateGuid is null ? "" : $" AND d.\"AffiliateId\" = {affiliateGuid}") + (only is null ? "" : $" AND d.\"AffiliateId\" IN ({only})") + " AND " + Rows("d.", shopGuid is null ? null : $"\"ShopId\" = {shopGuid}");
+                parts.Add($"SELECT k.\"Key\" AS k, {PartSums("d.")} FROM \"DailyRollups\" AS d JOIN \"{RankingRollupSql.Keys}\" AS k ON k.\"Guid\" = d.\"AffiliateId\" WHERE {where} GROUP BY k.\"Key\"");
             }
             else
             {
                 // A block: one range of the ranking table's key, in affiliate order, so it groups as it scans.
                 var where = $"\"WorkspaceKey\" = {workspace} AND \"Span\" = {Add(command, block.Span, postgres)} AND \"Start\" = {Add(command, block.Start, postgres)} AND \"AffiliateKey\" <> {empty}"
-                    + (affiliate is null ? "" : $" AND \"AffiliateKey\" = {affiliate}") + " AND " + Rows("", shop is null ? null : $"\"ShopKey\" = {shop}");
-                parts.Add($"SELECT \"AffiliateKey\" AS k, {Sums("")} FROM \"{RankingRollupSql.Table}\" WHERE {where} GROUP BY \"AffiliateKey\"");
+                    + (affiliate is null ? "" : $" AND \"AffiliateKey\" = {affiliate}")
+                    + (only is null ? "" : $" AND \"AffiliateKey\" IN (SELECT \"Key\" FROM \"{RankingRollupSql.Keys}\" WHERE \"Guid\" IN ({only}))") + " AND " + Rows("", shop is null ? null : $"\"ShopKey\" = {shop}");
+                parts.Add($"SELECT \"AffiliateKey\" AS k, {PartSums("")} FROM \"{RankingRollupSql.Table}\" WHERE {where} GROUP BY \"AffiliateKey\"");
             }
         }
         if (parts.Count == 0) parts.Add($"SELECT {zero} AS k, {string.Join(", ", summed.Select(m => $"{zero} AS \"{m}\""))} FROM \"DailyRollups\" WHERE 1 = 0");
 
-        var (value, denominator) = Ranking(metric, real);
         var sums = new StringBuilder("SELECT k, ")
             .AppendJoin(", ", Measures.Select(m => need.Contains(m) ? $"{Sum($"\"{m}\"")} AS \"{m}\"" : $"{zero} AS \"{m}\""))
             .Append(" FROM (").AppendJoin(" UNION ALL ", parts).Append(") AS u GROUP BY k");
         if (denominator is not null) sums.Append($" HAVING {Sum($"\"{denominator}\"")} <> 0");
+        return sums.ToString();
+    }
+
+    private static string Sql(DbCommand command, IReadOnlyList<RankingRollupSql.Block> blocks, Filters f, ReportMetric metric, IReadOnlySet<string> need, int limit, bool postgres)
+    {
+        var (value, denominator) = Ranking(metric, postgres ? "double precision" : "REAL");
+        var sums = Sums(command, blocks, f, need, denominator, postgres);
         var columns = string.Join(", ", Measures.Select(m => $"r.\"{m}\""));
         var offset = Add(command, limit - 1, postgres);
         var limitth = $"(SELECT v FROM r ORDER BY v DESC LIMIT 1 OFFSET {offset})";
@@ -186,7 +220,7 @@ internal static class AffiliateRanking
     private static string Add(DbCommand command, object value, bool postgres)
     {
         var parameter = command.CreateParameter();
-        parameter.ParameterName = "@p" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
+        parameter.ParameterName = "@rk" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
         parameter.Value = (value, postgres) switch
         {
             (Guid g, false) => g.ToString().ToUpperInvariant(),
@@ -197,4 +231,15 @@ internal static class AffiliateRanking
         command.Parameters.Add(parameter);
         return parameter.ParameterName;
     }
+}
+
+/// <summary>An affiliate's figures over a period in one currency (minor units), as <see cref="AffiliateRanking.Figures"/> reads them.</summary>
+public sealed class AffiliateFigures
+{
+    public Guid AffiliateId { get; init; }
+    public long Clicks { get; init; }
+    public long UniqueClicks { get; init; }
+    public long Orders { get; init; }
+    public long RevenueMinor { get; init; }
+    public long CommissionMinor { get; init; }
 }

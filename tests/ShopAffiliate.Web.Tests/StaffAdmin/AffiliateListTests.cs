@@ -40,6 +40,52 @@ public abstract class AffiliateListTests(BootstrappedApp fixture)
         Assert.Contains("aria-sort=\"descending\"", month);
     }
 
+    /// <summary>
+    /// The figures come from the ranking's blocks: read for every affiliate when the list sorts by a figure, for the
+    /// page's affiliates only otherwise. Whatever the sort and the period's shape (whole months, days around them), each
+    /// row shows the sums of that affiliate's daily rows in the period, in the program's currency.
+    /// </summary>
+    [Fact]
+    public async Task EachRowShowsThePeriodsFiguresWhateverTheSortAndThePeriod()
+    {
+        var tag = Tag();
+        var (ws, currency) = await ProgramAsync();
+        var anna = await AffiliateAsync(ws, tag + " Anna");
+        var bo = await AffiliateAsync(ws, tag + " Bo");
+        var quiet = await AffiliateAsync(ws, tag + " Quiet"); // no figures at all
+        var today = await TodayAsync();
+        var rows = new List<(Affiliate Who, DateOnly Day, string Currency, long Revenue, long Commission, long Orders, long Unique)>
+        {
+            (anna, today, currency, 10_000, 1_000, 1, 4),
+            (anna, today.AddDays(-40), currency, 20_000, 2_500, 2, 6),
+            (anna, today.AddDays(-200), currency, 70_000, 7_000, 3, 0),
+            (anna, today.AddDays(-400), currency, 99_000, 9_900, 9, 9), // before every period
+            (bo, today.AddDays(-1), currency, 5_000, 500, 1, 50),
+            (bo, today.AddDays(-75), currency, 40_000, 4_000, 4, 3),
+            (bo, today.AddDays(-100), "XXX", 9_000_000, 900_000, 9, 0), // another currency: not added in
+        };
+        foreach (var r in rows) await RollupAsync(ws, r.Who, r.Day, r.Currency, r.Revenue, r.Commission, r.Orders, r.Unique);
+
+        foreach (var days in new[] { 7, 30, 90, 365 })
+        foreach (var sort in Enum.GetValues<AffiliateSort>())
+        foreach (var descending in new[] { true, false })
+        {
+            var period = new ReportPeriod(today.AddDays(1 - days), today);
+            var page = await WithDbAsync(ws, db => new AffiliateDirectory(db).PageAsync(
+                new AffiliateFilter(tag, null, null), period, currency, sort, descending, ShopAffiliate.Core.Paging.PageRequest.Of(1), CancellationToken.None));
+            Assert.Equal(3, page.Total);
+            foreach (var who in new[] { anna, bo, quiet })
+            {
+                var mine = rows.Where(r => r.Who == who && r.Currency == currency && r.Day >= period.From && r.Day <= period.To).ToList();
+                long unique = mine.Sum(r => r.Unique), commission = mine.Sum(r => r.Commission);
+                var expected = $"{unique} {unique} {mine.Sum(r => r.Orders)} {mine.Sum(r => r.Revenue)} {commission} {(unique == 0 ? 0 : commission * 1_000_000 / unique)}";
+                var row = Assert.Single(page.Items, x => x.Id == who.Id);
+                Assert.True(expected == $"{row.Clicks} {row.UniqueClicks} {row.Orders} {row.RevenueMinor} {row.CommissionMinor} {row.EpcMicros}",
+                    $"{who.Name}, {days} days, by {sort} {(descending ? "desc" : "asc")}: expected {expected}, got {row.Clicks} {row.UniqueClicks} {row.Orders} {row.RevenueMinor} {row.CommissionMinor} {row.EpcMicros}");
+            }
+        }
+    }
+
     [Fact]
     public async Task SearchStatusAndGroupFiltersNarrowTheListAndTheCsvFollowsThem()
     {
