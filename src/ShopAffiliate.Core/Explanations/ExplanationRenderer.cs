@@ -48,7 +48,7 @@ public static class ExplanationRenderer
     {
         [ExplanationTexts.Verbatim] = "{0}",
 
-        ["attr.test"] = "Testordre, der bogføres ingen provision.",
+        ["attr.test"] = "Testordre: der bogføres ingen provision.",
         ["attr.none"] = "Ingen affiliate: ingen rabatkode, henvisning eller livstidskunde passede.",
         ["attr.self.hold"] = "Men køberen er {0} selv (selvhenvisning): provisionen holdes tilbage, til personalet har gennemgået den.",
         ["attr.self.reject"] = "Men køberen er {0} selv (selvhenvisning): provisionen afvises.",
@@ -80,7 +80,7 @@ public static class ExplanationRenderer
         ["attr.source.click"] = "linkklik",
         ["attr.source.cart"] = "henvisningslink gemt i kurven",
         ["attr.source.orderMeta"] = "henvisning gemt med ordren",
-        ["attr.source.landing"] = "henvisningslink i ordrens landingsside",
+        ["attr.source.landing"] = "henvisningslink på ordrens landingsside",
         ["attr.source.utm"] = "utm_source-mærke på ordren",
 
         ["calc.none"] = "Ingen provision.",

@@ -111,6 +111,15 @@ public abstract class CommissionReviewTests(BootstrappedApp fixture)
         }
         var queue = WebUtility.HtmlDecode(await AdminProgram.PageAsync(danish, $"/admin/commissions?ws={ws}&view=all&affiliate={dee.Id}"));
         Assert.Contains(how, queue, StringComparison.Ordinal);
+
+        // The engine's reason for a status too (a self-referral held under the Hold policy); English is the stored one.
+        var (_, _, held) = await p.OrderAsync(shop, dee.Code, dee.Email);
+        Assert.Equal("Self-referral: held until staff review it.", await p.DbAsync(db => db.Commissions.Where(c => c.Id == held).Select(c => c.StatusReason).SingleAsync()));
+        var reviewPath = $"/admin/commissions?ws={ws}&affiliate={dee.Id}";
+        Assert.Contains("<div data-testid=\"reason\">Selvhenvisning: holdes tilbage, til personalet har gennemgået den.</div>",
+            WebUtility.HtmlDecode(await AdminProgram.PageAsync(danish, reviewPath)), StringComparison.Ordinal);
+        Assert.Contains("<div data-testid=\"reason\">Self-referral: held until staff review it.</div>",
+            WebUtility.HtmlDecode(await AdminProgram.PageAsync(english, reviewPath)), StringComparison.Ordinal);
     }
 
     [Fact]
