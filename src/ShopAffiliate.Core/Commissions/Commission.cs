@@ -18,6 +18,9 @@ public sealed class Commission : ITenantOwned
     public decimal Amount { get; set; }
     public required string Currency { get; set; }
     public string Explanation { get; set; } = "";
+
+    /// <summary><see cref="Explanation"/> as message keys and arguments (ADR 0051); null on rows stored before them.</summary>
+    public string? ExplanationJson { get; set; }
     public string? StatusReason { get; set; }
     public bool HeldForReview { get; set; }
 

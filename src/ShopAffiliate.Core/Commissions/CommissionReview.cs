@@ -12,11 +12,15 @@ namespace ShopAffiliate.Core.Commissions;
 public sealed record CommissionFilter(
     CommissionStatus? Status = null, bool? Held = null, Guid? AffiliateId = null, DateTime? FromUtc = null, DateTime? ToUtc = null, string? Reason = null);
 
-/// <summary>A commission as the queue lists it: with its order, its affiliate and why it was credited.</summary>
+/// <summary>
+/// A commission as the queue lists it: with its order, its affiliate and why it was credited. The explanations are the
+/// stored English texts; the <c>...Json</c> ones are their parts, for the reader's language (ADR 0051), null on old rows.
+/// </summary>
 public sealed record CommissionRow(
     Guid Id, Guid OrderId, string? OrderNumber, DateTime? PlacedAt, decimal OrderRevenue, Guid AffiliateId, string AffiliateName, int Tier,
     CommissionStatus Status, decimal Amount, string Currency, string? StatusReason, bool HeldForReview, string Explanation,
-    AttributionMethod Method, string AttributionExplanation, DateTime CreatedAt);
+    AttributionMethod Method, string AttributionExplanation, DateTime CreatedAt,
+    string? ExplanationJson = null, string? AttributionExplanationJson = null);
 
 /// <summary>
 /// The commissions review queue and staff decisions on commissions. The admin page and the API both decide through
@@ -53,7 +57,8 @@ public sealed class CommissionReview(AppDbContext db, OrderProcessor orders, Aud
                join a in db.Affiliates on c.AffiliateId equals a.Id
                orderby c.CreatedAt descending, c.Id descending
                select new CommissionRow(c.Id, c.OrderId, o.Number, o.PlacedAt, o.NetRevenue, c.AffiliateId, a.Name, c.Tier, c.Status, c.Amount,
-                   c.Currency, c.StatusReason, c.HeldForReview, c.Explanation, o.AttributionMethod, o.AttributionExplanation, c.CreatedAt);
+                   c.Currency, c.StatusReason, c.HeldForReview, c.Explanation, o.AttributionMethod, o.AttributionExplanation, c.CreatedAt,
+                   c.ExplanationJson, o.AttributionExplanationJson);
 
     /// <summary>
     /// One page, newest first: the count over the commissions alone (an index range, no joins), then the page's 25 rows

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Core.Affiliates;
 using ShopAffiliate.Core.Audit;
@@ -19,7 +20,12 @@ public sealed record DisputeActor(DisputeAuthor Side, string Name, Guid? Affilia
 }
 
 /// <summary>A stored order a dispute may be about, with the engine's explanation of whom it credits and why.</summary>
-public sealed record DisputeOrderMatch(Guid OrderId, string? Number, DateTime? PlacedAt, Guid? AffiliateId, AttributionMethod Method, string Explanation);
+public sealed record DisputeOrderMatch(Guid OrderId, string? Number, DateTime? PlacedAt, Guid? AffiliateId, AttributionMethod Method, string Explanation)
+{
+    /// <summary>The explanation's parts, for the admin page's language (ADR 0051); not part of the API's answer.</summary>
+    [JsonIgnore]
+    public string? ExplanationJson { get; init; }
+}
 
 /// <summary>
 /// Opens, discusses and settles disputes. Every query runs under the tenant filter, so a dispute, order or affiliate
@@ -93,7 +99,7 @@ public sealed class DisputeService(AppDbContext db, OrderProcessor orders, Maile
         return await db.Orders.AsNoTracking()
             .Where(o => o.HasOrder && (o.Number == bare || o.Number == "#" + bare || o.ExternalId == bare))
             .OrderBy(o => o.PlacedAt).Take(10)
-            .Select(o => new DisputeOrderMatch(o.Id, o.Number, o.PlacedAt, o.AffiliateId, o.AttributionMethod, o.AttributionExplanation))
+            .Select(o => new DisputeOrderMatch(o.Id, o.Number, o.PlacedAt, o.AffiliateId, o.AttributionMethod, o.AttributionExplanation) { ExplanationJson = o.AttributionExplanationJson })
             .ToListAsync(ct);
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ShopAffiliate.Core.Affiliates;
 
 namespace ShopAffiliate.Core.Engine;
@@ -110,11 +109,21 @@ public sealed record AttributionInputs
 }
 
 /// <summary>
-/// Who gets the order and why. <see cref="Explanation"/> is plain English shown to merchant and affiliate alike.
+/// Who gets the order and why. <see cref="Explanation"/> is plain English shown to merchant and affiliate alike, written
+/// from <see cref="Parts"/> (which other languages render, ADR 0051).
 /// <see cref="NewLifetimeLinks"/> are the customer keys the caller should now link to <see cref="AffiliateId"/>.
 /// </summary>
 public sealed record AttributionResult(AffiliateId? AffiliateId, AttributionMethod Method, string Explanation)
 {
+    /// <summary>The explanation as message keys and arguments; null in states stored before parts existed.</summary>
+    public IReadOnlyList<ExplanationPart>? Parts { get; init; }
+
+    /// <summary><see cref="Parts"/>, or the stored English text as one verbatim part.</summary>
+    public IReadOnlyList<ExplanationPart> PartsOrText => Parts ?? (Explanation.Length == 0 ? [] : [ExplanationPart.Verbatim(Explanation)]);
+
+    public static AttributionResult Of(AffiliateId? affiliate, AttributionMethod method, IReadOnlyList<ExplanationPart> parts) =>
+        new(affiliate, method, ExplanationEnglish.Render(parts)) { Parts = parts };
+
     /// <summary>The approved recruiting affiliate who earns the second tier, if any.</summary>
     public AffiliateId? ParentAffiliateId { get; init; }
 
@@ -135,6 +144,9 @@ public sealed record AttributionResult(AffiliateId? AffiliateId, AttributionMeth
 
     public bool ShouldLinkLifetimeCustomer => NewLifetimeLinks.Count > 0;
 
+    public static AttributionResult Unattributed(IReadOnlyList<ExplanationPart> parts) => Of(null, AttributionMethod.None, parts);
+
+    /// <summary>Unattributed with an English text only (no parts: it renders verbatim in every language).</summary>
     public static AttributionResult Unattributed(string explanation) => new(null, AttributionMethod.None, explanation);
 }
 
@@ -155,7 +167,7 @@ public static class AttributionEngine
         ArgumentNullException.ThrowIfNull(order);
         ArgumentNullException.ThrowIfNull(inputs);
 
-        var skipped = new List<string>();
+        var skipped = new List<ExplanationPart>();
         var touches = Rank(ResolveTouches(order, inputs, skipped), inputs.Settings.AttributionModel);
         var chosen = touches.FirstOrDefault();
 
@@ -164,24 +176,29 @@ public static class AttributionEngine
             ?? FromTouch(order, inputs, touches, chosen)
             ?? FromLifetime(order, inputs, skipped);
 
+        var parts = new List<ExplanationPart>();
+        if (order.IsTest)
+            parts.Add(ExplanationPart.Of("attr.test"));
         if (result is null)
         {
-            var none = "No affiliate: no coupon, referral or lifetime customer matched." + Notes(skipped);
-            return AttributionResult.Unattributed(Prefix(order, none));
+            parts.Add(ExplanationPart.Of("attr.none"));
+            parts.AddRange(skipped);
+            return AttributionResult.Unattributed(parts);
         }
 
         var affiliate = inputs.Affiliates[result.AffiliateId!.Value];
-        var explanation = result.Explanation + Notes(skipped);
+        parts.AddRange(result.Parts!);
+        parts.AddRange(skipped);
         result = result with { ParentAffiliateId = EligibleParent(affiliate, inputs) };
 
         if (IsSelfReferral(order, affiliate))
         {
             var hold = inputs.Settings.SelfReferralPolicy == SelfReferralPolicy.Hold;
-            explanation += $" But the buyer is {affiliate.Name}'s own account (self-referral): the commission is "
-                + (hold ? "held until staff review it." : "rejected.");
+            parts.Add(ExplanationPart.Of(hold ? "attr.self.hold" : "attr.self.reject", affiliate.Name));
             return result with
             {
-                Explanation = Prefix(order, explanation),
+                Explanation = ExplanationEnglish.Render(parts),
+                Parts = parts,
                 IsSelfReferral = true,
                 Disposition = hold ? CommissionDisposition.HoldForReview : CommissionDisposition.Reject,
             };
@@ -189,8 +206,8 @@ public static class AttributionEngine
 
         var links = order.IsTest ? [] : NewLifetimeLinks(order, inputs, result);
         if (links.Count > 0)
-            explanation += $" From now on this customer's orders earn {affiliate.Name} lifetime commissions.";
-        return result with { Explanation = Prefix(order, explanation), NewLifetimeLinks = links };
+            parts.Add(ExplanationPart.Of("attr.lifetime.linked", affiliate.Name));
+        return result with { Explanation = ExplanationEnglish.Render(parts), Parts = parts, NewLifetimeLinks = links };
     }
 
     private sealed record Touch(ReferralTouch Evidence, int Index, AffiliateFacts Affiliate, DateTime At, bool TimeKnown)
@@ -198,20 +215,20 @@ public static class AttributionEngine
         public WinningClick? Click { get; init; }
     }
 
-    private static AttributionResult? FromManual(AttributionInputs inputs, List<string> skipped)
+    private static AttributionResult? FromManual(AttributionInputs inputs, List<ExplanationPart> skipped)
     {
         if (inputs.Manual is not { } manual)
             return null;
         if (!Eligible(inputs, manual.Affiliate, out var facts, out var why))
         {
-            skipped.Add($"The manual assignment to {why}");
+            skipped.Add(ExplanationPart.Of("attr.skip.manual", why));
             return null;
         }
 
-        return new(facts.Id, AttributionMethod.Manual, $"Assigned to {facts.Name} by staff: {manual.Reason.Trim().TrimEnd('.')}.");
+        return AttributionResult.Of(facts.Id, AttributionMethod.Manual, [ExplanationPart.Of("attr.manual", facts.Name, manual.Reason.Trim().TrimEnd('.'))]);
     }
 
-    private static AttributionResult? FromCoupon(OrderEvent order, AttributionInputs inputs, List<string> skipped, Touch? chosenTouch)
+    private static AttributionResult? FromCoupon(OrderEvent order, AttributionInputs inputs, List<ExplanationPart> skipped, Touch? chosenTouch)
     {
         foreach (var code in order.DiscountCodes.Select(c => c.Trim()).Distinct(StringComparer.OrdinalIgnoreCase))
         {
@@ -220,19 +237,15 @@ public static class AttributionEngine
             var shown = code.ToUpperInvariant();
             if (!Eligible(inputs, id, out var facts, out var why))
             {
-                skipped.Add($"Coupon {shown} belongs to {why}");
+                skipped.Add(ExplanationPart.Of("attr.skip.coupon", shown, why));
                 continue;
             }
 
-            var text = $"Coupon {shown} belongs to {facts.Name}";
-            if (chosenTouch is { } touch)
-            {
-                text += touch.Affiliate.Id == facts.Id
-                    ? $" (their {Describe(touch, order)} points the same way)"
-                    : $" (the coupon wins over {touch.Affiliate.Name}'s {Describe(touch, order)})";
-            }
-
-            return new(facts.Id, AttributionMethod.Coupon, text + ".") { CouponCode = code.ToLowerInvariant() };
+            ExplanationPart[] touchNote = chosenTouch is not { } touch ? []
+                : touch.Affiliate.Id == facts.Id ? [ExplanationPart.Of("attr.coupon.same", Describe(touch, order))]
+                : [ExplanationPart.Of("attr.coupon.over", touch.Affiliate.Name, Describe(touch, order))];
+            var part = ExplanationPart.Of("attr.coupon", shown, facts.Name, ExplanationArg.Of(touchNote));
+            return AttributionResult.Of(facts.Id, AttributionMethod.Coupon, [part]) with { CouponCode = code.ToLowerInvariant() };
         }
 
         return null;
@@ -244,26 +257,25 @@ public static class AttributionEngine
             return null;
 
         var settings = inputs.Settings;
-        var text = $"Referral of {chosen.Affiliate.Name}: {Describe(chosen, order)}";
+        ExplanationPart[] timing = [];
         if (chosen.TimeKnown)
         {
             var days = (int)Math.Floor((order.CreatedAt - chosen.At).TotalDays);
-            text += days >= 1
-                ? $", {days} day{(days == 1 ? "" : "s")} before the order, inside the {settings.CookieWindowDays}-day window"
-                : ", less than a day before the order";
+            timing = days >= 1
+                ? [ExplanationPart.Of(days == 1 ? "attr.timing.day" : "attr.timing.days", days, settings.CookieWindowDays)]
+                : [ExplanationPart.Of("attr.timing.lessThanDay")];
         }
 
         var rival = touches.FirstOrDefault(t => t.Affiliate.Id != chosen.Affiliate.Id);
-        if (rival is not null)
-        {
-            var rule = settings.AttributionModel == AttributionModel.FirstClick ? "first" : "last";
-            text += $" (the {rule} referral wins over {rival.Affiliate.Name}'s {Describe(rival, order)})";
-        }
+        ExplanationPart[] rivalNote = rival is null ? []
+            : [ExplanationPart.Of(settings.AttributionModel == AttributionModel.FirstClick ? "attr.rival.first" : "attr.rival.last",
+                rival.Affiliate.Name, Describe(rival, order))];
 
-        return new(chosen.Affiliate.Id, AttributionMethod.Link, text + ".") { Click = chosen.Click };
+        var part = ExplanationPart.Of("attr.referral", chosen.Affiliate.Name, Describe(chosen, order), ExplanationArg.Of(timing), ExplanationArg.Of(rivalNote));
+        return AttributionResult.Of(chosen.Affiliate.Id, AttributionMethod.Link, [part]) with { Click = chosen.Click };
     }
 
-    private static AttributionResult? FromLifetime(OrderEvent order, AttributionInputs inputs, List<string> skipped)
+    private static AttributionResult? FromLifetime(OrderEvent order, AttributionInputs inputs, List<ExplanationPart> skipped)
     {
         if (!inputs.Settings.LifetimeCommissions)
             return null;
@@ -273,18 +285,20 @@ public static class AttributionEngine
                 continue;
             if (!Eligible(inputs, id, out var facts, out var why))
             {
-                skipped.Add($"The customer's lifetime link is to {why}");
+                skipped.Add(ExplanationPart.Of("attr.skip.lifetime", why));
                 return null;
             }
 
-            var who = key.IsEmail ? key.Value : "this customer account";
-            return new(facts.Id, AttributionMethod.Lifetime, $"Lifetime customer of {facts.Name}: {who} was referred by {facts.Name} before.");
+            var part = key.IsEmail
+                ? ExplanationPart.Of("attr.lifetime.email", facts.Name, key.Value)
+                : ExplanationPart.Of("attr.lifetime.account", facts.Name);
+            return AttributionResult.Of(facts.Id, AttributionMethod.Lifetime, [part]);
         }
 
         return null;
     }
 
-    private static List<Touch> ResolveTouches(OrderEvent order, AttributionInputs inputs, List<string> skipped)
+    private static List<Touch> ResolveTouches(OrderEvent order, AttributionInputs inputs, List<ExplanationPart> skipped)
     {
         var window = TimeSpan.FromDays(inputs.Settings.CookieWindowDays);
         var touches = new List<Touch>();
@@ -315,15 +329,15 @@ public static class AttributionEngine
                 continue;
             if (!Eligible(inputs, id, out var facts, out var why))
             {
-                skipped.Add($"A referral ({Source(touch.Source)}) belongs to {why}");
+                skipped.Add(ExplanationPart.Of("attr.skip.referral", Source(touch.Source), why));
                 continue;
             }
 
             var candidate = new Touch(touch, i, facts, time, timeKnown) { Click = stored };
             if (order.CreatedAt - time > window)
-                skipped.Add($"{facts.Name}'s {Describe(candidate, order)} is older than the {inputs.Settings.CookieWindowDays}-day window");
+                skipped.Add(ExplanationPart.Of("attr.skip.old", facts.Name, Describe(candidate, order), inputs.Settings.CookieWindowDays));
             else if (time - order.CreatedAt > ClockSkew)
-                skipped.Add($"{facts.Name}'s {Describe(candidate, order)} came after the order");
+                skipped.Add(ExplanationPart.Of("attr.skip.after", facts.Name, Describe(candidate, order)));
             else
                 touches.Add(candidate);
         }
@@ -349,15 +363,15 @@ public static class AttributionEngine
         _ => 4,
     };
 
-    private static bool Eligible(AttributionInputs inputs, AffiliateId id, out AffiliateFacts facts, out string whyNot)
+    private static bool Eligible(AttributionInputs inputs, AffiliateId id, out AffiliateFacts facts, out ExplanationPart whyNot)
     {
         if (!inputs.Affiliates.TryGetValue(id, out facts!))
         {
-            whyNot = "an affiliate who no longer exists: skipped";
+            whyNot = ExplanationPart.Of("attr.why.gone");
             return false;
         }
 
-        whyNot = $"{facts.Name}, whose account is {facts.Status.ToString().ToLowerInvariant()}: skipped";
+        whyNot = ExplanationPart.Of("attr.why." + facts.Status.ToString().ToLowerInvariant(), facts.Name);
         return facts.Status == AffiliateStatus.Approved;
     }
 
@@ -398,25 +412,18 @@ public static class AttributionEngine
         return keys;
     }
 
-    private static string Describe(Touch touch, OrderEvent order)
+    private static ExplanationPart Describe(Touch touch, OrderEvent order)
     {
         var what = Source(touch.Evidence.Source);
-        return touch.TimeKnown ? $"{what} from {Day(touch.At, order.CreatedAt)}" : what;
+        return touch.TimeKnown ? ExplanationPart.Of("attr.touch.at", what, ExplanationArg.OfDate(touch.At, touch.At.Year != order.CreatedAt.Year)) : what;
     }
 
-    private static string Source(TouchSource source) => source switch
+    private static ExplanationPart Source(TouchSource source) => ExplanationPart.Of(source switch
     {
-        TouchSource.Click => "link click",
-        TouchSource.CartAttribute => "referral link saved in the cart",
-        TouchSource.OrderMeta => "referral saved with the order",
-        TouchSource.LandingUrl => "referral link in the order's landing page",
-        _ => "utm_source tag on the order",
-    };
-
-    private static string Day(DateTime at, DateTime orderCreatedAt) =>
-        at.ToString(at.Year == orderCreatedAt.Year ? "ddd d MMM" : "ddd d MMM yyyy", CultureInfo.InvariantCulture);
-
-    private static string Notes(List<string> skipped) => skipped.Count == 0 ? "" : " " + string.Join(" ", skipped.Select(s => s + "."));
-
-    private static string Prefix(OrderEvent order, string text) => order.IsTest ? "Test order, no commission is booked. " + text : text;
+        TouchSource.Click => "attr.source.click",
+        TouchSource.CartAttribute => "attr.source.cart",
+        TouchSource.OrderMeta => "attr.source.orderMeta",
+        TouchSource.LandingUrl => "attr.source.landing",
+        _ => "attr.source.utm",
+    });
 }

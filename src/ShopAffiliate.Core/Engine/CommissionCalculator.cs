@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ShopAffiliate.Core.Engine;
 
 /// <summary>
@@ -35,8 +33,21 @@ public sealed record CommissionQuote(
     Money SecondTierTotal,
     string Explanation)
 {
-    public static CommissionQuote Empty(string currency, string explanation = "No commission.") =>
-        new(Currencies.Normalize(currency), [], [], Money.Zero(currency), Money.Zero(currency), explanation);
+    /// <summary>The explanation as message keys and arguments (ADR 0051); null in states stored before parts existed.</summary>
+    public IReadOnlyList<ExplanationPart>? Parts { get; init; }
+
+    /// <summary><see cref="Parts"/>, or the stored English text as one verbatim part.</summary>
+    public IReadOnlyList<ExplanationPart> PartsOrText => Parts ?? (Explanation.Length == 0 ? [] : [ExplanationPart.Verbatim(Explanation)]);
+
+    /// <summary>An order that earns nothing, explained by <paramref name="why"/> (default <c>calc.none</c>, "No commission.").</summary>
+    public static CommissionQuote Empty(string currency, ExplanationPart? why = null)
+    {
+        ExplanationPart[] parts = [why ?? ExplanationPart.Of("calc.none")];
+        return new(Currencies.Normalize(currency), [], [], Money.Zero(currency), Money.Zero(currency), ExplanationEnglish.Render(parts)) { Parts = parts };
+    }
+
+    /// <summary>The quote of an order credited to nobody.</summary>
+    public static CommissionQuote NoAffiliate(string currency) => Empty(currency, ExplanationPart.Of("calc.noAffiliate"));
 }
 
 public static class CommissionCalculator
@@ -97,7 +108,8 @@ public static class CommissionCalculator
         var quoteLines = lines.Select((l, i) => new CommissionLine(l.LineId, basis[i], winner[i], new(amounts[i], currency), new(second[i], currency))).ToArray();
         var sum = new Money(amounts.Sum(), currency);
         var secondMoney = new Money(second.Sum(), currency);
-        return new(currency, quoteLines, applications, sum, secondMoney, Explain(plan, order, applications, quoteLines, sum, secondMoney, covered.Sum(i => basis[i])));
+        var parts = Explain(plan, order, applications, quoteLines, sum, secondMoney, covered.Sum(i => basis[i]));
+        return new(currency, quoteLines, applications, sum, secondMoney, ExplanationEnglish.Render(parts)) { Parts = parts };
     }
 
     /// <summary>Most specific scope wins; among equals, the first rule in the plan. A gift card wins none unless the plan pays on them.</summary>
@@ -148,41 +160,38 @@ public static class CommissionCalculator
         return scale;
     }
 
-    private static string Explain(
+    private static List<ExplanationPart> Explain(
         CommissionPlan plan, OrderEvent order, List<RuleApplication> applications, CommissionLine[] lines, Money total, Money second, decimal secondBasis)
     {
         var currency = total.Currency;
         if (applications.Count == 0)
         {
             return order.Lines.Count > 0 && order.Lines.All(l => l.IsGiftCard) && !plan.CommissionOnGiftCards
-                ? $"Order {order.DisplayName} buys only gift cards, which earn no commission (the order that spends them does)."
-                : $"No rule of plan {plan.Name} covers the lines of order {order.DisplayName}: no commission.";
+                ? [ExplanationPart.Of("calc.giftCardsOnly", order.DisplayName)]
+                : [ExplanationPart.Of("calc.noRule", plan.Name, order.DisplayName)];
         }
 
-        var parts = applications.Select(a =>
+        var rules = applications.Select(a =>
         {
             var rule = plan.Rules[a.Rule];
             var rate = a.Kind == RuleKind.Percent
-                ? $"{Percent(a.Value)} of {new Money(a.Basis, currency)}"
-                : $"{new Money(a.Value, currency)} {(rule.IsPerOrder ? "per order" : "per unit")}";
+                ? ExplanationPart.Of("calc.rate.percent", ExplanationArg.OfPercent(a.Value), new Money(a.Basis, currency))
+                : ExplanationPart.Of(rule.IsPerOrder ? "calc.rate.perOrder" : "calc.rate.perUnit", new Money(a.Value, currency));
             if (a.Value != rule.Value)
-                rate += " (performance tier)";
-            return $"{rate} under rule \"{a.RuleName}\" on {LineList(a.LineIds)} = {a.Amount}";
+                rate = ExplanationPart.Of("calc.rate.tier", rate);
+            return ExplanationPart.Of("calc.rule", rate, a.RuleName, LineList(a.LineIds), a.Amount);
         });
-        var text = $"Plan {plan.Name}: " + string.Join("; ", parts) + $". Total {total}.";
+        var parts = new List<ExplanationPart> { ExplanationPart.Of("calc.plan", plan.Name, ExplanationArg.List(rules, "; "), total) };
         var giftCards = order.Lines.Where(l => l.IsGiftCard && !plan.CommissionOnGiftCards).Select(l => l.LineId).ToHashSet(StringComparer.Ordinal);
         var uncovered = lines.Where(l => l.Rule is null && !giftCards.Contains(l.LineId)).Select(l => l.LineId).ToArray();
         if (uncovered.Length > 0)
-            text += $" No rule covers {LineList(uncovered)}.";
+            parts.Add(ExplanationPart.Of("calc.uncovered", LineList(uncovered)));
         if (giftCards.Count > 0)
-            text += $" Gift cards earn no commission ({LineList([.. giftCards])}).";
+            parts.Add(ExplanationPart.Of("calc.giftCards", LineList([.. giftCards])));
         if (plan.SecondTierRate > 0m)
-            text += $" Second tier: {Percent(plan.SecondTierRate)} of {new Money(secondBasis, currency)} = {second}.";
-        return text;
+            parts.Add(ExplanationPart.Of("calc.secondTier", ExplanationArg.OfPercent(plan.SecondTierRate), new Money(secondBasis, currency), second));
+        return parts;
     }
 
-    private static string LineList(IReadOnlyList<string> ids) => (ids.Count == 1 ? "line " : "lines ") + string.Join(", ", ids);
-
-    private static string Percent(decimal fraction) =>
-        (fraction * 100m).ToString("0.##", CultureInfo.InvariantCulture) + "%";
+    private static ExplanationPart LineList(IReadOnlyList<string> ids) => ExplanationPart.Of(ids.Count == 1 ? "calc.line" : "calc.lines", string.Join(", ", ids));
 }

@@ -254,7 +254,7 @@ public sealed record OrderCommissionState
             : CommissionStatus.Pending;
         if (Order is not { } order || !ActiveKeys().Contains(key))
         {
-            var why = Order?.IsTest == true ? "Test order: no commission." : "The order is no longer credited to this affiliate.";
+            var why = Order?.IsTest == true ? ExplanationTexts.StatusText("status.testOrder") : ExplanationTexts.StatusText("status.notCredited");
             return (0m, CommissionStatus.Reversed, why, false);
         }
 
@@ -262,22 +262,22 @@ public sealed record OrderCommissionState
         if (decision?.Kind == DecisionKind.Reject)
             return (0m, CommissionStatus.Rejected, decision.Reason, false);
         if (order.State == OrderState.Cancelled)
-            return (0m, CommissionStatus.Reversed, "Order cancelled.", false);
+            return (0m, CommissionStatus.Reversed, ExplanationTexts.StatusText("status.cancelled"), false);
         var staffApproved = decision?.Kind == DecisionKind.Approve;
         if (Attribution!.Disposition == CommissionDisposition.Reject && !staffApproved)
-            return (0m, CommissionStatus.Rejected, "Self-referral: the buyer is the affiliate.", false);
+            return (0m, CommissionStatus.Rejected, ExplanationTexts.StatusText("status.selfReferralRejected"), false);
 
         var remaining = Remaining(key.Tier);
         if (remaining == 0m && Refunds.Count > 0 && QuotedFor(key.Tier) > 0m)
         {
             // Refunds left nothing (after rounding): nothing to approve or pay. A paid one stays Paid (its clawback is carried).
             return moneyStatus == CommissionStatus.Paid
-                ? (0m, CommissionStatus.Paid, "Refunds after payment took the whole commission: it is taken back from the next payout.", false)
-                : (0m, CommissionStatus.Reversed, "Refunds took the whole commission.", false);
+                ? (0m, CommissionStatus.Paid, ExplanationTexts.StatusText("status.refundedAfterPayment"), false)
+                : (0m, CommissionStatus.Reversed, ExplanationTexts.StatusText("status.refunded"), false);
         }
 
         var held = Attribution.Disposition == CommissionDisposition.HoldForReview && !staffApproved;
-        var reason = held ? "Self-referral: held until staff review it." : null;
+        var reason = held ? ExplanationTexts.StatusText("status.selfReferralHeld") : null;
         return (remaining, moneyStatus, reason, held);
     }
 

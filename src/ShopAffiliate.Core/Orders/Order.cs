@@ -38,6 +38,12 @@ public sealed class Order : ITenantOwned
     public AttributionMethod AttributionMethod { get; set; }
     public string AttributionExplanation { get; set; } = "";
 
+    /// <summary>
+    /// <see cref="AttributionExplanation"/> as message keys and arguments (<see cref="ExplanationJson"/>), which the
+    /// portal and admin render in the reader's language. Null on rows stored before ADR 0051: they show the English text.
+    /// </summary>
+    public string? AttributionExplanationJson { get; set; }
+
     /// <summary>The coupon code (lowercase) that credited the order, when it came by coupon: usage per coupon.</summary>
     public string? CouponCode { get; set; }
 

@@ -204,7 +204,7 @@ public sealed partial class OrderProcessor
     private async Task<CommissionQuote> QuoteAsync(
         OrderContext ctx, OrderEvent order, AttributionResult attribution, BatchFacts facts, IReadOnlyDictionary<OrderKey, OpenOrder> open, CancellationToken ct)
     {
-        if (attribution.AffiliateId is not { } affiliateId) return CommissionQuote.Empty(order.Currency, "No affiliate, so no commission.");
+        if (attribution.AffiliateId is not { } affiliateId) return CommissionQuote.NoAffiliate(order.Currency);
         var (plan, period) = await facts.PlanAsync(ctx, affiliateId, ct);
 
         var salesBefore = 0m;

@@ -181,6 +181,7 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
             row.AffiliateId = attribution.AffiliateId?.Value;
             row.AttributionMethod = attribution.Method;
             row.AttributionExplanation = Truncate(attribution.Explanation, 2000);
+            row.AttributionExplanationJson = attribution.Parts is { } parts ? ExplanationJson.Serialize(parts) : null;
             row.CouponCode = attribution.Method == AttributionMethod.Coupon ? attribution.CouponCode : null;
             var click = attribution.Method == AttributionMethod.Link ? attribution.Click : null;
             row.ClickId = click?.ClickId;
@@ -209,7 +210,9 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
             projected.EligibleAt = c.Status == CommissionStatus.Pending && state.Order is { State: OrderState.Paid } paid
                 ? paid.CreatedAt.AddDays(settings.HoldDays)
                 : null;
-            projected.Explanation = Truncate(Explain(state, c), 4000);
+            var explanation = Explain(state, c);
+            projected.Explanation = Truncate(ExplanationEnglish.Render(explanation), 4000);
+            projected.ExplanationJson = ExplanationJson.Serialize(explanation);
             projected.UpdatedAt = Now;
         }
 
@@ -239,13 +242,17 @@ public sealed partial class OrderProcessor(AppDbContext db, TimeProvider clock, 
     private static decimal RefundedAmount(OrderCommissionState state) =>
         state.Refunds.Sum(r => r.Lines.Sum(l => l.NetAmount(state.Order?.TaxesIncluded == true)) + Math.Abs(r.OtherAmount));
 
-    private static string Explain(OrderCommissionState state, CommissionState c)
+    /// <summary>The commission's tier, why the order is credited, how much it earns and the reason for its status.</summary>
+    private static List<ExplanationPart> Explain(OrderCommissionState state, CommissionState c)
     {
-        var why = state.Attribution?.Explanation ?? "";
-        var how = state.Quote?.Explanation ?? "";
-        var tier = c.Key.Tier == 2 ? "Second tier: you recruited the affiliate who referred this order. " : "";
-        var status = c.StatusReason is { Length: > 0 } reason ? $" ({reason})" : "";
-        return $"{tier}{why} {how}{status}".Trim();
+        var parts = new List<ExplanationPart>();
+        if (c.Key.Tier == 2)
+            parts.Add(ExplanationPart.Of("commission.secondTier"));
+        parts.AddRange(state.Attribution?.PartsOrText ?? []);
+        parts.AddRange(state.Quote?.PartsOrText ?? []);
+        if (c.StatusReason is { Length: > 0 } reason)
+            parts.Add(ExplanationPart.Of("commission.status", ExplanationTexts.StatusReason(reason)));
+        return parts;
     }
 
     private static string Truncate(string value, int max) => value.Length > max ? value[..max] : value;

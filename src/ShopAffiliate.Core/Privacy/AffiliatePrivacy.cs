@@ -4,6 +4,7 @@ using ShopAffiliate.Core.Affiliates;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Disputes;
 using ShopAffiliate.Core.Email;
+using ShopAffiliate.Core.Engine;
 using ShopAffiliate.Core.Orders;
 using ShopAffiliate.Core.Outbox;
 
@@ -195,21 +196,32 @@ public sealed class AffiliatePrivacy(AppDbContext db, Mailer mailer, TimeProvide
     {
         var theirs = db.Orders.IgnoreQueryFilters().Where(o => o.WorkspaceId == workspaceId
             && (o.AffiliateId == affiliateId || db.Commissions.IgnoreQueryFilters().Any(c => c.OrderId == o.Id && c.AffiliateId == affiliateId)));
-        await db.Commissions.IgnoreQueryFilters().Where(c => c.WorkspaceId == workspaceId && theirs.Any(o => o.Id == c.OrderId) && c.Explanation.Contains(name))
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Explanation, c => c.Explanation.Replace(name, pseudonym)), ct);
+        var named = db.Commissions.IgnoreQueryFilters().Where(c => c.WorkspaceId == workspaceId && theirs.Any(o => o.Id == c.OrderId) && c.Explanation.Contains(name));
+        // The parts (ADR 0051) through their own model, as the state below: the English text always names whom the parts name.
+        foreach (var commission in await named.Where(c => c.ExplanationJson != null).ToListAsync(ct))
+            commission.ExplanationJson = Pseudonymise(commission.ExplanationJson, name, pseudonym);
+        await named.ExecuteUpdateAsync(s => s.SetProperty(c => c.Explanation, c => c.Explanation.Replace(name, pseudonym)), ct);
         var orders = await theirs.Where(o => o.AttributionExplanation.Contains(name) || o.StateJson.Contains(name)).ToListAsync(ct);
         foreach (var order in orders)
         {
             order.AttributionExplanation = order.AttributionExplanation.Replace(name, pseudonym, StringComparison.Ordinal);
+            order.AttributionExplanationJson = Pseudonymise(order.AttributionExplanationJson, name, pseudonym);
             // Through the state's own model, never as text: a name could also spell a JSON key.
             var state = OrderStateJson.Deserialize(order.StateJson);
             if (state.Attribution is { } at && at.Explanation.Contains(name, StringComparison.Ordinal))
             {
-                order.StateJson = OrderStateJson.Serialize(state with { Attribution = at with { Explanation = at.Explanation.Replace(name, pseudonym, StringComparison.Ordinal) } });
+                var parts = at.Parts is null ? null : ExplanationJson.Replace(at.Parts, name, pseudonym);
+                order.StateJson = OrderStateJson.Serialize(state with
+                {
+                    Attribution = at with { Explanation = at.Explanation.Replace(name, pseudonym, StringComparison.Ordinal), Parts = parts },
+                });
                 order.Revision++;
             }
         }
     }
+
+    private static string? Pseudonymise(string? json, string name, string pseudonym) =>
+        ExplanationJson.Deserialize(json) is { } parts ? ExplanationJson.Serialize(ExplanationJson.Replace(parts, name, pseudonym)) : json;
 
     /// <summary>Anonymises and locks the login when it belongs to no other program (as affiliate or staff); true when closed.</summary>
     private async Task<bool> CloseLoginAsync(Guid userId, Guid affiliateId, CancellationToken ct)

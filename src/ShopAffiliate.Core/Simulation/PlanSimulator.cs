@@ -217,7 +217,7 @@ public sealed class PlanSimulator(AppDbContext db)
         {
             var attribution = AttributionEngine.Attribute(order, OrderReplay.InputsFor(stored, Inputs(side, order)));
             var currency = Currencies.Normalize(order.Currency);
-            var quote = CommissionQuote.Empty(currency, "No affiliate, so no commission.");
+            var quote = CommissionQuote.NoAffiliate(currency);
             if (attribution.AffiliateId is { } credited && _affiliateRows.TryGetValue(credited.Value, out var affiliate))
             {
                 var (plan, period) = await side.PlanFor(affiliate);

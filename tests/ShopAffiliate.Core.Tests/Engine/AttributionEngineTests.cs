@@ -17,7 +17,7 @@ public class AttributionEngineTests
         var inputs = WithClicks(Inputs(), (BobClick, Bob, T0.AddDays(-3)));
         var order = Order(codes: ["JANE10"], touches: [ClickTouch(BobClick)]);
 
-        var result = AttributionEngine.Attribute(order, inputs);
+        var result = ExplainedEngine.Attribute(order, inputs);
 
         Assert.Equal(Jane.Id, result.AffiliateId);
         Assert.Equal(AttributionMethod.Coupon, result.Method);
@@ -27,7 +27,7 @@ public class AttributionEngineTests
     [Fact]
     public void CouponCodeMatchesWhateverItsCase()
     {
-        var result = AttributionEngine.Attribute(Order(codes: ["jane10"]), Inputs());
+        var result = ExplainedEngine.Attribute(Order(codes: ["jane10"]), Inputs());
 
         Assert.Equal(Jane.Id, result.AffiliateId);
         Assert.Equal(AttributionMethod.Coupon, result.Method);
@@ -41,7 +41,7 @@ public class AttributionEngineTests
             LifetimeCustomers = new Dictionary<CustomerKey, AffiliateId> { [CustomerKey.ForEmail("buyer@example.com")] = Bob.Id },
         };
 
-        var result = AttributionEngine.Attribute(Order(touches: [ClickTouch(JaneClick)]), inputs);
+        var result = ExplainedEngine.Attribute(Order(touches: [ClickTouch(JaneClick)]), inputs);
 
         Assert.Equal(Jane.Id, result.AffiliateId);
         Assert.Equal(AttributionMethod.Link, result.Method);
@@ -56,7 +56,7 @@ public class AttributionEngineTests
             LifetimeCustomers = new Dictionary<CustomerKey, AffiliateId> { [CustomerKey.ForEmail("Buyer@Example.com")] = Jane.Id },
         };
 
-        var result = AttributionEngine.Attribute(Order(email: "BUYER@example.com"), inputs);
+        var result = ExplainedEngine.Attribute(Order(email: "BUYER@example.com"), inputs);
 
         Assert.Equal(Jane.Id, result.AffiliateId);
         Assert.Equal(AttributionMethod.Lifetime, result.Method);
@@ -71,7 +71,7 @@ public class AttributionEngineTests
             LifetimeCustomers = new Dictionary<CustomerKey, AffiliateId> { [CustomerKey.ForEmail("buyer@example.com")] = Jane.Id },
         };
 
-        var result = AttributionEngine.Attribute(Order(), inputs);
+        var result = ExplainedEngine.Attribute(Order(), inputs);
 
         Assert.Null(result.AffiliateId);
         Assert.Equal(AttributionMethod.None, result.Method);
@@ -85,8 +85,8 @@ public class AttributionEngineTests
             LifetimeCustomers = new Dictionary<CustomerKey, AffiliateId> { [CustomerKey.ForCustomer(UsShop, "77")] = Jane.Id },
         };
 
-        var sameShop = AttributionEngine.Attribute(Order(customerId: "77", email: null), inputs);
-        var otherShop = AttributionEngine.Attribute(Order(customerId: "77", email: null, shop: EuShop, currency: "EUR"), inputs);
+        var sameShop = ExplainedEngine.Attribute(Order(customerId: "77", email: null), inputs);
+        var otherShop = ExplainedEngine.Attribute(Order(customerId: "77", email: null, shop: EuShop, currency: "EUR"), inputs);
 
         Assert.Equal(Jane.Id, sameShop.AffiliateId);
         Assert.Null(otherShop.AffiliateId);
@@ -98,7 +98,7 @@ public class AttributionEngineTests
         var inputs = WithClicks(Inputs(new ProgramSettings { AttributionModel = AttributionModel.LastClick }),
             (BobClick, Bob, T0.AddDays(-10)), (JaneClick, Jane, T0.AddDays(-1)));
 
-        var result = AttributionEngine.Attribute(Order(touches: [ClickTouch(BobClick), ClickTouch(JaneClick)]), inputs);
+        var result = ExplainedEngine.Attribute(Order(touches: [ClickTouch(BobClick), ClickTouch(JaneClick)]), inputs);
 
         Assert.Equal(Jane.Id, result.AffiliateId);
         Assert.Contains("the last referral wins over Bob Smith's link click from Tue 4 Mar", result.Explanation);
@@ -110,7 +110,7 @@ public class AttributionEngineTests
         var inputs = WithClicks(Inputs(new ProgramSettings { AttributionModel = AttributionModel.FirstClick }),
             (BobClick, Bob, T0.AddDays(-10)), (JaneClick, Jane, T0.AddDays(-1)));
 
-        var result = AttributionEngine.Attribute(Order(touches: [ClickTouch(JaneClick), ClickTouch(BobClick)]), inputs);
+        var result = ExplainedEngine.Attribute(Order(touches: [ClickTouch(JaneClick), ClickTouch(BobClick)]), inputs);
 
         Assert.Equal(Bob.Id, result.AffiliateId);
         Assert.Contains("the first referral wins", result.Explanation);
@@ -121,7 +121,7 @@ public class AttributionEngineTests
     {
         var inputs = WithClicks(Inputs(new ProgramSettings { CookieWindowDays = 30 }), (JaneClick, Jane, T0.AddDays(-31)));
 
-        var result = AttributionEngine.Attribute(Order(touches: [ClickTouch(JaneClick)]), inputs);
+        var result = ExplainedEngine.Attribute(Order(touches: [ClickTouch(JaneClick)]), inputs);
 
         Assert.Null(result.AffiliateId);
         Assert.Contains("older than the 30-day window", result.Explanation);
@@ -132,7 +132,7 @@ public class AttributionEngineTests
     {
         var inputs = WithClicks(Inputs(new ProgramSettings { CookieWindowDays = 30 }), (JaneClick, Jane, T0.AddDays(-30)));
 
-        Assert.Equal(Jane.Id, AttributionEngine.Attribute(Order(touches: [ClickTouch(JaneClick)]), inputs).AffiliateId);
+        Assert.Equal(Jane.Id, ExplainedEngine.Attribute(Order(touches: [ClickTouch(JaneClick)]), inputs).AffiliateId);
     }
 
     [Fact]
@@ -141,13 +141,13 @@ public class AttributionEngineTests
         var inputs = WithClicks(Inputs(), (JaneClick, Jane, T0.AddDays(-45)));
         var touch = new ReferralTouch("jane", JaneClick, T0.AddDays(-1), TouchSource.Click);
 
-        Assert.Null(AttributionEngine.Attribute(Order(touches: [touch]), inputs).AffiliateId);
+        Assert.Null(ExplainedEngine.Attribute(Order(touches: [touch]), inputs).AffiliateId);
     }
 
     [Fact]
     public void CartAttributeWithoutTimeCountsAsMadeWhenTheOrderWasPlaced()
     {
-        var result = AttributionEngine.Attribute(Order(touches: [Cart("JANE")]), Inputs());
+        var result = ExplainedEngine.Attribute(Order(touches: [Cart("JANE")]), Inputs());
 
         Assert.Equal(Jane.Id, result.AffiliateId);
         Assert.Equal(AttributionMethod.Link, result.Method);
@@ -160,11 +160,11 @@ public class AttributionEngineTests
         var late = WithClicks(Inputs(), (JaneClick, Jane, T0.AddMinutes(30)));
         var skewed = WithClicks(Inputs(), (JaneClick, Jane, T0.AddMinutes(2)));
 
-        var lateResult = AttributionEngine.Attribute(Order(touches: [ClickTouch(JaneClick)]), late);
+        var lateResult = ExplainedEngine.Attribute(Order(touches: [ClickTouch(JaneClick)]), late);
 
         Assert.Null(lateResult.AffiliateId);
         Assert.Contains("came after the order", lateResult.Explanation);
-        Assert.Equal(Jane.Id, AttributionEngine.Attribute(Order(touches: [ClickTouch(JaneClick)]), skewed).AffiliateId);
+        Assert.Equal(Jane.Id, ExplainedEngine.Attribute(Order(touches: [ClickTouch(JaneClick)]), skewed).AffiliateId);
     }
 
     [Fact]
@@ -172,7 +172,7 @@ public class AttributionEngineTests
     {
         var touch = new ReferralTouch("jane", Guid.NewGuid(), null, TouchSource.Click);
 
-        Assert.Null(AttributionEngine.Attribute(Order(touches: [touch]), Inputs()).AffiliateId);
+        Assert.Null(ExplainedEngine.Attribute(Order(touches: [touch]), Inputs()).AffiliateId);
     }
 
     [Fact]
@@ -180,7 +180,7 @@ public class AttributionEngineTests
     {
         var inputs = WithClicks(Inputs(), (BobClick, Bob, T0.AddDays(-3)));
 
-        var result = AttributionEngine.Attribute(Order(touches: [ClickTouch(BobClick), Cart("jane")]), inputs);
+        var result = ExplainedEngine.Attribute(Order(touches: [ClickTouch(BobClick), Cart("jane")]), inputs);
 
         Assert.Equal(Jane.Id, result.AffiliateId);
     }
@@ -190,7 +190,7 @@ public class AttributionEngineTests
     {
         var inputs = WithClicks(Inputs(), (BobClick, Bob, T0.AddDays(-3)));
 
-        var result = AttributionEngine.Attribute(Order(codes: ["SAM20"], touches: [ClickTouch(BobClick)]), inputs);
+        var result = ExplainedEngine.Attribute(Order(codes: ["SAM20"], touches: [ClickTouch(BobClick)]), inputs);
 
         Assert.Equal(Bob.Id, result.AffiliateId);
         Assert.Equal(AttributionMethod.Link, result.Method);
@@ -203,7 +203,7 @@ public class AttributionEngineTests
     [InlineData("RITA", "rejected")]
     public void NonApprovedAffiliatesEarnNothing(string coupon, string status)
     {
-        var result = AttributionEngine.Attribute(Order(codes: [coupon]), Inputs());
+        var result = ExplainedEngine.Attribute(Order(codes: [coupon]), Inputs());
 
         Assert.Null(result.AffiliateId);
         Assert.StartsWith("No affiliate: no coupon, referral or lifetime customer matched.", result.Explanation);
@@ -213,7 +213,7 @@ public class AttributionEngineTests
     [Fact]
     public void OrderWithoutAnyReferralIsExplainedAsUnattributed()
     {
-        var result = AttributionEngine.Attribute(Order(codes: ["WELCOME"]), Inputs());
+        var result = ExplainedEngine.Attribute(Order(codes: ["WELCOME"]), Inputs());
 
         Assert.Null(result.AffiliateId);
         Assert.Equal(AttributionMethod.None, result.Method);
@@ -223,7 +223,7 @@ public class AttributionEngineTests
     [Fact]
     public void SelfReferralByEmailIsRejectedUnderRejectPolicy()
     {
-        var result = AttributionEngine.Attribute(Order(codes: ["JANE10"], email: "JANE@example.com"), Inputs());
+        var result = ExplainedEngine.Attribute(Order(codes: ["JANE10"], email: "JANE@example.com"), Inputs());
 
         Assert.Equal(Jane.Id, result.AffiliateId);
         Assert.True(result.IsSelfReferral);
@@ -237,7 +237,7 @@ public class AttributionEngineTests
         var jane = Jane with { OwnCustomers = [CustomerKey.ForCustomer(UsShop, "501")] };
         var inputs = Inputs(new ProgramSettings { SelfReferralPolicy = SelfReferralPolicy.Hold }, jane, Bob);
 
-        var result = AttributionEngine.Attribute(Order(codes: ["JANE10"], customerId: "501", email: "other@example.com"), inputs);
+        var result = ExplainedEngine.Attribute(Order(codes: ["JANE10"], customerId: "501", email: "other@example.com"), inputs);
 
         Assert.True(result.IsSelfReferral);
         Assert.Equal(CommissionDisposition.HoldForReview, result.Disposition);
@@ -248,7 +248,7 @@ public class AttributionEngineTests
     [Fact]
     public void OrdinaryCustomerIsNoSelfReferral()
     {
-        var result = AttributionEngine.Attribute(Order(codes: ["JANE10"]), Inputs());
+        var result = ExplainedEngine.Attribute(Order(codes: ["JANE10"]), Inputs());
 
         Assert.False(result.IsSelfReferral);
         Assert.Equal(CommissionDisposition.Earn, result.Disposition);
@@ -259,7 +259,7 @@ public class AttributionEngineTests
     {
         var inputs = Inputs(new ProgramSettings { LifetimeCommissions = true });
 
-        var result = AttributionEngine.Attribute(Order(codes: ["JANE10"], customerId: "77"), inputs);
+        var result = ExplainedEngine.Attribute(Order(codes: ["JANE10"], customerId: "77"), inputs);
 
         Assert.True(result.ShouldLinkLifetimeCustomer);
         Assert.Equal([CustomerKey.ForCustomer(UsShop, "77"), CustomerKey.ForEmail("buyer@example.com")], result.NewLifetimeLinks);
@@ -274,7 +274,7 @@ public class AttributionEngineTests
             LifetimeCustomers = new Dictionary<CustomerKey, AffiliateId> { [CustomerKey.ForEmail("buyer@example.com")] = Bob.Id },
         };
 
-        var result = AttributionEngine.Attribute(Order(codes: ["JANE10"], customerId: "77"), inputs);
+        var result = ExplainedEngine.Attribute(Order(codes: ["JANE10"], customerId: "77"), inputs);
 
         Assert.Equal(Jane.Id, result.AffiliateId);
         Assert.Empty(result.NewLifetimeLinks);
@@ -283,7 +283,7 @@ public class AttributionEngineTests
     [Fact]
     public void NoLifetimeLinkWhenTheProgramHasNoLifetimeCommissions()
     {
-        var result = AttributionEngine.Attribute(Order(codes: ["JANE10"]), Inputs(new ProgramSettings { LifetimeCommissions = false }));
+        var result = ExplainedEngine.Attribute(Order(codes: ["JANE10"]), Inputs(new ProgramSettings { LifetimeCommissions = false }));
 
         Assert.False(result.ShouldLinkLifetimeCustomer);
     }
@@ -293,7 +293,7 @@ public class AttributionEngineTests
     {
         var inputs = Inputs() with { Manual = new ManualAttribution(Bob.Id, "Phone order taken by Bob") };
 
-        var result = AttributionEngine.Attribute(Order(codes: ["JANE10"]), inputs);
+        var result = ExplainedEngine.Attribute(Order(codes: ["JANE10"]), inputs);
 
         Assert.Equal(Bob.Id, result.AffiliateId);
         Assert.Equal(AttributionMethod.Manual, result.Method);
@@ -305,7 +305,7 @@ public class AttributionEngineTests
     {
         var jane = Jane with { ParentId = Bob.Id };
 
-        var result = AttributionEngine.Attribute(Order(codes: ["JANE10"]), Inputs(null, jane, Bob));
+        var result = ExplainedEngine.Attribute(Order(codes: ["JANE10"]), Inputs(null, jane, Bob));
 
         Assert.Equal(Bob.Id, result.ParentAffiliateId);
     }
@@ -315,7 +315,7 @@ public class AttributionEngineTests
     {
         var jane = Jane with { ParentId = Sam.Id };
 
-        var result = AttributionEngine.Attribute(Order(codes: ["JANE10"]), Inputs(null, jane, Sam));
+        var result = ExplainedEngine.Attribute(Order(codes: ["JANE10"]), Inputs(null, jane, Sam));
 
         Assert.Null(result.ParentAffiliateId);
     }
@@ -323,7 +323,7 @@ public class AttributionEngineTests
     [Fact]
     public void TestOrderSaysItBooksNothingAndLinksNoCustomer()
     {
-        var result = AttributionEngine.Attribute(Order(codes: ["JANE10"], isTest: true), Inputs(new ProgramSettings { LifetimeCommissions = true }));
+        var result = ExplainedEngine.Attribute(Order(codes: ["JANE10"], isTest: true), Inputs(new ProgramSettings { LifetimeCommissions = true }));
 
         Assert.StartsWith("Test order, no commission is booked.", result.Explanation);
         Assert.Empty(result.NewLifetimeLinks);

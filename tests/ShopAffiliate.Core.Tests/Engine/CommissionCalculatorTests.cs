@@ -13,7 +13,7 @@ public class CommissionCalculatorTests
     {
         var order = Order(lines: [Line("L1", 50m) with { Tax = 10m }, Line("L2", 40m) with { Tax = 8m }]);
 
-        var quote = CommissionCalculator.Calculate(order, TenPercent);
+        var quote = ExplainedEngine.Calculate(order, TenPercent);
 
         Assert.Equal(new Money(9m, "USD"), quote.Total);
         Assert.Equal([5m, 4m], quote.Lines.Select(l => l.Amount.Amount));
@@ -25,7 +25,7 @@ public class CommissionCalculatorTests
     {
         var order = Order(lines: [Line("L1", 50m) with { Tax = 10m }]);
 
-        var quote = CommissionCalculator.Calculate(order, TenPercent with { Basis = CommissionBasis.NetRevenueIncludingTax });
+        var quote = ExplainedEngine.Calculate(order, TenPercent with { Basis = CommissionBasis.NetRevenueIncludingTax });
 
         Assert.Equal(6m, quote.Total.Amount);
     }
@@ -45,7 +45,7 @@ public class CommissionCalculatorTests
             Line("coupon", 100m, 1, "p-3"),
         ]);
 
-        var quote = CommissionCalculator.Calculate(order, plan);
+        var quote = ExplainedEngine.Calculate(order, plan);
 
         Assert.Equal([30m, 20m, 10m], quote.Lines.Select(l => l.Amount.Amount));
         Assert.Equal([3, 2, 1], quote.Lines.Select(l => l.Rule!.Value));
@@ -58,7 +58,7 @@ public class CommissionCalculatorTests
     {
         var plan = Plan(new CommissionRule(RuleScope.All, RuleKind.Percent, 0.05m), new CommissionRule(RuleScope.Products("p-1"), RuleKind.Percent, 0.30m));
 
-        var quote = CommissionCalculator.Calculate(Order(lines: [Line("L1", 100m, 1, "p-9")]), plan);
+        var quote = ExplainedEngine.Calculate(Order(lines: [Line("L1", 100m, 1, "p-9")]), plan);
 
         Assert.Equal(5m, quote.Total.Amount);
     }
@@ -68,7 +68,7 @@ public class CommissionCalculatorTests
     {
         var plan = Plan(new CommissionRule(RuleScope.Products("p-1"), RuleKind.Percent, 0.30m));
 
-        var quote = CommissionCalculator.Calculate(Order(lines: [Line("L1", 100m, 1, "p-1"), Line("L2", 50m, 1, "p-2")]), plan);
+        var quote = ExplainedEngine.Calculate(Order(lines: [Line("L1", 100m, 1, "p-1"), Line("L2", 50m, 1, "p-2")]), plan);
 
         Assert.Equal(30m, quote.Total.Amount);
         Assert.Null(quote.Lines[1].Rule);
@@ -80,8 +80,8 @@ public class CommissionCalculatorTests
     {
         var plan = Plan(new CommissionRule(RuleScope.Coupons("SUMMER"), RuleKind.Percent, 0.10m));
 
-        Assert.Equal(10m, CommissionCalculator.Calculate(Order(codes: ["SUMMER"]), plan).Total.Amount);
-        Assert.Equal(0m, CommissionCalculator.Calculate(Order(codes: ["WINTER"]), plan).Total.Amount);
+        Assert.Equal(10m, ExplainedEngine.Calculate(Order(codes: ["SUMMER"]), plan).Total.Amount);
+        Assert.Equal(0m, ExplainedEngine.Calculate(Order(codes: ["WINTER"]), plan).Total.Amount);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public class CommissionCalculatorTests
     {
         var plan = Plan(new CommissionRule(RuleScope.Products("p-1"), RuleKind.Flat, 3m));
 
-        var quote = CommissionCalculator.Calculate(Order(lines: [Line("L1", 60m, 2, "p-1")]), plan);
+        var quote = ExplainedEngine.Calculate(Order(lines: [Line("L1", 60m, 2, "p-1")]), plan);
 
         Assert.Equal(6m, quote.Total.Amount);
         Assert.Contains("3.00 USD per unit", quote.Explanation);
@@ -100,7 +100,7 @@ public class CommissionCalculatorTests
     {
         var plan = Plan(new CommissionRule(RuleScope.Collections("c"), RuleKind.Flat, 2m));
 
-        var quote = CommissionCalculator.Calculate(Order(lines: [Line("L1", 60m, 3, "p", "c"), Line("L2", 10m, 1, "q", "c")]), plan);
+        var quote = ExplainedEngine.Calculate(Order(lines: [Line("L1", 60m, 3, "p", "c"), Line("L2", 10m, 1, "q", "c")]), plan);
 
         Assert.Equal(8m, quote.Total.Amount);
     }
@@ -110,7 +110,7 @@ public class CommissionCalculatorTests
     {
         var plan = Plan(new CommissionRule(RuleScope.All, RuleKind.Flat, 5m));
 
-        var quote = CommissionCalculator.Calculate(Order(lines: [Line("L1", 60m, 3), Line("L2", 40m, 2)]), plan);
+        var quote = ExplainedEngine.Calculate(Order(lines: [Line("L1", 60m, 3), Line("L2", 40m, 2)]), plan);
 
         Assert.Equal(5m, quote.Total.Amount);
         Assert.Equal([3m, 2m], quote.Lines.Select(l => l.Amount.Amount));
@@ -123,8 +123,8 @@ public class CommissionCalculatorTests
         var perOrder = Plan(new CommissionRule(RuleScope.All, RuleKind.Flat, 5m));
         var perUnit = Plan(new CommissionRule(RuleScope.Products("p"), RuleKind.Flat, 5m));
 
-        Assert.Equal(3m, CommissionCalculator.Calculate(Order(lines: [Line("L1", 3m)]), perOrder).Total.Amount);
-        Assert.Equal(4m, CommissionCalculator.Calculate(Order(lines: [Line("L1", 4m, 2, "p")]), perUnit).Total.Amount);
+        Assert.Equal(3m, ExplainedEngine.Calculate(Order(lines: [Line("L1", 3m)]), perOrder).Total.Amount);
+        Assert.Equal(4m, ExplainedEngine.Calculate(Order(lines: [Line("L1", 4m, 2, "p")]), perUnit).Total.Amount);
     }
 
     [Fact]
@@ -132,8 +132,8 @@ public class CommissionCalculatorTests
     {
         var plan = Plan(new CommissionRule(RuleScope.All, RuleKind.Flat, 5m) { Currency = "EUR" });
 
-        Assert.Equal(0m, CommissionCalculator.Calculate(Order(currency: "USD"), plan).Total.Amount);
-        Assert.Equal(5m, CommissionCalculator.Calculate(Order(currency: "EUR"), plan).Total.Amount);
+        Assert.Equal(0m, ExplainedEngine.Calculate(Order(currency: "USD"), plan).Total.Amount);
+        Assert.Equal(5m, ExplainedEngine.Calculate(Order(currency: "EUR"), plan).Total.Amount);
     }
 
     [Theory]
@@ -149,7 +149,7 @@ public class CommissionCalculatorTests
             Tiers = [new PerformanceTier(5000m, 0.20m), new PerformanceTier(1000m, 0.15m)],
         };
 
-        var quote = CommissionCalculator.Calculate(Order(), Plan(rule), salesBefore);
+        var quote = ExplainedEngine.Calculate(Order(), Plan(rule), salesBefore);
 
         Assert.Equal(expected, quote.Total.Amount);
         Assert.Equal(expected != 10m, quote.Explanation.Contains("(performance tier)", StringComparison.Ordinal));
@@ -160,7 +160,7 @@ public class CommissionCalculatorTests
     {
         var plan = Plan(new CommissionRule(RuleScope.Products("p"), RuleKind.Percent, 0.10m)) with { SecondTierRate = 0.02m };
 
-        var quote = CommissionCalculator.Calculate(Order(lines: [Line("L1", 100m, 1, "p"), Line("L2", 500m, 1, "other")]), plan);
+        var quote = ExplainedEngine.Calculate(Order(lines: [Line("L1", 100m, 1, "p"), Line("L2", 500m, 1, "other")]), plan);
 
         Assert.Equal(new Money(2m, "USD"), quote.SecondTierTotal);
         Assert.Equal([2m, 0m], quote.Lines.Select(l => l.SecondTierAmount.Amount));
@@ -171,7 +171,7 @@ public class CommissionCalculatorTests
     public void CommissionRoundsHalfAwayFromZeroNotToEven()
     {
         // 10% of 0.25 = 0.025: banker's rounding would give 0.02.
-        var quote = CommissionCalculator.Calculate(Order(lines: [Line("L1", 0.25m)]), TenPercent);
+        var quote = ExplainedEngine.Calculate(Order(lines: [Line("L1", 0.25m)]), TenPercent);
 
         Assert.Equal(0.03m, quote.Total.Amount);
     }
@@ -180,7 +180,7 @@ public class CommissionCalculatorTests
     public void LineAmountsAddUpToTheRoundedTotal()
     {
         // Three lines of 0.033 each: rounded per line they would sum to 0.09; the rule's total is 0.10.
-        var quote = CommissionCalculator.Calculate(Order(lines: [Line("A", 0.33m), Line("B", 0.33m), Line("C", 0.33m)]), TenPercent);
+        var quote = ExplainedEngine.Calculate(Order(lines: [Line("A", 0.33m), Line("B", 0.33m), Line("C", 0.33m)]), TenPercent);
 
         Assert.Equal(0.10m, quote.Total.Amount);
         Assert.Equal(0.10m, quote.Lines.Sum(l => l.Amount.Amount));
@@ -192,7 +192,7 @@ public class CommissionCalculatorTests
     [InlineData(1235, 124)]
     public void YenCommissionsHaveNoDecimals(decimal net, decimal expected)
     {
-        var quote = CommissionCalculator.Calculate(Order(currency: "JPY", lines: [Line("L1", net)]), TenPercent);
+        var quote = ExplainedEngine.Calculate(Order(currency: "JPY", lines: [Line("L1", net)]), TenPercent);
 
         Assert.Equal(new Money(expected, "JPY"), quote.Total);
     }
@@ -200,7 +200,7 @@ public class CommissionCalculatorTests
     [Fact]
     public void KuwaitiDinarCommissionsHaveThreeDecimals()
     {
-        var quote = CommissionCalculator.Calculate(Order(currency: "KWD", lines: [Line("L1", 12.345m)]), TenPercent);
+        var quote = ExplainedEngine.Calculate(Order(currency: "KWD", lines: [Line("L1", 12.345m)]), TenPercent);
 
         Assert.Equal(1.235m, quote.Total.Amount); // 1.2345 half away from zero
     }
@@ -210,14 +210,14 @@ public class CommissionCalculatorTests
     {
         var plan = Plan(new CommissionRule(RuleScope.All, RuleKind.Percent, 10m));
 
-        var error = Assert.Throws<ValidationFailedException>(() => CommissionCalculator.Calculate(Order(), plan));
+        var error = Assert.Throws<ValidationFailedException>(() => ExplainedEngine.Calculate(Order(), plan));
         Assert.Contains("Rules[0]", error.Errors.Keys);
     }
 
     [Fact]
     public void OrderWithNoMatchingRuleIsExplained()
     {
-        var quote = CommissionCalculator.Calculate(Order(), Plan(new CommissionRule(RuleScope.Products("x"), RuleKind.Percent, 0.1m)));
+        var quote = ExplainedEngine.Calculate(Order(), Plan(new CommissionRule(RuleScope.Products("x"), RuleKind.Percent, 0.1m)));
 
         Assert.Equal(0m, quote.Total.Amount);
         Assert.Equal("No rule of plan Plan A covers the lines of order #1001: no commission.", quote.Explanation);

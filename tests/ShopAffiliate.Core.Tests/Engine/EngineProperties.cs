@@ -38,7 +38,7 @@ public class EngineProperties
     public void NoCommissionExceedsItsRuleAppliedToTheOrder(QuoteCase @case)
     {
         var (plan, order) = (@case.Plan, @case.Order);
-        var quote = CommissionCalculator.Calculate(order, plan, @case.SalesBefore);
+        var quote = ExplainedEngine.Calculate(order, plan, @case.SalesBefore);
         var basis = order.Lines.ToDictionary(
             l => l.LineId, l => Math.Max(0m, l.NetRevenue + (plan.Basis == CommissionBasis.NetRevenueIncludingTax ? l.Tax : 0m)));
 

@@ -35,8 +35,8 @@ internal sealed class LedgerHarness(CommissionPlan plan)
         switch (step)
         {
             case VersionStep { Order: var order }:
-                var attribution = AttributionEngine.Attribute(order, AttributionInputs);
-                var quote = attribution.AffiliateId is null ? CommissionQuote.Empty(order.Currency) : CommissionCalculator.Calculate(order, plan);
+                var attribution = ExplainedEngine.Attribute(order, AttributionInputs);
+                var quote = attribution.AffiliateId is null ? CommissionQuote.Empty(order.Currency) : ExplainedEngine.Calculate(order, plan);
                 Commit(StateOf(order.Key).ApplyOrder(order, attribution, quote));
                 break;
             case RefundStep { Refund: var refund }:

@@ -539,7 +539,7 @@ public class OrderCommissionStateTests
         var state = Fresh(order).Credit(order).State;
 
         var change = state.Reattribute(
-            new AttributionResult(Bob.Id, AttributionMethod.Manual, "Dispute resolved"), CommissionCalculator.Calculate(order, TenPercent), T0.AddDays(5));
+            new AttributionResult(Bob.Id, AttributionMethod.Manual, "Dispute resolved"), ExplainedEngine.Calculate(order, TenPercent), T0.AddDays(5));
 
         Assert.Equal(
             [(Jane.Id, LedgerEntryKind.Reversed, -10m), (Bob.Id, LedgerEntryKind.Earned, 10m)],

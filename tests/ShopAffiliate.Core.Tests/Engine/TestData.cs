@@ -76,7 +76,7 @@ internal static class TestData
             ParentAffiliateId = parent,
             Disposition = disposition,
         };
-        return state.ApplyOrder(order, attribution, CommissionCalculator.Calculate(order, plan ?? TenPercent));
+        return state.ApplyOrder(order, attribution, ExplainedEngine.Calculate(order, plan ?? TenPercent));
     }
 
     /// <summary>Applies changes in turn, collecting every ledger entry.</summary>

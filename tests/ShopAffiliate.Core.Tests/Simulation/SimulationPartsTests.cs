@@ -1,5 +1,6 @@
 using ShopAffiliate.Core.Engine;
 using ShopAffiliate.Core.Simulation;
+using ShopAffiliate.Core.Tests.Engine;
 using static ShopAffiliate.Core.Tests.Engine.TestData;
 
 namespace ShopAffiliate.Core.Tests.Simulation;
@@ -10,8 +11,8 @@ public sealed class SimulationPartsTests
     /// <summary>An order as the host keeps it: attributed, quoted, then its refunds.</summary>
     private static OrderCommissionState Stored(OrderEvent order, AttributionInputs inputs, CommissionPlan plan, params RefundEvent[] refunds)
     {
-        var attribution = AttributionEngine.Attribute(order, inputs);
-        var state = OrderCommissionState.Empty(order.Key).ApplyOrder(order, attribution, CommissionCalculator.Calculate(order, plan)).State;
+        var attribution = ExplainedEngine.Attribute(order, inputs);
+        var state = OrderCommissionState.Empty(order.Key).ApplyOrder(order, attribution, ExplainedEngine.Calculate(order, plan)).State;
         foreach (var refund in refunds) state = state.ApplyRefund(refund).State;
         return state;
     }
@@ -22,8 +23,8 @@ public sealed class SimulationPartsTests
         var order = Order(lines: [Line("L1", 200m, quantity: 2)], codes: ["JANE10"]);
         var stored = Stored(order, Inputs(), TenPercent, Refund("R1", order, T0.AddDays(1), new RefundLine("L1", 1, 100m)));
 
-        var attribution = AttributionEngine.Attribute(order, OrderReplay.InputsFor(stored, Inputs()));
-        var replayed = OrderReplay.Replay(stored, attribution, CommissionCalculator.Calculate(order, TenPercent))!;
+        var attribution = ExplainedEngine.Attribute(order, OrderReplay.InputsFor(stored, Inputs()));
+        var replayed = OrderReplay.Replay(stored, attribution, ExplainedEngine.Calculate(order, TenPercent))!;
 
         Assert.Equal(stored.Commissions.Select(c => (c.Key, c.Target)), replayed.Commissions.Select(c => (c.Key, c.Target)));
         Assert.Equal(10m, Assert.Single(replayed.Commissions).Target); // 10% of 200, half refunded
@@ -36,11 +37,11 @@ public sealed class SimulationPartsTests
         var stored = Stored(order, Inputs(), TenPercent, Refund("R1", order, T0.AddDays(1), new RefundLine("L1", 1, 100m)));
         var twenty = new CommissionPlan("Twenty", [new CommissionRule(RuleScope.All, RuleKind.Percent, 0.20m)]);
 
-        var attribution = AttributionEngine.Attribute(order, OrderReplay.InputsFor(stored, Inputs()));
-        Assert.Equal(20m, Assert.Single(OrderReplay.Replay(stored, attribution, CommissionCalculator.Calculate(order, twenty))!.Commissions).Target);
+        var attribution = ExplainedEngine.Attribute(order, OrderReplay.InputsFor(stored, Inputs()));
+        Assert.Equal(20m, Assert.Single(OrderReplay.Replay(stored, attribution, ExplainedEngine.Calculate(order, twenty))!.Commissions).Target);
 
         var rejected = stored.Decide(new CommissionDecision(new CommissionKey(Jane.Id, 1), DecisionKind.Reject, "Fraud", T0.AddDays(2))).State;
-        var replayed = OrderReplay.Replay(rejected, attribution, CommissionCalculator.Calculate(order, twenty))!;
+        var replayed = OrderReplay.Replay(rejected, attribution, ExplainedEngine.Calculate(order, twenty))!;
         Assert.Equal((0m, CommissionStatus.Rejected), (Assert.Single(replayed.Commissions).Target, replayed.Commissions[0].Status));
     }
 
@@ -49,11 +50,11 @@ public sealed class SimulationPartsTests
     {
         var order = Order(codes: ["JANE10"]);
         var stored = Stored(order, Inputs(), TenPercent);
-        var manual = stored.Reattribute(AttributionEngine.Attribute(order, Inputs() with { Manual = new ManualAttribution(Bob.Id, "Phone order") }),
-            CommissionCalculator.Calculate(order, TenPercent), T0.AddDays(1)).State;
+        var manual = stored.Reattribute(ExplainedEngine.Attribute(order, Inputs() with { Manual = new ManualAttribution(Bob.Id, "Phone order") }),
+            ExplainedEngine.Calculate(order, TenPercent), T0.AddDays(1)).State;
 
-        Assert.Equal(Bob.Id, AttributionEngine.Attribute(order, OrderReplay.InputsFor(manual, Inputs())).AffiliateId);
-        Assert.Equal(Jane.Id, AttributionEngine.Attribute(order, OrderReplay.InputsFor(stored, Inputs())).AffiliateId);
+        Assert.Equal(Bob.Id, ExplainedEngine.Attribute(order, OrderReplay.InputsFor(manual, Inputs())).AffiliateId);
+        Assert.Equal(Jane.Id, ExplainedEngine.Attribute(order, OrderReplay.InputsFor(stored, Inputs())).AffiliateId);
     }
 
     [Fact]

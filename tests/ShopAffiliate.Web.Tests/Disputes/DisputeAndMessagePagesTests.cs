@@ -65,6 +65,14 @@ public abstract class DisputeAndMessagePagesTests(PortalApp fixture)
         var detail = await staff.GetStringAsync(detailUrl);
         Assert.Contains($"data-order=\"{orderId}\"", detail, StringComparison.Ordinal);
         Assert.Contains("No affiliate", detail, StringComparison.Ordinal); // the engine's explanation of the order as it stands
+        // In Danish for a Danish reader, from the order's stored parts (ADR 0051).
+        using (var inDanish = new HttpRequestMessage(HttpMethod.Get, detailUrl))
+        {
+            inDanish.Headers.AcceptLanguage.ParseAdd("da");
+            var danish = WebUtility.HtmlDecode(await (await staff.SendAsync(inDanish)).Content.ReadAsStringAsync());
+            Assert.Contains("<p class=\"hint\" data-testid=\"explanation\">Ingen affiliate: ingen rabatkode, henvisning eller livstidskunde passede.</p>",
+                danish, StringComparison.Ordinal);
+        }
 
         var accepted = await Forms.SubmitAsync(staff, detailUrl, new Dictionary<string, string>
         {

@@ -63,6 +63,7 @@ public abstract class DisputeApiTests(BootstrappedApp fixture)
         var match = Assert.Single(detail.GetProperty("matchingOrders").EnumerateArray());
         Assert.Equal(orderId, match.GetProperty("orderId").GetGuid());
         Assert.Contains("No affiliate", match.GetProperty("explanation").GetString(), StringComparison.Ordinal);
+        Assert.False(match.TryGetProperty("explanationJson", out _), "The API answers the English text alone, as before the parts.");
 
         var accepted = await OkJsonAsync(await p.S.Api.PostAsJsonAsync($"/api/v1/disputes/{disputeId}/accept", new { reason = "The reader confirmed it" }));
 

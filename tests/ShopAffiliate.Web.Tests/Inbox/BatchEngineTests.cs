@@ -122,6 +122,26 @@ public abstract class BatchEngineTests(TestApp app)
         }
 
         Assert.Equal(await EndStateAsync(single), await EndStateAsync(batched));
+        await AssertExplainedByTheirPartsAsync(single);
+        await AssertExplainedByTheirPartsAsync(batched);
+    }
+
+    /// <summary>
+    /// Both write paths (one by one, and the batch's multi-row inserts) store each explanation's parts (ADR 0051), and
+    /// the stored English text is their English rendering.
+    /// </summary>
+    private async Task AssertExplainedByTheirPartsAsync(ShopId shop)
+    {
+        await using var scope = app.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var orders = await db.Orders.IgnoreQueryFilters().AsNoTracking().Where(o => o.ShopId == shop.Value && o.HasOrder).ToListAsync();
+        var ids = orders.Select(o => o.Id).ToList();
+        var commissions = await db.Commissions.IgnoreQueryFilters().AsNoTracking().Where(c => ids.Contains(c.OrderId)).ToListAsync();
+        Assert.NotEmpty(orders);
+        foreach (var o in orders)
+            Assert.Equal(o.AttributionExplanation, ExplanationEnglish.Render(ExplanationJson.Deserialize(o.AttributionExplanationJson) ?? throw new Xunit.Sdk.XunitException($"Order {o.ExternalId} has no parts.")));
+        foreach (var c in commissions)
+            Assert.Equal(c.Explanation, ExplanationEnglish.Render(ExplanationJson.Deserialize(c.ExplanationJson) ?? throw new Xunit.Sdk.XunitException($"Commission {c.Id} has no parts.")));
     }
 
     /// <summary>The customer's email carries the side, so the two runs never share a lifetime customer.</summary>

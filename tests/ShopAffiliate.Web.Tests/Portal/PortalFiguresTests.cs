@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ShopAffiliate.Admin.Ui;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Engine;
+using ShopAffiliate.Core.Explanations;
 using ShopAffiliate.Core.Identity;
 using ShopAffiliate.Core.Reports;
 using ShopAffiliate.Web.Tests.Infrastructure;
@@ -177,6 +178,58 @@ public abstract partial class PortalFiguresTests(PortalSeededProgram program)
             Assert.Equal("Pending", row[5]);
             Assert.Equal(e.Explanation, row[8]);
         }
+    }
+
+    /// <summary>
+    /// The commission page explains in the reader's language from the stored parts (ADR 0051): Danish for a Danish
+    /// reader, the stored English text for an English one; a row stored before parts (no JSON) shows its English text.
+    /// </summary>
+    [Fact]
+    public async Task TheExplanationIsInTheReadersLanguageAndARowWithoutPartsShowsItsEnglishText()
+    {
+        var portal = await program.PortalAsync(program.Ann);
+        var one = await program.S.WithDbAsync(db => db.Commissions.Where(c => c.AffiliateId == program.Ann && c.Tier == 1)
+            .OrderBy(c => c.Id).Select(c => new { c.Id, c.Explanation, c.ExplanationJson }).FirstAsync());
+        Assert.NotNull(one.ExplanationJson);
+        var path = await PathAsync($"/commissions/{one.Id}");
+
+        var danish = await ExplanationOnPageAsync(portal, path, "da");
+        Assert.Equal(ExplanationRenderer.Render(one.ExplanationJson, one.Explanation, "da"), danish);
+        Assert.StartsWith("Henvisning fra ", danish, StringComparison.Ordinal);
+        Assert.Contains(" I alt ", danish, StringComparison.Ordinal);
+        Assert.NotEqual(one.Explanation, danish);
+        Assert.Equal(one.Explanation, await ExplanationOnPageAsync(portal, path, "en"));
+        // The list renders the same way.
+        var list = await GetAsync(portal, await PathAsync("/commissions?pageSize=200"), "da");
+        var row = Regex.Match(list, $"<tr data-commission=\"{one.Id}\">.*?class=\"explanation\">(.*?)</td>", RegexOptions.Singleline);
+        Assert.Equal(danish, System.Net.WebUtility.HtmlDecode(row.Groups[1].Value));
+
+        await program.S.WithDbAsync(db => db.Commissions.Where(c => c.Id == one.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.ExplanationJson, (string?)null)));
+        try
+        {
+            Assert.Equal(one.Explanation, await ExplanationOnPageAsync(portal, path, "da"));
+        }
+        finally
+        {
+            await program.S.WithDbAsync(db => db.Commissions.Where(c => c.Id == one.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.ExplanationJson, one.ExplanationJson)));
+        }
+    }
+
+    private static async Task<string> GetAsync(HttpClient client, string path, string language)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.AcceptLanguage.ParseAdd(language);
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    private static async Task<string> ExplanationOnPageAsync(HttpClient client, string path, string language)
+    {
+        var html = await GetAsync(client, path, language);
+        var match = Regex.Match(html, "<dd data-testid=\"explanation\">(.*?)</dd>", RegexOptions.Singleline);
+        Assert.True(match.Success, "The page shows the commission's explanation.");
+        return System.Net.WebUtility.HtmlDecode(match.Groups[1].Value);
     }
 
     [Fact]

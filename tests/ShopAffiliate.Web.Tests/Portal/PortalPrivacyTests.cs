@@ -7,6 +7,7 @@ using ShopAffiliate.Core.Coupons;
 using ShopAffiliate.Core.Data;
 using ShopAffiliate.Core.Disputes;
 using ShopAffiliate.Core.Engine;
+using ShopAffiliate.Core.Explanations;
 using ShopAffiliate.Core.Orders;
 using ShopAffiliate.Core.Outbox;
 using ShopAffiliate.Core.Privacy;
@@ -111,6 +112,13 @@ public abstract class PortalPrivacyTests(PortalApp fixture)
         var ledgerBefore = await LedgerAsync();
         Assert.Equal(20m, ledgerBefore["USD"]);
         var commissionsBefore = await fixture.WithDbAsync(db => db.Commissions.CountAsync(c => c.AffiliateId == ann.Affiliate.Id));
+        async Task<List<string?>> PartsAsync() => await fixture.WithDbAsync(async db =>
+            (await db.Commissions.Where(c => c.AffiliateId == ann.Affiliate.Id).Select(c => c.ExplanationJson).ToListAsync())
+            .Concat(await db.Orders.Where(o => o.AffiliateId == ann.Affiliate.Id).Select(o => o.AttributionExplanationJson).ToListAsync()).ToList());
+        // The explanations' parts (ADR 0051) name her before the erasure.
+        var partsBefore = await PartsAsync();
+        Assert.Equal(commissionsBefore + 1, partsBefore.Count);
+        Assert.All(partsBefore, json => Assert.Contains(ann.Name, json!, StringComparison.Ordinal));
 
         var token = await Forms.TokenAsync(ann.Portal, url);
         var wrong = await Forms.PostAsync(ann.Portal, url + "?handler=erase", new Dictionary<string, string> { ["Password"] = "not-it", ["Confirm"] = "true" }, token);
@@ -149,6 +157,13 @@ public abstract class PortalPrivacyTests(PortalApp fixture)
             await db.Users.AsNoTracking().Select(u => new { u.Email, u.UserName, u.DisplayName }).ToListAsync(),
         }));
         foreach (var value in personal) Assert.DoesNotContain(value, dump, StringComparison.OrdinalIgnoreCase);
+        // The parts name the pseudonym instead, in both languages.
+        Assert.All(await PartsAsync(), json =>
+        {
+            Assert.DoesNotContain(ann.Name, json!, StringComparison.Ordinal);
+            Assert.Contains(pseudonym, ExplanationRenderer.Render(json, "", "da"), StringComparison.Ordinal);
+            Assert.Contains(pseudonym, ExplanationRenderer.Render(json, "", "en"), StringComparison.Ordinal);
+        });
         // Bob's data is untouched.
         Assert.Contains(bob.Name, dump);
         Assert.Contains(bob.Note, dump);

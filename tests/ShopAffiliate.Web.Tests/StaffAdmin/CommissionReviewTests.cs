@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using ShopAffiliate.Core.Audit;
 using ShopAffiliate.Core.Engine;
+using ShopAffiliate.Core.Explanations;
 using ShopAffiliate.Core.Workspaces;
 using ShopAffiliate.Web.Tests.Infrastructure;
 
@@ -79,6 +80,46 @@ public abstract class CommissionReviewTests(BootstrappedApp fixture)
         Assert.All(lines[1..], l => Assert.Contains(",Rejected,DKK,0", l));
         var held = await owner.GetAsync($"/admin/commissions?ws={ws}&affiliate={bo.Id}&handler=Csv"); // the review view: none left
         Assert.Single((await held.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>The queue and the affiliate's page explain in the reader's language from the stored parts (ADR 0051).</summary>
+    [Fact]
+    public async Task ExplanationsAreInDanishForADanishReaderAndInTheStoredEnglishForAnEnglishOne()
+    {
+        var p = new AdminProgram(App);
+        var (ws, shop) = await p.DanishAsync();
+        var dee = await p.AffiliateAsync("Dee Dansk");
+        var (orderId, _, commissionId) = await p.OrderAsync(shop, dee.Code, $"buyer.{Guid.NewGuid():N}@example.dk");
+        var (danish, _) = await p.StaffAsync(StaffRole.Owner);
+        danish.DefaultRequestHeaders.AcceptLanguage.ParseAdd("da");
+        var (english, _) = await p.StaffAsync(StaffRole.Owner);
+        english.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        var order = await p.DbAsync(db => db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId));
+        var commission = await p.DbAsync(db => db.Commissions.AsNoTracking().SingleAsync(c => c.Id == commissionId));
+        var why = ExplanationRenderer.Render(order.AttributionExplanationJson, order.AttributionExplanation, "da");
+        var how = ExplanationRenderer.Render(commission.ExplanationJson, commission.Explanation, "da");
+        Assert.StartsWith("Henvisning fra Dee Dansk: henvisningslink gemt i kurven", why, StringComparison.Ordinal);
+        Assert.Contains(" kr.", how, StringComparison.Ordinal);
+
+        foreach (var path in new[] { $"/admin/commissions?ws={ws}&view=all&affiliate={dee.Id}", $"/admin/affiliates/{dee.Id}?ws={ws}" })
+        {
+            var inDanish = WebUtility.HtmlDecode(await AdminProgram.PageAsync(danish, path));
+            var inEnglish = WebUtility.HtmlDecode(await AdminProgram.PageAsync(english, path));
+            Assert.Contains(why, inDanish, StringComparison.Ordinal);
+            Assert.DoesNotContain(order.AttributionExplanation, inDanish, StringComparison.Ordinal);
+            Assert.Contains(order.AttributionExplanation, inEnglish, StringComparison.Ordinal);
+        }
+        var queue = WebUtility.HtmlDecode(await AdminProgram.PageAsync(danish, $"/admin/commissions?ws={ws}&view=all&affiliate={dee.Id}"));
+        Assert.Contains(how, queue, StringComparison.Ordinal);
+
+        // The engine's reason for a status too (a self-referral held under the Hold policy); English is the stored one.
+        var (_, _, held) = await p.OrderAsync(shop, dee.Code, dee.Email);
+        Assert.Equal("Self-referral: held until staff review it.", await p.DbAsync(db => db.Commissions.Where(c => c.Id == held).Select(c => c.StatusReason).SingleAsync()));
+        var reviewPath = $"/admin/commissions?ws={ws}&affiliate={dee.Id}";
+        Assert.Contains("<div data-testid=\"reason\">Selvhenvisning: holdes tilbage, til personalet har gennemgået den.</div>",
+            WebUtility.HtmlDecode(await AdminProgram.PageAsync(danish, reviewPath)), StringComparison.Ordinal);
+        Assert.Contains("<div data-testid=\"reason\">Self-referral: held until staff review it.</div>",
+            WebUtility.HtmlDecode(await AdminProgram.PageAsync(english, reviewPath)), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ namespace ShopAffiliate.Admin.Pages.Portal;
 /// <summary>One of the affiliate's commissions with its order, as the portal lists and exports it.</summary>
 public sealed record PortalCommissionRow(
     Guid Id, string? OrderNumber, DateTime? OrderPlacedAt, decimal Amount, string Currency, CommissionStatus Status, int Tier,
-    AttributionMethod Method, string Explanation);
+    AttributionMethod Method, string Explanation, string? ExplanationJson = null);
 
 /// <summary>
 /// The affiliate's commissions in this program, newest order first, filtered by the order's day (the program's time
@@ -54,7 +54,10 @@ public sealed class CommissionsModel(AppDbContext db, TenantContext tenant, Repo
         return Page();
     }
 
-    /// <summary>Every filtered row (not only the page) as RFC 4180 CSV with a BOM. A GET: it changes nothing.</summary>
+    /// <summary>
+    /// Every filtered row (not only the page) as RFC 4180 CSV with a BOM. A GET: it changes nothing. English, as the
+    /// other portal exports (column names, <c>came_by</c>): the explanation is the stored English text.
+    /// </summary>
     public async Task<IActionResult> OnGetCsvAsync(string slug, CancellationToken ct)
     {
         if (await EnterAsync(slug, ct) is { } missing) return missing;
@@ -116,7 +119,7 @@ public sealed class CommissionsModel(AppDbContext db, TenantContext tenant, Repo
             .Join(orders, c => c.OrderId, o => o.Id, (c, o) => new { c, o })
             .OrderByDescending(x => x.o.PlacedAt).ThenByDescending(x => x.c.Id)
             .Select(x => new PortalCommissionRow(x.c.Id, x.o.Number, x.o.PlacedAt, x.c.Amount, x.c.Currency, x.c.Status, x.c.Tier,
-                x.o.AttributionMethod, x.c.Explanation));
+                x.o.AttributionMethod, x.c.Explanation, x.c.ExplanationJson));
     }
 
     private static DateOnly? ParseDay(string? value, string field) =>

@@ -573,6 +573,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<string>("ExplanationJson")
+                        .HasColumnType("text");
+
                     b.Property<bool>("HeldForReview")
                         .HasColumnType("boolean");
 
@@ -1573,6 +1576,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("AttributionExplanationJson")
+                        .HasColumnType("text");
 
                     b.Property<string>("AttributionMethod")
                         .IsRequired()

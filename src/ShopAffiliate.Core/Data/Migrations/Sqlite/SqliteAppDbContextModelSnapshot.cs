@@ -559,6 +559,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ExplanationJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("HeldForReview")
                         .HasColumnType("INTEGER");
 
@@ -1554,6 +1557,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                     b.Property<string>("AttributionExplanation")
                         .IsRequired()
                         .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AttributionExplanationJson")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("AttributionMethod")
