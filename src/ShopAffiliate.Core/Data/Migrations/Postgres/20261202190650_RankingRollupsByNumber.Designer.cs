@@ -13,7 +13,7 @@ using ShopAffiliate.Core.Data;
 namespace ShopAffiliate.Core.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261202183336_RankingRollupsByNumber")]
+    [Migration("20261202190650_RankingRollupsByNumber")]
     partial class RankingRollupsByNumber
     {
         /// <inheritdoc />
@@ -575,6 +575,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("ExplanationJson")
+                        .HasColumnType("text");
 
                     b.Property<bool>("HeldForReview")
                         .HasColumnType("boolean");
@@ -1576,6 +1579,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("AttributionExplanationJson")
+                        .HasColumnType("text");
 
                     b.Property<string>("AttributionMethod")
                         .IsRequired()

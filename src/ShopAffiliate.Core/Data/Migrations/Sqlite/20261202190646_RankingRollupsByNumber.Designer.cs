@@ -11,7 +11,7 @@ using ShopAffiliate.Core.Data;
 namespace ShopAffiliate.Core.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261202183331_RankingRollupsByNumber")]
+    [Migration("20261202190646_RankingRollupsByNumber")]
     partial class RankingRollupsByNumber
     {
         /// <inheritdoc />
@@ -560,6 +560,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                     b.Property<string>("Explanation")
                         .IsRequired()
                         .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExplanationJson")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("HeldForReview")
@@ -1557,6 +1560,9 @@ namespace ShopAffiliate.Core.Data.Migrations.Sqlite
                     b.Property<string>("AttributionExplanation")
                         .IsRequired()
                         .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AttributionExplanationJson")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("AttributionMethod")
