@@ -123,7 +123,7 @@ start_app() {
     cd "$WORK"
     exec env ASPNETCORE_URLS="$APP_URL" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
       DataProtection__KeyEncryptionKey="$KEK" \
-      App__PublicBaseUrl="$APP_URL" "${DB_ENV[@]}" \
+      App__PublicBaseUrl="$APP_URL" "${DB_ENV[@]}" "${BENCH_MAILERS_OFF[@]}" \
       Bootstrap__OwnerEmail=bench@example.com Bootstrap__OwnerPassword="bench-$API_KEY" \
       Bootstrap__WorkspaceName=Benchmark Bootstrap__ApiKey="$API_KEY" Bootstrap__Currency=DKK \
       dotnet "$APP_DIR/ShopAffiliate.Web.dll"

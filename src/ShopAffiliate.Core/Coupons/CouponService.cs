@@ -274,16 +274,24 @@ public sealed class CouponService(AppDbContext db, ITenantContext tenant, ICoupo
     public async Task<Dictionary<Guid, CouponUsage>> UsageAsync(IReadOnlyCollection<Guid> couponIds, string currency, CancellationToken ct)
     {
         if (couponIds.Count == 0) return [];
-        var rows = await (
-                from c in db.Coupons
-                where couponIds.Contains(c.Id)
-                join o in db.Orders on new { Code = (string?)c.NormalizedCode, Affiliate = (Guid?)c.AffiliateId } equals new { Code = o.CouponCode, Affiliate = o.AffiliateId }
-                join oc in db.OrderContributions on new { OrderId = o.Id, c.AffiliateId } equals new { oc.OrderId, oc.AffiliateId }
+        // From the page's codes to their orders (the (program, code) index) and their contributions (the key): a join
+        // that started from the coupons let SQLite start from every contribution of the program (115 ms for a page of 30).
+        var coupons = await db.Coupons.AsNoTracking().Where(c => couponIds.Contains(c.Id))
+            .Select(c => new { c.Id, c.NormalizedCode, c.AffiliateId }).ToListAsync(ct);
+        var codes = coupons.Select(c => (string?)c.NormalizedCode).Distinct().ToList();
+        var sums = await (
+                from o in db.Orders
+                where codes.Contains(o.CouponCode) && o.AffiliateId != null
+                join oc in db.OrderContributions on new { OrderId = o.Id, AffiliateId = o.AffiliateId!.Value } equals new { oc.OrderId, oc.AffiliateId }
                 where oc.Currency == currency
-                group oc by c.Id into g
-                select new { Id = g.Key, Orders = g.Sum(x => x.Orders), Revenue = g.Sum(x => x.RevenueMinor), Commission = g.Sum(x => x.CommissionMinor) })
+                group oc by new { o.CouponCode, oc.AffiliateId } into g
+                select new { g.Key.CouponCode, g.Key.AffiliateId, Orders = g.Sum(x => x.Orders), Revenue = g.Sum(x => x.RevenueMinor), Commission = g.Sum(x => x.CommissionMinor) })
             .ToListAsync(ct);
-        return rows.ToDictionary(r => r.Id, r => new CouponUsage(r.Orders, r.Revenue, r.Commission));
+        var byCode = sums.ToDictionary(s => (s.CouponCode!, s.AffiliateId));
+        var usage = new Dictionary<Guid, CouponUsage>();
+        foreach (var c in coupons)
+            if (byCode.TryGetValue((c.NormalizedCode, c.AffiliateId), out var u)) usage[c.Id] = new CouponUsage(u.Orders, u.Revenue, u.Commission);
+        return usage;
     }
 
     private Coupon New(Guid affiliateId, string code, DiscountType type, decimal amount) => new()
